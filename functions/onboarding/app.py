@@ -1,0 +1,137 @@
+"""Onboarding Lambda handlers: HTTP API (``app``), partner-event consumer, stream projector/publisher.
+
+Thin by design: parse → use case → response. Everything else lives in ``onboarding``.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+from chalice import Chalice, Response
+
+from hexa_shared.batch import handle_integration_events, handle_stream_in_order
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.events.publisher import publisher_from_env
+from hexa_shared.http import HttpApi, RequestContext
+from hexa_shared.http.responses import json_response
+from hexa_shared.idempotency import ProcessedEvents
+from hexa_shared.observability import enable_tracing
+from onboarding.adapters.event_store import DynamoEventStore, event_from_image
+from onboarding.adapters.read_model import DynamoContractReadModel
+from onboarding.application import change_contract as commands
+from onboarding.application.commands import (
+    AmendTerms, CreateContract, ListContracts, NoBody, SignContract, TerminateContract,
+)
+from onboarding.application.partner_events import draft_contract_for_new_partner, terminate_partner_contracts
+from onboarding.application.projections import project, publish
+from onboarding.application.queries import contract_history, get_contract, list_contracts
+from onboarding.domain.contract import Contract
+
+enable_tracing()
+app = Chalice(app_name="onboarding")
+api = HttpApi(app, service="onboarding")
+
+
+@functools.lru_cache(maxsize=None)
+def store() -> DynamoEventStore:
+    return DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"])
+
+
+@functools.lru_cache(maxsize=None)
+def read_model() -> DynamoContractReadModel:
+    return DynamoContractReadModel(os.environ["CONTRACTS_TABLE"])
+
+
+def _contract(contract: Contract, status: int = 200) -> Response:
+    """A contract, with its version as the ETag clients send back in ``If-Match``."""
+    return json_response(contract.to_dict(), status, {"ETag": f'"{contract.version}"'})
+
+
+@api.route("/contracts", methods=["POST"])
+def create(request: RequestContext) -> Response:
+    command = request.body(CreateContract)
+    return _contract(commands.create_contract(command, store(), request.principal, request.correlation_id), 201)
+
+
+@api.route("/contracts", methods=["GET"])
+def list_all(request: RequestContext) -> dict[str, Any]:
+    contracts, next_token = list_contracts(request.query(ListContracts), read_model(), request.principal)
+    return {"items": [c.to_dict() for c in contracts], "next_token": next_token}
+
+
+@api.route("/contracts/{contract_id}", methods=["GET"])
+def get_one(request: RequestContext, contract_id: str) -> Response:
+    return _contract(get_contract(contract_id, read_model(), request.principal))
+
+
+@api.route("/contracts/{contract_id}/events", methods=["GET"])
+def history(request: RequestContext, contract_id: str) -> dict[str, Any]:
+    events = contract_history(contract_id, store(), request.principal)
+    return {"items": [e.public_view() for e in events], "next_token": None}
+
+
+@api.route("/contracts/{contract_id}/terms", methods=["PATCH"])
+def amend_terms(request: RequestContext, contract_id: str) -> Response:
+    return _contract(commands.amend_terms(contract_id, request.body(AmendTerms), store(), request.principal,
+                                          request.if_match(), request.correlation_id))
+
+
+@api.route("/contracts/{contract_id}/submit", methods=["POST"])
+def submit(request: RequestContext, contract_id: str) -> Response:
+    request.body(NoBody)
+    return _contract(commands.submit(contract_id, store(), request.principal, request.if_match(),
+                                     request.correlation_id))
+
+
+@api.route("/contracts/{contract_id}/sign", methods=["POST"])
+def sign(request: RequestContext, contract_id: str) -> Response:
+    return _contract(commands.sign(contract_id, request.body(SignContract), store(), request.principal,
+                                   request.if_match(), request.correlation_id))
+
+
+@api.route("/contracts/{contract_id}/activate", methods=["POST"])
+def activate(request: RequestContext, contract_id: str) -> Response:
+    request.body(NoBody)
+    return _contract(commands.activate(contract_id, store(), request.principal, request.if_match(),
+                                       request.correlation_id))
+
+
+@api.route("/contracts/{contract_id}/terminate", methods=["POST"])
+def terminate(request: RequestContext, contract_id: str) -> Response:
+    return _contract(commands.terminate(contract_id, request.body(TerminateContract), store(), request.principal,
+                                        request.if_match(), request.correlation_id))
+
+
+# ---------------------------------------------------------------- asynchronous handlers
+PARTNER_EVENTS_CONSUMER = "onboarding.partner-events"
+
+
+def _on_partner_event(event: IntegrationEvent) -> None:
+    ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], PARTNER_EVENTS_CONSUMER)
+    if event.name == "PartnerRegistrationCompleted":
+        draft_contract_for_new_partner(event, store(), ledger)
+    elif event.name == "PartnerDeactivated":
+        terminate_partner_contracts(event, store(), read_model(), ledger)
+    else:
+        raise ValueError(f"Onboarding does not consume {event.name}")
+
+
+def handle_partner_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """SQS (EventBridge rule) → PartnerRegistrationCompleted / PartnerDeactivated."""
+    return handle_integration_events(event, context, api.log, _on_partner_event)
+
+
+def project_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Event-store stream → contracts read model."""
+    return handle_stream_in_order(event, api.log, lambda r: _stored(r, lambda e: project(e, read_model(), store())))
+
+
+def publish_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Event-store stream → ContractSigned / ContractActivated / ContractTerminated on the bus."""
+    return handle_stream_in_order(event, api.log, lambda r: _stored(r, lambda e: publish(e, publisher_from_env())))
+
+
+def _stored(record: dict[str, Any], handle: Any) -> None:
+    if record.get("eventName") == "INSERT":  # the store is append-only: only inserts carry events
+        handle(event_from_image(record["dynamodb"]["NewImage"]))

@@ -1,0 +1,1 @@
+"""Onboarding bounded context: the event-sourced Contract aggregate."""

@@ -1,0 +1,112 @@
+"""The contracts read model (current state per contract, by partner), kept by the stream projector."""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Callable
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from hexa_shared.dynamo import meta
+from hexa_shared.http.pagination import decode_token, encode_token
+from onboarding.application.ports import ConcurrencyConflict
+from onboarding.domain.contract import Contract, ContractStatus, ContractType
+from onboarding.domain.events import ContractEvent
+
+
+class _ByPartner(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_partner"
+        projection = AllProjection()
+
+    partner_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _ContractItem(Model):
+    contract_id = UnicodeAttribute(hash_key=True)
+    partner_id = UnicodeAttribute()
+    contract_type = UnicodeAttribute()
+    status = UnicodeAttribute()
+    terms = UnicodeAttribute()  # JSON text
+    version = NumberAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    signed_by = UnicodeAttribute(null=True)
+    termination_reason = UnicodeAttribute(null=True)
+    by_partner = _ByPartner()
+
+
+@functools.lru_cache(maxsize=None)
+def _model(table_name: str) -> type[_ContractItem]:
+    return type("ContractItem", (_ContractItem,), {"Meta": meta(table_name), "__module__": __name__})
+
+
+def _to_contract(item: _ContractItem) -> Contract:
+    return Contract(contract_id=item.contract_id, partner_id=item.partner_id,
+                    contract_type=ContractType(item.contract_type), status=ContractStatus(item.status),
+                    terms=json.loads(item.terms), version=int(item.version), created_at=item.created_at,
+                    updated_at=item.updated_at, signed_by=item.signed_by, termination_reason=item.termination_reason)
+
+
+class DynamoContractReadModel:
+    def __init__(self, table_name: str) -> None:
+        self._model = _model(table_name)
+
+    def _item(self, contract: Contract) -> _ContractItem:
+        return self._model(contract.contract_id, partner_id=contract.partner_id,
+                           contract_type=contract.contract_type.value, status=contract.status.value,
+                           terms=json.dumps(contract.terms, separators=(",", ":")), version=contract.version,
+                           created_at=contract.created_at, updated_at=contract.updated_at,
+                           signed_by=contract.signed_by, termination_reason=contract.termination_reason)
+
+    def get(self, contract_id: str) -> Contract | None:
+        try:
+            return _to_contract(self._model.get(contract_id, consistent_read=True))
+        except self._model.DoesNotExist:
+            return None
+
+    def list(self, partner_id: str | None, status: ContractStatus | None, limit: int,
+             next_token: str | None) -> tuple[list[Contract], str | None]:
+        condition = None if status is None else self._model.status == status.value
+        if partner_id is None:
+            results = self._model.scan(filter_condition=condition, limit=limit, page_size=limit,
+                                       last_evaluated_key=decode_token(next_token, {"contract_id"}))
+        else:
+            start = decode_token(next_token, {"contract_id", "partner_id", "created_at"})
+            results = self._model.by_partner.query(partner_id, filter_condition=condition, limit=limit,
+                                                   page_size=limit, last_evaluated_key=start)
+        contracts = [_to_contract(item) for item in results]
+        return contracts, encode_token(results.last_evaluated_key)
+
+    def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:
+        """Move the row to ``event.version``; ``False`` if it already is there (redelivery)."""
+        current = self.get(event.contract_id)
+        seen = current.version if current else 0
+        if event.version <= seen:
+            return False
+        if event.version == seen + 1:
+            updated = (current or Contract(event.contract_id)).apply(event)
+        else:  # a gap (e.g. a skipped batch): fold the whole stored history instead
+            updated = Contract.from_history(history())
+        condition = self._model.contract_id.does_not_exist() if current is None else self._model.version == seen
+        try:
+            self._item(updated).save(condition=condition)
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise ConcurrencyConflict(f"read model row {event.contract_id} moved meanwhile") from None
+            raise
+        return True
+
+    def replace_all(self, contracts: list[Contract]) -> int:
+        keep = {c.contract_id for c in contracts}
+        with self._model.batch_write() as batch:
+            for contract in contracts:
+                batch.save(self._item(contract))
+            for item in self._model.scan(attributes_to_get=["contract_id"]):
+                if item.contract_id not in keep:
+                    batch.delete(item)
+        return len(contracts)

@@ -1,0 +1,55 @@
+"""Validated inputs of the Onboarding use cases."""
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+
+from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from onboarding.domain.contract import ContractStatus, ContractType
+
+MAX_TERMS_BYTES = 16 * 1024
+
+
+def _check_terms(terms: dict[str, Any]) -> dict[str, Any]:
+    if len(json.dumps(terms)) > MAX_TERMS_BYTES:
+        raise ValueError(f"terms larger than {MAX_TERMS_BYTES} bytes")
+    return terms
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class CreateContract(_Strict):
+    partner_id: StrictStr = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+    contract_type: ContractType
+    terms: dict[str, Any] = Field(default_factory=dict)
+
+    _terms = field_validator("terms")(lambda cls, v: _check_terms(v))
+
+
+class AmendTerms(_Strict):
+    terms: dict[str, Any]
+
+    _terms = field_validator("terms")(lambda cls, v: _check_terms(v))
+
+
+class SignContract(_Strict):
+    signed_by: StrictStr = Field(min_length=1, max_length=200)
+
+
+class TerminateContract(_Strict):
+    reason: StrictStr = Field(min_length=1, max_length=500)
+
+
+class NoBody(_Strict):
+    """submit / activate take no fields (an empty body or ``{}``)."""
+
+
+class ListContracts(_Strict):
+    partner_id: Optional[StrictStr] = None
+    status: Optional[ContractStatus] = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    next_token: Optional[str] = None

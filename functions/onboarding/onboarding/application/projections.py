@@ -1,0 +1,48 @@
+"""Stream-driven work on stored contract events: the read model, the published events, rebuilds."""
+from __future__ import annotations
+
+from itertools import groupby
+
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.events.publisher import EventBridgePublisher
+from onboarding.application.ports import ContractReadModel, EventStore
+from onboarding.domain import events as ev
+from onboarding.domain.contract import Contract
+from onboarding.domain.events import ContractEvent
+
+SOURCE = "hexabuilders.onboarding"
+PUBLISHED = (ev.CONTRACT_SIGNED, ev.CONTRACT_ACTIVATED, ev.CONTRACT_TERMINATED)
+
+
+def project(event: ContractEvent, read_model: ContractReadModel, store: EventStore) -> bool:
+    """Apply one stored event to the read model (idempotent; a gap is repaired from the store)."""
+    return read_model.project(event, lambda: store.load(event.contract_id))
+
+
+def integration_event(event: ContractEvent) -> IntegrationEvent | None:
+    """The public event for a stored one, with the *stored* event id (redelivery → same id → deduped)."""
+    if event.event_type not in PUBLISHED:
+        return None
+    data = {"partner_id": event.partner_id, "contract_id": event.contract_id}
+    if event.event_type == ev.CONTRACT_TERMINATED:
+        data["reason"] = event.data["reason"]
+    else:
+        data["contract_type"] = event.contract_type
+    return IntegrationEvent(name=event.event_type, source=SOURCE, data=data, correlation_id=event.correlation_id or
+                            event.event_id, event_id=event.event_id, occurred_at=event.occurred_at)
+
+
+def publish(event: ContractEvent, publisher: EventBridgePublisher) -> bool:
+    """Publish the public counterpart of a stored event; a failure raises (the stream record is retried)."""
+    public = integration_event(event)
+    if public is None:
+        return False
+    publisher.publish([public])
+    return True
+
+
+def rebuild_read_model(store: EventStore, read_model: ContractReadModel) -> int:
+    """Fold every contract's history again and overwrite the read model; returns the contract count."""
+    contracts = [Contract.from_history(history)
+                 for _, history in groupby(store.all_events(), key=lambda e: e.contract_id)]
+    return read_model.replace_all(contracts)

@@ -1,0 +1,72 @@
+"""Partner Management Lambda handlers: HTTP API (``app``) and the outbox relay.
+
+Thin by design: parse → use case → response. Everything else lives in ``partner_management``.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any
+
+from chalice import Chalice
+
+from hexa_shared import outbox
+from hexa_shared.auth import ADMIN
+from hexa_shared.batch import handle_stream_in_order
+from hexa_shared.events.publisher import publisher_from_env
+from hexa_shared.http import HttpApi, RequestContext
+from hexa_shared.observability import enable_tracing
+from partner_management.adapters.dynamodb_partners import DynamoPartnerRepository
+from partner_management.application.commands import ListPartners, RegisterPartner, UpdatePartner
+from partner_management.application.queries import get_partner, list_partners
+from partner_management.application.register_partner import register_partner
+from partner_management.application.update_partner import deactivate_partner, update_partner
+
+enable_tracing()
+app = Chalice(app_name="partner-management")
+api = HttpApi(app, service="partner-management")
+
+
+@functools.lru_cache(maxsize=None)
+def repository() -> DynamoPartnerRepository:
+    return DynamoPartnerRepository(os.environ["PARTNERS_TABLE"], os.environ["PARTNER_EMAILS_TABLE"],
+                                   os.environ["PARTNER_OUTBOX_TABLE"])
+
+
+@api.route("/health", methods=["GET"], public=True)
+def health(_: RequestContext) -> dict[str, str]:
+    return {"status": "ok", "service": "partner-management"}
+
+
+@api.route("/partners", methods=["POST"], status=201)
+def register(request: RequestContext) -> dict[str, Any]:
+    request.principal.require_role(ADMIN)
+    return register_partner(request.body(RegisterPartner), repository(), request.correlation_id).to_dict()
+
+
+@api.route("/partners", methods=["GET"])
+def list_all(request: RequestContext) -> dict[str, Any]:
+    partners, next_token = list_partners(request.query(ListPartners), repository(), request.principal)
+    return {"items": [p.to_dict() for p in partners], "next_token": next_token}
+
+
+@api.route("/partners/{partner_id}", methods=["GET"])
+def get_one(request: RequestContext, partner_id: str) -> dict[str, Any]:
+    return get_partner(partner_id, repository(), request.principal).to_dict()
+
+
+@api.route("/partners/{partner_id}", methods=["PATCH"])
+def update(request: RequestContext, partner_id: str) -> dict[str, Any]:
+    return update_partner(partner_id, request.body(UpdatePartner), repository(), request.principal).to_dict()
+
+
+@api.route("/partners/{partner_id}/deactivate", methods=["POST"])
+def deactivate(request: RequestContext, partner_id: str) -> dict[str, Any]:
+    request.principal.require_role(ADMIN)
+    return deactivate_partner(partner_id, repository(), request.principal, request.correlation_id).to_dict()
+
+
+def relay_partner_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Outbox stream → EventBridge (PartnerRegistrationCompleted, PartnerDeactivated)."""
+    publisher = publisher_from_env()
+    return handle_stream_in_order(event, api.log, lambda record: outbox.relay(record, publisher))

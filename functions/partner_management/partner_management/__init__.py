@@ -1,0 +1,1 @@
+"""Partner Management bounded context: partners, their validation and lifecycle."""

@@ -1,0 +1,133 @@
+"""PartnerRepository on DynamoDB (pynamodb): partners table, email-guard table, outbox — one transaction.
+
+Email uniqueness holds under concurrent registration because the guard row ``email`` is written with
+``attribute_not_exists`` in the same transaction as the partner: of two racing registrations exactly
+one commits, never "read, then write".
+"""
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+
+from pynamodb.attributes import UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from hexa_shared.dynamo import cancelled_by_condition, connection, meta
+from hexa_shared.errors import Conflict
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.http.pagination import decode_token, encode_token
+from hexa_shared.outbox import outbox_entry
+from partner_management.domain.partner import Partner, PartnerStatus, PartnerType
+
+
+class DuplicateEmail(Conflict):
+    code = "duplicate_email"
+
+
+class _ByStatus(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_status"
+        projection = AllProjection()
+
+    status = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _PartnerItem(Model):
+    partner_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    email = UnicodeAttribute()
+    partner_type = UnicodeAttribute()
+    country = UnicodeAttribute()
+    tax_id = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    commission_rate = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+    by_status = _ByStatus()
+
+
+class _EmailGuard(Model):
+    email = UnicodeAttribute(hash_key=True)
+    partner_id = UnicodeAttribute()
+
+
+@functools.lru_cache(maxsize=None)
+def _models(partners_table: str, emails_table: str) -> tuple[type[_PartnerItem], type[_EmailGuard]]:
+    item = type("PartnerItem", (_PartnerItem,), {"Meta": meta(partners_table), "__module__": __name__})
+    guard = type("EmailGuard", (_EmailGuard,), {"Meta": meta(emails_table), "__module__": __name__})
+    return item, guard
+
+
+def _to_domain(item: _PartnerItem) -> Partner:
+    return Partner(partner_id=item.partner_id, name=item.name, email=item.email,
+                   partner_type=PartnerType(item.partner_type), country=item.country, tax_id=item.tax_id,
+                   phone=item.phone, commission_rate=Decimal(item.commission_rate), status=PartnerStatus(item.status),
+                   created_at=item.created_at, updated_at=item.updated_at, version=item.version or 0)
+
+
+class DynamoPartnerRepository:
+    def __init__(self, partners_table: str, emails_table: str, outbox_table: str) -> None:
+        self._item, self._guard = _models(partners_table, emails_table)
+        self._outbox_table = outbox_table
+
+    def _to_item(self, partner: Partner) -> _PartnerItem:
+        item = self._item(partner.partner_id, name=partner.name, email=partner.email,
+                          partner_type=partner.partner_type.value, country=partner.country, tax_id=partner.tax_id,
+                          phone=partner.phone, commission_rate=str(partner.commission_rate),
+                          status=partner.status.value, created_at=partner.created_at, updated_at=partner.updated_at)
+        item.version = partner.version or None
+        return item
+
+    def add(self, partner: Partner, event: IntegrationEvent) -> None:
+        guard = self._guard(partner.email, partner_id=partner.partner_id)
+        outbox = outbox_entry(self._outbox_table, event)
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.save(guard, condition=self._guard.email.does_not_exist())
+                transaction.save(self._to_item(partner), condition=self._item.partner_id.does_not_exist())
+                transaction.save(outbox, condition=type(outbox).event_id.does_not_exist())
+        except TransactWriteError as error:
+            if cancelled_by_condition(error, 0):
+                raise DuplicateEmail(f"a partner with email {partner.email} already exists") from None
+            raise
+
+    def get(self, partner_id: str) -> Partner | None:
+        try:
+            return _to_domain(self._item.get(partner_id, consistent_read=True))
+        except self._item.DoesNotExist:
+            return None
+
+    def save(self, partner: Partner, event: IntegrationEvent | None = None) -> Partner:
+        """Optimistic: the item's ``version`` must not have moved since ``partner`` was read."""
+        item = self._to_item(partner)
+        try:
+            with TransactWrite(connection=connection()) as transaction:
+                transaction.save(item)
+                if event is not None:
+                    outbox = outbox_entry(self._outbox_table, event)
+                    transaction.save(outbox, condition=type(outbox).event_id.does_not_exist())
+        except TransactWriteError as error:
+            if cancelled_by_condition(error):
+                raise Conflict("partner was changed concurrently; reload and retry") from None
+            raise
+        return _to_domain(item)
+
+    def list(self, status: PartnerStatus | None, partner_type: PartnerType | None, limit: int,
+             next_token: str | None) -> tuple[list[Partner], str | None]:
+        condition = None if partner_type is None else self._item.partner_type == partner_type.value
+        if status is None:
+            start = decode_token(next_token, {"partner_id"})
+            results = self._item.scan(filter_condition=condition, limit=limit, page_size=limit,
+                                      last_evaluated_key=start)
+        else:
+            start = decode_token(next_token, {"partner_id", "status", "created_at"})
+            results = self._item.by_status.query(status.value, filter_condition=condition, limit=limit,
+                                                 page_size=limit, last_evaluated_key=start)
+        partners = [_to_domain(item) for item in results]
+        return partners, encode_token(results.last_evaluated_key)

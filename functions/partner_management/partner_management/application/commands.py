@@ -1,0 +1,67 @@
+"""Validated inputs of the Partner Management use cases (pydantic: field-level 422 details)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Optional
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator
+
+from partner_management.domain.partner import (
+    DEFAULT_COMMISSION, PartnerStatus, PartnerType, check_commission_rate, check_country, check_phone,
+    check_tax_id, normalise_email,
+)
+from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
+
+
+def _money_like(value: object) -> object:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
+        raise ValueError("must be a decimal string such as \"0.10\"")
+    return check_commission_rate(value if not isinstance(value, float) else repr(value))
+
+
+CommissionRate = Annotated[Decimal, BeforeValidator(_money_like)]
+Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class RegisterPartner(_Strict):
+    name: Name
+    email: StrictStr
+    partner_type: PartnerType
+    country: StrictStr
+    tax_id: Optional[StrictStr] = None
+    phone: Optional[StrictStr] = None
+    commission_rate: CommissionRate = DEFAULT_COMMISSION
+
+    _email = field_validator("email")(lambda cls, v: normalise_email(v))
+    _country = field_validator("country")(lambda cls, v: check_country(v))
+    _phone = field_validator("phone")(lambda cls, v: None if v is None else check_phone(v))
+    _tax_id = field_validator("tax_id")(lambda cls, v: None if v is None else check_tax_id(v))
+
+
+class UpdatePartner(_Strict):
+    name: Optional[Name] = None
+    phone: Optional[StrictStr] = None
+    commission_rate: Optional[CommissionRate] = None
+    tax_id: Optional[StrictStr] = None
+
+    _phone = field_validator("phone")(lambda cls, v: None if v is None else check_phone(v))
+    _tax_id = field_validator("tax_id")(lambda cls, v: None if v is None else check_tax_id(v))
+
+    def changes(self) -> dict[str, object]:
+        """Only the fields the caller sent; ``null`` clears phone / tax_id, but name and rate are required."""
+        sent = self.model_dump(exclude_unset=True)
+        for required in ("name", "commission_rate"):
+            if required in sent and sent[required] is None:
+                raise ValueError(required)
+        return sent
+
+
+class ListPartners(_Strict):
+    status: Optional[PartnerStatus] = None
+    partner_type: Optional[PartnerType] = None
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+    next_token: Optional[str] = None

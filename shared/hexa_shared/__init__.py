@@ -1,0 +1,1 @@
+"""Building blocks every HexaBuilders context uses (deployed as the shared Lambda layer)."""

@@ -1,0 +1,18 @@
+"""boto3 clients, one per service per container, pointed wherever the environment says.
+
+``AWS_ENDPOINT_URL`` (set by the local runtime, or by a LocalStack user) is honoured by botocore
+itself, so the same code talks to the embedded emulator, LocalStack or AWS.
+"""
+from __future__ import annotations
+
+import functools
+
+import boto3
+from botocore.config import Config
+
+_CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeout=2, read_timeout=10)
+
+
+@functools.lru_cache(maxsize=None)
+def client(service: str):  # noqa: ANN201 - boto3 clients are dynamically typed
+    return boto3.session.Session().client(service, config=_CONFIG)

@@ -1,0 +1,130 @@
+"""``HttpApi``: registers Chalice routes that authenticate, parse, and map every failure to JSON.
+
+A view receives a :class:`RequestContext` (principal, correlation id, body/query parsing) plus the
+path parameters, and returns a JSON-able body or a ``chalice.Response``. Whatever it raises becomes
+DESIGN.md's error body: :class:`~hexa_shared.errors.HexaError` with its own status, anything else a
+logged 500 ``internal_error`` (no stack trace leaves the service).
+"""
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+from chalice import Chalice, Response
+from pydantic import BaseModel, ValidationError
+
+from hexa_shared.auth import Principal, TokenVerifier, verifier_from_env
+from hexa_shared.clock import new_id
+from hexa_shared.errors import FieldIssue, HexaError, InvalidInput, MalformedRequest
+from hexa_shared.http.responses import CHALICE_CODES, error_body, error_response, json_response
+from hexa_shared.observability import CORRELATION_HEADER, bound_correlation_id, logger, safe_correlation_id
+
+M = TypeVar("M", bound=BaseModel)
+MAX_BODY_BYTES = 64 * 1024
+
+
+def validation_issues(error: ValidationError) -> list[FieldIssue]:
+    return [FieldIssue(".".join(str(p) for p in e["loc"]) or "(body)", e["msg"]) for e in error.errors()]
+
+
+@dataclass
+class RequestContext:
+    raw: Any  # chalice.app.Request
+    principal: Principal
+    correlation_id: str
+
+    def body(self, model: type[M]) -> M:
+        raw = self.raw.raw_body or b""
+        if len(raw) > MAX_BODY_BYTES:
+            raise MalformedRequest(f"body larger than {MAX_BODY_BYTES} bytes", [FieldIssue("(body)", "too large")])
+        try:
+            data = json.loads(raw or b"{}")
+        except ValueError as exc:
+            raise MalformedRequest(f"body is not valid JSON: {exc}", [FieldIssue("(body)", "invalid JSON")]) from None
+        if not isinstance(data, dict):
+            raise InvalidInput("body must be a JSON object", [FieldIssue("(body)", "must be a JSON object")])
+        return _validate(model, data)
+
+    def query(self, model: type[M]) -> M:
+        return _validate(model, dict(self.raw.query_params or {}))
+
+    def if_match(self) -> int | None:
+        """``If-Match: 3`` or ``If-Match: "3"`` → 3; absent → None; anything else → 400."""
+        value = (self.raw.headers or {}).get("if-match")
+        if value is None:
+            return None
+        text = value.strip().removeprefix("W/").strip('"')
+        if not text.isdigit():
+            raise MalformedRequest("If-Match must be a version number", [FieldIssue("If-Match", "not a version")])
+        return int(text)
+
+
+def _validate(model: type[M], data: dict[str, Any]) -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        issues = validation_issues(exc)
+        raise InvalidInput("; ".join(f"{i.field}: {i.issue}" for i in issues), issues) from None
+
+
+class HttpApi:
+    def __init__(self, app: Chalice, service: str,
+                 verifier: Callable[[], TokenVerifier] = verifier_from_env) -> None:
+        self.app = app
+        self.log = logger(service)
+        self._verifier_factory = verifier
+        app.register_middleware(self._translate_chalice_errors, "http")
+
+    @functools.cached_property
+    def verifier(self) -> TokenVerifier:
+        return self._verifier_factory()
+
+    def route(self, path: str, methods: list[str], *, public: bool = False,
+              status: int = 200) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(view: Callable[..., Any]) -> Callable[..., Any]:
+            @functools.wraps(view)
+            def endpoint(**path_params: str) -> Response:
+                return self._serve(view, path_params, public, status)
+
+            self.app.route(path, methods=methods, content_types=["application/json", "text/plain"])(endpoint)
+            return view
+
+        return register
+
+    def _serve(self, view: Callable[..., Any], path_params: dict[str, str], public: bool, status: int) -> Response:
+        request = self.app.current_request
+        fallback = (request.context or {}).get("requestId") or new_id()
+        correlation_id = safe_correlation_id((request.headers or {}).get(CORRELATION_HEADER), fallback)
+        headers = {"X-Correlation-Id": correlation_id}
+        with bound_correlation_id(self.log, correlation_id):
+            try:
+                principal = (Principal("anonymous", "anonymous") if public
+                             else self.verifier.principal((request.headers or {}).get("authorization")))
+                result = view(RequestContext(request, principal, correlation_id), **path_params)
+            except HexaError as error:
+                if error.status >= 500:
+                    self.log.exception("request failed")
+                else:
+                    self.log.info("request rejected", extra={"status": error.status, "code": error.code,
+                                                             "path": request.path, "method": request.method})
+                return error_response(error, headers)
+            except Exception:
+                self.log.exception("unhandled error", extra={"path": request.path, "method": request.method})
+                return json_response(error_body("internal_error", "an internal error occurred; quote the "
+                                                f"correlation id {correlation_id}"), 500, headers)
+        if isinstance(result, Response):
+            result.headers = {**headers, **(result.headers or {})}
+            return result
+        return json_response(result, status, headers)
+
+    @staticmethod
+    def _translate_chalice_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
+        """Chalice's own refusals (e.g. 415) come as ``{"Code", "Message"}``; speak DESIGN.md instead."""
+        response = get_response(event)
+        body = response.body
+        if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+            code = CHALICE_CODES.get(response.status_code, "internal_error")
+            return json_response(error_body(code, str(body.get("Message", ""))), response.status_code)
+        return response

@@ -1,0 +1,42 @@
+"""Opaque ``next_token`` ⇄ DynamoDB ``LastEvaluatedKey``.
+
+The token is base64url JSON of the key in DynamoDB's typed form (``{"partner_id": {"S": "…"}}``),
+checked on the way back in: a token that is not one this list issued is a 400 naming ``next_token``,
+never a 500 from DynamoDB.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from hexa_shared.errors import FieldIssue, MalformedRequest
+
+DEFAULT_LIMIT, MAX_LIMIT = 50, 200
+
+
+def encode_token(last_key: dict[str, Any] | None) -> str | None:
+    if not last_key:
+        return None
+    return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_token(token: str | None, expected_keys: set[str]) -> dict[str, Any] | None:
+    if not token:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        key = None
+    if not _is_key(key, expected_keys):
+        raise MalformedRequest("next_token is not a token this list issued",
+                               [FieldIssue("next_token", "malformed or issued by another list")])
+    return key
+
+
+def _is_key(key: Any, expected_keys: set[str]) -> bool:
+    return (isinstance(key, dict) and set(key) == expected_keys
+            and all(isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")
+                    and isinstance(next(iter(v.values())), str) and len(next(iter(v.values()))) <= 1024
+                    for v in key.values()))

@@ -1,0 +1,65 @@
+"""Transactional outbox: an event is published if and only if the change that caused it was stored.
+
+The use case writes its integration event into an outbox table *in the same DynamoDB transaction*
+as its state change. The outbox table's stream feeds a relay Lambda that publishes to EventBridge;
+a failed publish fails that stream record, which Lambda retries (never dropped). Outbox rows expire
+by TTL; the relay ignores those REMOVE records.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import time
+from typing import Any
+
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from hexa_shared.dynamo import meta
+from hexa_shared.events import schema
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.events.publisher import EventBridgePublisher
+
+RETENTION_SECONDS = 7 * 24 * 3600
+
+
+class _OutboxEntry(Model):
+    event_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    source = UnicodeAttribute()
+    correlation_id = UnicodeAttribute()
+    occurred_at = UnicodeAttribute()
+    event_version = NumberAttribute()
+    data = UnicodeAttribute()  # JSON text: no float/Decimal surprises on the way through DynamoDB
+    expiration = TTLAttribute()
+
+
+@functools.lru_cache(maxsize=None)
+def outbox_model(table_name: str) -> type[_OutboxEntry]:
+    return type("OutboxEntry", (_OutboxEntry,), {"Meta": meta(table_name), "__module__": __name__})
+
+
+def outbox_entry(table_name: str, event: IntegrationEvent) -> _OutboxEntry:
+    """The row to save (condition: ``event_id`` does not exist) inside the use case's transaction."""
+    schema.validate(event)  # a bad event fails the request, not the relay later
+    return outbox_model(table_name)(
+        event.event_id, name=event.name, source=event.source, correlation_id=event.correlation_id,
+        occurred_at=event.occurred_at, event_version=event.event_version,
+        data=json.dumps(event.data, separators=(",", ":")), expiration=int(time.time()) + RETENTION_SECONDS)
+
+
+def event_from_stream_record(record: dict[str, Any]) -> IntegrationEvent | None:
+    """The event an outbox INSERT carries; ``None`` for the TTL's REMOVE (and any MODIFY)."""
+    if record.get("eventName") != "INSERT":
+        return None
+    image = record["dynamodb"]["NewImage"]
+    text = {k: v.get("S") for k, v in image.items()}
+    return IntegrationEvent(name=text["name"], source=text["source"], data=json.loads(text["data"]),
+                            correlation_id=text["correlation_id"], event_id=text["event_id"],
+                            occurred_at=text["occurred_at"], event_version=int(image["event_version"]["N"]))
+
+
+def relay(record: dict[str, Any], publisher: EventBridgePublisher) -> None:
+    event = event_from_stream_record(record)
+    if event is not None:
+        publisher.publish([event])
