@@ -1,0 +1,271 @@
+"""The local cloud: template.yaml brought up in one process, on moto (default) or any AWS-compatible endpoint.
+
+``LocalCloud`` wires the pieces in the order their dependencies demand: endpoint (embedded moto,
+or the one given) -> process environment -> resources from the template -> function environment
+and handlers -> API gateway -> event source pollers. It knows nothing about the project's own
+packages: only ``template.yaml`` and Lambda's handler contract, so it serves whatever the template
+declares.
+
+One running ``LocalCloud`` per process: functions share ``os.environ`` (the endpoint, region and
+every function's variables), which ``stop()`` restores.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .aws import Clients
+from .emulator import Emulator
+from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
+from .gateway import Gateway, routes_from_template
+from .provisioner import provision
+from .resources import ResourceMap
+from .sqs_poller import SqsPoller, sqs_mappings
+from .stream_poller import StreamPoller, stream_mappings
+from .template import MOTO_ACCOUNT_ID, Template
+
+__all__ = ["LocalCloud"]
+
+log = logging.getLogger("hexa.local.cloud")
+
+_HANDLED_EVENT_TYPES = {"Api", "SQS", "DynamoDB"}
+
+
+class LocalCloud:
+    """Provision ``template_path`` and run its functions, API routes and event source mappings locally."""
+
+    def __init__(
+        self,
+        template_path: str | Path,
+        *,
+        stack_name: str = "hexa-local",
+        region: str = "us-east-1",
+        endpoint_url: str | None = None,
+        emulator_host: str = "127.0.0.1",
+        emulator_port: int = 4566,
+        gateway_host: str = "127.0.0.1",
+        gateway_port: int = 3000,
+        parameter_overrides: Mapping[str, Any] | None = None,
+        retry_delay: float = 0.5,
+        max_retry_delay: float | None = None,
+        stream_poll_interval: float = 0.05,
+        start_pollers: bool = True,
+    ) -> None:
+        self.template_path = Path(template_path)
+        self.stack_name = stack_name
+        self.region = region
+        self.emulator_host, self.emulator_port = emulator_host, emulator_port
+        self.gateway_host, self.gateway_port = gateway_host, gateway_port
+        self.parameter_overrides = dict(parameter_overrides or {})
+        self.retry_delay = retry_delay
+        self.max_retry_delay = max_retry_delay
+        self.stream_poll_interval = stream_poll_interval
+        self.start_pollers = start_pollers
+        self._given_endpoint = endpoint_url
+        self._endpoint_url: str | None = endpoint_url
+        self._emulator: Emulator | None = None
+        self._gateway: Gateway | None = None
+        self._saved_env: dict[str, str | None] = {}
+        self._template: Template | None = None
+        self._resources: ResourceMap | None = None
+        self._functions: dict[str, LocalFunction] = {}
+        self._clients: Clients | None = None
+        self.pollers: list[SqsPoller | StreamPoller] = []
+        self._started = False
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def start(self) -> LocalCloud:
+        """Bring everything up; on any failure, tear down what was started and re-raise."""
+        if self._started:
+            return self
+        started = time.monotonic()
+        try:
+            self._start_endpoint()
+            clients = self._clients = Clients(self._endpoint_url, self.region)
+            template = self._template = Template(
+                self.template_path, stack_name=self.stack_name, region=self.region,
+                account_id=self._account_id(clients), parameter_overrides=self.parameter_overrides)
+            resources = self._resources = provision(template, clients)
+            envs = function_environments(template, resources)
+            self._set_env(merge_environments(envs))
+            self._functions = load_functions(template, resources, apply_environment=False)
+            self._warn_unhandled_events(template)
+            self._gateway = Gateway(routes_from_template(template, resources), self._functions,
+                                    host=self.gateway_host, port=self.gateway_port,
+                                    account_id=template.account_id).start()
+            if self.start_pollers:
+                self._start_pollers(template, resources, clients)
+        except BaseException:
+            self.stop()
+            raise
+        self._started = True
+        log.info("local cloud %r up in %.2fs: %d resources, %d functions, %d routes, %d pollers; API %s, endpoint %s",
+                 self.stack_name, time.monotonic() - started, len(self._resources or {}), len(self._functions),
+                 len(self.routes), len(self.pollers), self.api_url, self._endpoint_url)
+        return self
+
+    def stop(self) -> None:
+        """Stop pollers, gateway and emulator, and restore the process environment (idempotent)."""
+        for poller in self.pollers:
+            poller.signal_stop()
+        for poller in self.pollers:
+            poller.stop()
+        self.pollers = []
+        if self._gateway is not None:
+            self._gateway.stop()
+            self._gateway = None
+        if self._emulator is not None:
+            self._emulator.stop()
+            self._emulator = None
+        remove_sys_paths([p for f in self._functions.values() for p in f.added_paths])
+        self._restore_env()
+        if self._started:
+            log.info("local cloud %r stopped", self.stack_name)
+        self._started = False
+
+    def __enter__(self) -> LocalCloud:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # ------------------------------------------------------------------ steps
+
+    def _start_endpoint(self) -> None:
+        if self._given_endpoint is None:
+            self._emulator = Emulator(self.emulator_host, self.emulator_port).start()
+            self._endpoint_url = self._emulator.url
+        env = {
+            "AWS_ENDPOINT_URL": str(self._endpoint_url),
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_REGION": self.region,
+            "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+        }
+        if self._emulator is not None and not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
+            env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105 - moto's fake creds
+        self._set_env(env)
+
+    def _account_id(self, clients: Clients) -> str:
+        if self._emulator is not None:
+            return MOTO_ACCOUNT_ID
+        try:
+            return str(clients("sts").get_caller_identity()["Account"])
+        except Exception as exc:  # noqa: BLE001 - a fake id keeps local endpoints usable
+            log.warning("could not read the account id from STS (%s); using %s", exc, MOTO_ACCOUNT_ID)
+            return MOTO_ACCOUNT_ID
+
+    def _warn_unhandled_events(self, template: Template) -> None:
+        for lid in template.resources_of_type("AWS::Serverless::Function"):
+            for name, event in (template.properties(lid).get("Events") or {}).items():
+                if event.get("Type") not in _HANDLED_EVENT_TYPES:
+                    log.warning("%s.Events.%s: event type %s is not emulated locally (never triggers)",
+                                lid, name, event.get("Type"))
+
+    def _start_pollers(self, template: Template, resources: ResourceMap, clients: Clients) -> None:
+        for sqs_mapping in sqs_mappings(template, resources, clients):
+            if sqs_mapping.enabled:
+                self.pollers.append(SqsPoller(sqs_mapping, self._functions[sqs_mapping.function], clients,
+                                              retry_delay=self.retry_delay).start())
+        for stream_mapping in stream_mappings(template, resources, clients):
+            if stream_mapping.enabled:
+                self.pollers.append(StreamPoller(
+                    stream_mapping, self._functions[stream_mapping.function], clients,
+                    retry_delay=self.retry_delay, max_retry_delay=self.max_retry_delay,
+                    poll_interval=self.stream_poll_interval).start())
+
+    def _set_env(self, values: Mapping[str, str]) -> None:
+        for key, value in values.items():
+            self._saved_env.setdefault(key, os.environ.get(key))
+            os.environ[key] = value
+
+    def _restore_env(self) -> None:
+        for key, value in self._saved_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        self._saved_env = {}
+
+    # ------------------------------------------------------------------ API
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the local API gateway (routes at their template paths, no stage prefix)."""
+        if self._gateway is None:
+            raise RuntimeError("local cloud not started")
+        return self._gateway.url
+
+    @property
+    def endpoint_url(self) -> str:
+        """The AWS endpoint in use (embedded moto's URL, or the one given)."""
+        if self._endpoint_url is None:
+            raise RuntimeError("local cloud not started")
+        return self._endpoint_url
+
+    @property
+    def template(self) -> Template:
+        if self._template is None:
+            raise RuntimeError("local cloud not started")
+        return self._template
+
+    @property
+    def resources(self) -> ResourceMap:
+        """Logical id -> physical resource (``ref`` and ``attrs``)."""
+        if self._resources is None:
+            raise RuntimeError("local cloud not started")
+        return self._resources
+
+    @property
+    def functions(self) -> dict[str, LocalFunction]:
+        """Logical id -> loaded function."""
+        return dict(self._functions)
+
+    @property
+    def routes(self) -> list[tuple[str, str, str]]:
+        """``(method, path, function logical id)`` for every served route."""
+        if self._gateway is None:
+            return []
+        return [(r.method, r.path, r.function) for r in self._gateway.routes]
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for this cloud's endpoint and region (shared, thread-safe)."""
+        if self._clients is None:
+            raise RuntimeError("local cloud not started")
+        return self._clients(service)
+
+    def invoke(self, logical_id: str, event: Any) -> Any:
+        """Invoke a function directly (like ``aws lambda invoke``); exceptions propagate."""
+        if logical_id not in self._functions:
+            raise KeyError(f"no function {logical_id!r} (have: {', '.join(sorted(self._functions))})")
+        return self._functions[logical_id].invoke(event)
+
+    def wait_until_idle(self, timeout: float = 10.0) -> None:
+        """Block until no poller has anything pending, including work one poller caused for another.
+
+        Raises ``TimeoutError`` naming the busy pollers. A record retried forever (infinite
+        ``MaximumRetryAttempts``) keeps its poller busy, so this times out rather than lying.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            before = [p.batches for p in self.pollers]
+            busy = [p.name for p in self.pollers if not self._wait_poller(p, deadline)]
+            if busy:
+                raise TimeoutError(f"pollers still busy after {timeout}s: {', '.join(busy)}")
+            if [p.batches for p in self.pollers] == before:
+                return
+
+    @staticmethod
+    def _wait_poller(poller: SqsPoller | StreamPoller, deadline: float) -> bool:
+        if isinstance(poller, StreamPoller):
+            return poller.wait_until_idle(max(0.0, deadline - time.monotonic()))
+        while not poller.is_idle():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+        return True

@@ -1,0 +1,330 @@
+"""A local API Gateway (REST, proxy integration) serving every ``Type: Api`` event of the template.
+
+Why our own server: moto's API Gateway never calls a Lambda, and ``chalice local`` serves one app,
+whereas the template routes paths of several functions through one API. The routes come only from
+the template, so a route missing there is missing locally too (404), as it would be after deploy.
+
+Behaviour follows API Gateway where it matters to handlers: the v1 proxy event (with
+``requestContext.resourcePath`` = the template path, which Chalice routes on), the most specific
+resource wins (literal segment > ``{param}`` > ``{proxy+}``), a handler exception is a 502.
+Deviations: 404/405 bodies use the project's error envelope instead of API Gateway's
+``{"message": "Missing Authentication Token"}`` 403, the stage is not part of the URL, and there is
+no authorizer, throttling, request validation or payload size limit.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, NamedTuple
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from .functions import LocalFunction
+from .resources import ResourceMap
+from .template import Template, TemplateError
+
+__all__ = ["Gateway", "Route", "routes_from_template"]
+
+log = logging.getLogger("hexa.local.gateway")
+
+
+class Route(NamedTuple):
+    """One ``Type: Api`` event: ``(method, path, function logical id)`` plus its API and stage."""
+
+    method: str
+    path: str
+    function: str
+    api_id: str = ""
+    stage: str = "Prod"
+
+
+def routes_from_template(template: Template, resources: ResourceMap) -> list[Route]:
+    """Every Api event of every function; the same method+path twice is a template error."""
+    routes: list[Route] = []
+    seen: dict[tuple[str, str], str] = {}
+    for lid in template.resources_of_type("AWS::Serverless::Function"):
+        for event_name, event in (template.properties(lid).get("Events") or {}).items():
+            if event.get("Type") != "Api":
+                continue
+            where = f"{lid}.Properties.Events.{event_name}.Properties"
+            props = event.get("Properties") or {}
+            path = str(template.resolve(props.get("Path"), resources, where=f"{where}.Path"))
+            method = str(template.resolve(props.get("Method"), resources, where=f"{where}.Method")).upper()
+            api_ref = props.get("RestApiId", {"Ref": "ServerlessRestApi"})
+            api_lid = api_ref.get("Ref") if isinstance(api_ref, dict) else None
+            api_id = str(template.resolve(api_ref, resources, where=f"{where}.RestApiId"))
+            stage = "Prod"
+            if api_lid in template.resources:
+                stage = str(template.resolve(template.properties(api_lid).get("StageName", "Prod"), resources,
+                                             where=f"{api_lid}.Properties.StageName"))
+            key = (method, _normalise(path))
+            if key in seen:
+                raise TemplateError(f"{where}: {method} {path} is also routed to {seen[key]}")
+            seen[key] = lid
+            routes.append(Route(method, path, lid, api_id, stage))
+    return routes
+
+
+def _normalise(path: str) -> str:
+    return "/" + path.strip("/")
+
+
+@dataclass(frozen=True)
+class _Resource:
+    """A template path compiled for matching, with its routes by method."""
+
+    path: str
+    segments: tuple[str, ...]
+    methods: Mapping[str, Route]
+
+    def match(self, parts: list[str]) -> tuple[tuple[int, ...], dict[str, str]] | None:
+        """(specificity key, path parameters) if ``parts`` match; lower keys are more specific."""
+        params: dict[str, str] = {}
+        rank: list[int] = []
+        for i, segment in enumerate(self.segments):
+            if segment.startswith("{") and segment.endswith("+}"):
+                if i >= len(parts):
+                    return None
+                params[segment[1:-2]] = unquote("/".join(parts[i:]))
+                return tuple([*rank, 2]), params
+            if i >= len(parts):
+                return None
+            if segment.startswith("{") and segment.endswith("}"):
+                params[segment[1:-1]] = unquote(parts[i])
+                rank.append(1)
+            elif unquote(parts[i]) == segment:
+                rank.append(0)
+            else:
+                return None
+        if len(parts) != len(self.segments):
+            return None
+        return tuple(rank), params
+
+
+def _compile(routes: list[Route]) -> list[_Resource]:
+    by_path: dict[str, dict[str, Route]] = {}
+    for route in routes:
+        by_path.setdefault(_normalise(route.path), {})[route.method] = route
+    return [_Resource(path, tuple(s for s in path.split("/") if s), methods) for path, methods in by_path.items()]
+
+
+def _error_body(code: str, message: str) -> bytes:
+    return json.dumps({"error": {"code": code, "message": message, "details": []}}).encode()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Turns one HTTP request into a proxy event, invokes the function, writes its response."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # keep-alive clients otherwise stall ~40 ms (TOOL-FACTS)
+    server_version = "hexa-local-apigw"
+    timeout = 300  # close idle keep-alive connections eventually (each holds a thread)
+    gateway: Gateway
+
+    def do_request(self) -> None:
+        started = time.monotonic()
+        request_id = str(uuid.uuid4())
+        status = self._serve(request_id)
+        log.debug("%s %s -> %s (%.1f ms)", self.command, urlsplit(self.path).path, status,
+                  (time.monotonic() - started) * 1000)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_request
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Silence http.server's stderr access log; requests are logged (without headers) above."""
+
+    def _serve(self, request_id: str) -> int:
+        body = self._read_body()
+        url = urlsplit(self.path)
+        parts = [p for p in url.path.split("/") if p]
+        resource, params = self.gateway.match(parts)
+        if resource is None:
+            return self._send_error(404, "route_not_found", f"No route for {self.command} {url.path}", request_id)
+        route = resource.methods.get(self.command) or resource.methods.get("ANY")
+        if route is None:
+            allowed = ", ".join(sorted(resource.methods))
+            return self._send_error(405, "method_not_allowed",
+                                    f"{self.command} is not allowed on {resource.path} (allowed: {allowed})",
+                                    request_id, {"Allow": allowed})
+        event = self._event(route, url.path, url.query, params, body, request_id)
+        function = self.gateway.functions[route.function]
+        try:
+            result = function.invoke(event)
+        except Exception:
+            log.exception("%s failed handling %s %s", route.function, self.command, url.path)
+            return self._send_error(502, "bad_gateway", "The function failed (see the local cloud's log)",
+                                    request_id)
+        if not isinstance(result, dict) or "statusCode" not in result:
+            log.error("%s returned a malformed proxy response (%s)", route.function, type(result).__name__)
+            return self._send_error(502, "bad_gateway", "Malformed Lambda proxy response", request_id)
+        return self._send_result(result, request_id)
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: list[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _event(
+        self, route: Route, path: str, query: str, params: dict[str, str], body: bytes, request_id: str
+    ) -> dict[str, Any]:
+        multi_headers: dict[str, list[str]] = {}
+        for name, value in self.headers.items():
+            multi_headers.setdefault(name, []).append(value)
+        multi_query: dict[str, list[str]] = {}
+        for name, value in parse_qsl(query, keep_blank_values=True):
+            multi_query.setdefault(name, []).append(value)
+        try:
+            text: str | None = body.decode("utf-8") if body else None
+            encoded = False
+        except UnicodeDecodeError:
+            text, encoded = base64.b64encode(body).decode(), True
+        now = time.time()
+        source_ip = self.client_address[0]
+        return {
+            "resource": route.path,
+            "path": unquote(path),
+            "httpMethod": self.command,
+            "headers": {k: v[-1] for k, v in multi_headers.items()},
+            "multiValueHeaders": multi_headers,
+            "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
+            "multiValueQueryStringParameters": multi_query or None,
+            "pathParameters": params or None,
+            "stageVariables": None,
+            "requestContext": {
+                "resourceId": route.path,
+                "resourcePath": route.path,
+                "httpMethod": self.command,
+                "extendedRequestId": request_id,
+                "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
+                "path": f"/{route.stage}{unquote(path)}",
+                "accountId": self.gateway.account_id,
+                "protocol": self.request_version,
+                "stage": route.stage,
+                "domainPrefix": route.api_id,
+                "requestTimeEpoch": int(now * 1000),
+                "requestId": request_id,
+                "identity": {"sourceIp": source_ip, "userAgent": self.headers.get("User-Agent")},
+                "domainName": self.headers.get("Host", ""),
+                "apiId": route.api_id,
+            },
+            "body": text,
+            "isBase64Encoded": encoded,
+        }
+
+    def _send_result(self, result: dict[str, Any], request_id: str) -> int:
+        status = int(result["statusCode"])
+        body = result.get("body")
+        if body is None:
+            payload = b""
+        elif result.get("isBase64Encoded"):
+            payload = base64.b64decode(body)
+        else:
+            payload = body.encode() if isinstance(body, str) else str(body).encode()
+        headers: list[tuple[str, str]] = []
+        multi = result.get("multiValueHeaders") or {}
+        multi_names = {k.lower() for k in multi}
+        for name, values in multi.items():
+            headers.extend((name, str(v)) for v in values)
+        for name, value in (result.get("headers") or {}).items():
+            if name.lower() not in multi_names:
+                headers.append((name, str(value)))
+        self._write(status, payload, headers, request_id)
+        return status
+
+    def _send_error(
+        self, status: int, code: str, message: str, request_id: str, extra: Mapping[str, str] | None = None
+    ) -> int:
+        headers = [("Content-Type", "application/json"), *(extra or {}).items()]
+        self._write(status, _error_body(code, message), headers, request_id)
+        return status
+
+    def _write(self, status: int, payload: bytes, headers: list[tuple[str, str]], request_id: str) -> None:
+        hop_by_hop = {"content-length", "transfer-encoding", "connection", "date", "server"}
+        self.send_response_only(status)
+        self.send_header("Date", formatdate(usegmt=True))
+        names = set()
+        for name, value in headers:
+            if name.lower() not in hop_by_hop:
+                self.send_header(name, value)
+                names.add(name.lower())
+        if "content-type" not in names:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("x-amzn-RequestId", request_id)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        if self.command != "HEAD" and payload:
+            self.wfile.write(payload)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False  # keep-alive connections must not hold stop() hostage
+
+
+class Gateway:
+    """The HTTP server; ``start()`` binds (port 0 = free port) and serves in a daemon thread."""
+
+    def __init__(
+        self, routes: list[Route], functions: Mapping[str, LocalFunction], *,
+        host: str = "127.0.0.1", port: int = 3000, account_id: str = "123456789012",
+    ) -> None:
+        self.routes = list(routes)
+        self.functions = functions
+        self.host = host
+        self.port = port
+        self.account_id = account_id
+        self._resources = _compile(self.routes)
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. ``http://127.0.0.1:3000`` (routes are served at their template paths)."""
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    def match(self, parts: list[str]) -> tuple[_Resource | None, dict[str, str]]:
+        """The most specific resource matching the path segments, and its path parameters."""
+        best: tuple[tuple[int, ...], _Resource, dict[str, str]] | None = None
+        for resource in self._resources:
+            found = resource.match(parts)
+            if found is not None and (best is None or found[0] < best[0]):
+                best = (found[0], resource, found[1])
+        return (best[1], best[2]) if best else (None, {})
+
+    def start(self) -> Gateway:
+        handler = type("GatewayHandler", (_Handler,), {"gateway": self})
+        self._server = _Server((self.host, self.port), handler)
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="hexa-local-gateway", daemon=True)
+        self._thread.start()
+        log.info("API gateway listening on %s (%d routes)", self.url, len(self.routes))
+        return self
+
+    def stop(self) -> None:
+        """Stop accepting requests and close the socket (idempotent)."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
