@@ -24,12 +24,12 @@ from onboarding.application.commands import (
     AmendTerms, CreateContract, ListContracts, NoBody, SignContract, TerminateContract,
 )
 from onboarding.application.partner_events import draft_contract_for_new_partner, terminate_partner_contracts
-from onboarding.application.projections import project, publish
+from onboarding.application.projections import project, publish, rebuild_read_model
 from onboarding.application.queries import contract_history, get_contract, list_contracts
 from onboarding.domain.contract import Contract
 
 enable_tracing()
-app = Chalice(app_name="onboarding")
+app = Chalice(app_name="onboarding", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="onboarding")
 
 
@@ -135,3 +135,10 @@ def publish_contract_events(event: dict[str, Any], context: Any) -> dict[str, An
 def _stored(record: dict[str, Any], handle: Any) -> None:
     if record.get("eventName") == "INSERT":  # the store is append-only: only inserts carry events
         handle(event_from_image(record["dynamodb"]["NewImage"]))
+
+
+def rebuild_projections(event: dict[str, Any], context: Any) -> dict[str, int]:
+    """Maintenance: refold every contract from the event store into the read model (`hexa rebuild-projections`)."""
+    count = rebuild_read_model(store(), read_model())
+    api.log.info("contracts read model rebuilt", extra={"contracts": count})
+    return {"contracts": count}

@@ -23,7 +23,7 @@ from partner_management.application.register_partner import register_partner
 from partner_management.application.update_partner import deactivate_partner, update_partner
 
 enable_tracing()
-app = Chalice(app_name="partner-management")
+app = Chalice(app_name="partner-management", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="partner-management")
 
 

@@ -44,7 +44,12 @@ def enable_tracing() -> None:
     """Patch AWS SDK calls once per container. ``HEXA_TRACING=off`` disables patching entirely."""
     if os.environ.get("HEXA_TRACING", "on").lower() == "off":
         return
+    import logging
+
     from aws_xray_sdk.core import patch, xray_recorder
 
     xray_recorder.configure(context_missing="IGNORE_ERROR")
+    # the SDK warns on every AWS call made outside a segment (CLIs, local pollers) even when told to
+    # ignore it; a missing segment is expected there, so only real errors are worth a log line
+    logging.getLogger("aws_xray_sdk.core.recorder").setLevel(logging.ERROR)
     patch(["botocore"])

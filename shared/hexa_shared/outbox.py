@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-import time
+from datetime import timedelta
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
@@ -45,7 +45,7 @@ def outbox_entry(table_name: str, event: IntegrationEvent) -> _OutboxEntry:
     return outbox_model(table_name)(
         event.event_id, name=event.name, source=event.source, correlation_id=event.correlation_id,
         occurred_at=event.occurred_at, event_version=event.event_version,
-        data=json.dumps(event.data, separators=(",", ":")), expiration=int(time.time()) + RETENTION_SECONDS)
+        data=json.dumps(event.data, separators=(",", ":")), expiration=timedelta(seconds=RETENTION_SECONDS))
 
 
 def event_from_stream_record(record: dict[str, Any]) -> IntegrationEvent | None:

@@ -81,7 +81,8 @@ class DynamoPartnerRepository:
                           partner_type=partner.partner_type.value, country=partner.country, tax_id=partner.tax_id,
                           phone=partner.phone, commission_rate=str(partner.commission_rate),
                           status=partner.status.value, created_at=partner.created_at, updated_at=partner.updated_at)
-        item.version = partner.version or None
+        if partner.version:  # a new partner has no version yet: pynamodb starts it at 1
+            item.version = partner.version
         return item
 
     def add(self, partner: Partner, event: IntegrationEvent) -> None:

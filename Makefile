@@ -1,0 +1,36 @@
+# HexaBuilders — two commands: `make up` runs the platform, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml shared/requirements.txt | cksum | cut -d' ' -f1)
+
+.PHONY: install up test test-unit test-fast lint bench clean
+
+$(STAMP): pyproject.toml shared/requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@rm -f $(VENV)/.installed-* && touch $@
+
+install: $(STAMP)
+
+## up: embedded emulator + every template resource + all routes on :3000 + event sources + demo data
+up: install
+	$(BIN)/hexa up $(ARGS)
+
+## test: unit, template, runtime, integration and end-to-end suites against real servers on loopback
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-unit: install
+	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/cfn-lint template.yaml
+
+## bench: latency numbers next to the emulator's own floor (not a test; prints a report)
+bench: install
+	$(BIN)/python benchmarks/bench_foundation.py $(ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hexa

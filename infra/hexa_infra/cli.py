@@ -1,0 +1,136 @@
+"""``hexa``: the one CLI — run the local cloud, mint dev tokens, rebuild projections, redrive DLQs."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import threading
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from hexa_infra import dlq as dead_letters
+from hexa_infra.seed import seed
+from hexa_infra.stack import DEFAULT_ENDPOINT, DEFAULT_STACK, Stack, find_template
+
+cli = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+dlq_cli = typer.Typer(no_args_is_help=True, help="Dead-letter queues: list, peek, redrive.")
+cli.add_typer(dlq_cli, name="dlq")
+console = Console()
+
+TemplateOpt = typer.Option(None, "--template", help="SAM template (default: ./template.yaml or the repo's)")
+StackOpt = typer.Option(DEFAULT_STACK, "--stack", help="Stack name: prefixes every local resource")
+EndpointOpt = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL",
+                           help=f"AWS endpoint of the running stack (default {DEFAULT_ENDPOINT})")
+
+
+@cli.command()
+def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
+       endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL",
+                                                  help="Use this endpoint (LocalStack, AWS) instead of the embedded emulator"),
+       host: str = typer.Option("127.0.0.1", help="Where the API Gateway and emulator listen"),
+       port: int = typer.Option(3000, help="Local API Gateway port (0 = any free port)"),
+       emulator_port: int = typer.Option(4566, help="Embedded emulator port (0 = any free port)"),
+       no_seed: bool = typer.Option(False, "--no-seed", help="Skip the demo data"),
+       ready_file: Optional[Path] = typer.Option(None, help="Write URLs and tokens here as JSON once ready")) -> None:
+    """Start the emulator, create every template resource, serve all routes, run every event source."""
+    from hexa_infra.local.cloud import LocalCloud
+
+    cloud = LocalCloud(str(find_template(template)), stack_name=stack, endpoint_url=endpoint_url or None,
+                       emulator_host=host, emulator_port=emulator_port, gateway_host=host, gateway_port=port)
+    stopping = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stopping.set())
+    with console.status("starting the local cloud…"):
+        cloud.start()
+    try:
+        stack_info = Stack.of(cloud)
+        admin = stack_info.token(role="admin")
+        partner_id, partner = None, None
+        if not no_seed:
+            with console.status("seeding demo data through the API…"):
+                result = seed(cloud.api_url, admin)
+            partner_id = result.partner_ids[0]
+            partner = stack_info.token(role="partner", partner_id=partner_id)
+        _banner(cloud, admin, partner_id, partner)
+        if ready_file:
+            ready_file.write_text(json.dumps({"api_url": cloud.api_url, "endpoint_url": cloud.endpoint_url,
+                                              "admin_token": admin, "partner_id": partner_id,
+                                              "partner_token": partner, "pid": os.getpid()}))
+        stopping.wait()
+    finally:
+        console.print("stopping…")
+        cloud.stop()
+
+
+def _banner(cloud, admin: str, partner_id: str | None, partner: str | None) -> None:  # noqa: ANN001
+    table = Table(show_header=False, box=None)
+    table.add_row("API Gateway", cloud.api_url)
+    table.add_row("AWS endpoint", cloud.endpoint_url or "AWS")
+    table.add_row("routes", str(len(cloud.routes)))
+    table.add_row("admin token", admin)
+    if partner:
+        table.add_row("demo partner", partner_id)
+        table.add_row("partner token", partner)
+    console.print(table)
+    console.print(f"try: curl -H 'Authorization: Bearer $TOKEN' {cloud.api_url}/partners   (Ctrl-C stops)")
+
+
+@cli.command()
+def token(role: str = typer.Option(..., help="admin or partner"),
+          partner_id: Optional[str] = typer.Option(None, "--partner-id"),
+          ttl: int = typer.Option(12 * 3600, help="Lifetime in seconds"),
+          template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
+          endpoint_url: Optional[str] = EndpointOpt) -> None:
+    """Print a dev JWT for the running local stack (signed with its own key)."""
+    if role not in ("admin", "partner") or (role == "partner") != bool(partner_id):
+        raise typer.BadParameter("use --role admin, or --role partner --partner-id <id>")
+    typer.echo(Stack.connect(find_template(template), stack, endpoint_url).token(role=role, partner_id=partner_id,
+                                                                                ttl_seconds=ttl))
+
+
+@cli.command("rebuild-projections")
+def rebuild_projections(context: str = typer.Argument(..., help="e.g. onboarding"),
+                        template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
+                        endpoint_url: Optional[str] = EndpointOpt) -> None:
+    """Rebuild a context's read models from its event store."""
+    result = Stack.connect(find_template(template), stack, endpoint_url).run_maintenance(context, "rebuild_projections")
+    console.print(f"{context}: rebuilt {result}")
+
+
+@dlq_cli.command("list")
+def dlq_list(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
+             endpoint_url: Optional[str] = EndpointOpt) -> None:
+    """Every DLQ and stream on-failure queue, with its message count."""
+    table = Table("queue", "messages", "redrives into")
+    for queue in Stack.connect(find_template(template), stack, endpoint_url).dead_letter_queues():
+        table.add_row(queue.logical_id, str(queue.messages), queue.source_url or "(stream failures)")
+    console.print(table)
+
+
+@dlq_cli.command("peek")
+def dlq_peek(queue: str, count: int = 5, template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
+             endpoint_url: Optional[str] = EndpointOpt) -> None:
+    """Show a few messages of one DLQ without removing them."""
+    connected = Stack.connect(find_template(template), stack, endpoint_url)
+    console.print_json(json.dumps(dead_letters.peek(connected.sqs, connected.dead_letter_queue(queue), count)))
+
+
+@dlq_cli.command("redrive")
+def dlq_redrive(queue: str, template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
+                endpoint_url: Optional[str] = EndpointOpt) -> None:
+    """Move a DLQ's messages back to the queue they came from (after fixing the cause)."""
+    connected = Stack.connect(find_template(template), stack, endpoint_url)
+    moved = dead_letters.redrive(connected.sqs, connected.dead_letter_queue(queue))
+    console.print(f"{queue}: moved {moved} message(s) back to their source queue")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()

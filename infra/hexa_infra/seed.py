@@ -1,0 +1,55 @@
+"""Demo data for ``hexa up``, created through the public HTTP API (so it exercises the real flow).
+
+Idempotent: re-seeding a stack that already has the demo partners (409 on their emails) reuses them.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import requests
+
+DEMO_PARTNERS = [
+    {"name": "Acme Media S.L.", "email": "partners@acme-media.example", "partner_type": "COMPANY",
+     "country": "ES", "tax_id": "B-12345678", "phone": "+34911222333", "commission_rate": "0.12"},
+    {"name": "Lucía Creates", "email": "lucia@creates.example", "partner_type": "INFLUENCER", "country": "MX"},
+    {"name": "Norte Agency", "email": "hello@norte.example", "partner_type": "AGENCY", "country": "AR",
+     "commission_rate": "0.15"},
+]
+
+
+@dataclass
+class SeedResult:
+    partner_ids: list[str]
+    active_contract_id: str | None
+
+
+def seed(api_url: str, admin_token: str, timeout: float = 15.0) -> SeedResult:
+    http = requests.Session()
+    http.headers.update({"Authorization": f"Bearer {admin_token}", "X-Correlation-Id": "seed"})
+    partner_ids = [_register(http, api_url, body) for body in DEMO_PARTNERS]
+    contract = _wait_for_draft(http, api_url, partner_ids[0], timeout)
+    if contract and contract["status"] == "DRAFT":
+        cid = contract["contract_id"]
+        for step, body in (("submit", {}), ("sign", {"signed_by": "María García (CEO)"}), ("activate", {})):
+            http.post(f"{api_url}/contracts/{cid}/{step}", json=body, timeout=10).raise_for_status()
+    return SeedResult(partner_ids, contract["contract_id"] if contract else None)
+
+
+def _register(http: requests.Session, api_url: str, body: dict) -> str:
+    response = http.post(f"{api_url}/partners", json=body, timeout=10)
+    if response.status_code == 409:  # already seeded: find it by email
+        page = http.get(f"{api_url}/partners", params={"limit": 200}, timeout=10).json()
+        return next(p["partner_id"] for p in page["items"] if p["email"] == body["email"])
+    response.raise_for_status()
+    return response.json()["partner_id"]
+
+
+def _wait_for_draft(http: requests.Session, api_url: str, partner_id: str, timeout: float) -> dict | None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        items = http.get(f"{api_url}/contracts", params={"partner_id": partner_id}, timeout=10).json()["items"]
+        if items:
+            return items[0]
+        time.sleep(0.05)
+    return None

@@ -1,0 +1,127 @@
+"""template.yaml is valid CloudFormation/SAM, and it — not the code — decides what exists."""
+from __future__ import annotations
+
+import copy
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+
+
+def load_template(path: Path = TEMPLATE) -> dict:
+    from hexa_infra.local.template import load_yaml
+
+    return load_yaml(path)
+
+
+def api_events(template: dict) -> dict[str, set[tuple[str, str]]]:
+    routes: dict[str, set[tuple[str, str]]] = {}
+    for lid, resource in template["Resources"].items():
+        if resource["Type"] != "AWS::Serverless::Function":
+            continue
+        for event in (resource["Properties"].get("Events") or {}).values():
+            if event["Type"] == "Api":
+                routes.setdefault(lid, set()).add((event["Properties"]["Method"].upper(), event["Properties"]["Path"]))
+    return routes
+
+
+def test_cfn_lint_is_clean() -> None:
+    from cfnlint.api import lint_file
+
+    matches = lint_file(TEMPLATE)
+    assert [str(m) for m in matches] == []
+
+
+def test_sam_transform_succeeds_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from samtranslator.translator.transform import transform
+    from samtranslator.public.translator import ManagedPolicyLoader
+
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    template = copy.deepcopy(load_template())
+    for resource in template["Resources"].values():  # local CodeUri/ContentUri → s3:// as `sam package` would
+        for key in ("CodeUri", "ContentUri"):
+            if key in resource.get("Properties", {}):
+                resource["Properties"][key] = f"s3://hexa-artifacts/{resource['Properties'][key].strip('/')}.zip"
+
+    class OfflinePolicies(ManagedPolicyLoader):
+        def __init__(self) -> None:
+            pass
+
+        def load(self) -> dict:
+            return {}
+
+    cfn = transform(template, {}, OfflinePolicies())
+    types = {r["Type"] for r in cfn["Resources"].values()}
+    assert {"AWS::Lambda::Function", "AWS::Lambda::EventSourceMapping", "AWS::ApiGateway::RestApi",
+            "AWS::Lambda::LayerVersion"} <= types
+    mappings = [r["Properties"] for r in cfn["Resources"].values() if r["Type"] == "AWS::Lambda::EventSourceMapping"]
+    assert mappings and all(m.get("FunctionResponseTypes") == ["ReportBatchItemFailures"] for m in mappings)
+    functions = [r["Properties"] for r in cfn["Resources"].values() if r["Type"] == "AWS::Lambda::Function"]
+    assert all(f["TracingConfig"] == {"Mode": "Active"} for f in functions)
+
+
+def test_every_dlq_has_an_alarm_and_every_queue_a_dlq_with_five_receives() -> None:
+    resources = load_template()["Resources"]
+    queues = {lid for lid, r in resources.items() if r["Type"] == "AWS::SQS::Queue"}
+    dlqs = {r["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            for r in resources.values() if r["Type"] == "AWS::SQS::Queue" and "RedrivePolicy" in r["Properties"]}
+    for r in resources.values():
+        if r["Type"] == "AWS::SQS::Queue" and "RedrivePolicy" in r["Properties"]:
+            assert r["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 5
+    on_failure = {e["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
+                  for r in resources.values() if r["Type"] == "AWS::Serverless::Function"
+                  for e in (r["Properties"].get("Events") or {}).values() if "DestinationConfig" in e["Properties"]}
+    alarmed = {dim["Value"]["Fn::GetAtt"][0] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
+               for dim in r["Properties"]["Dimensions"]}
+    assert dlqs | on_failure == queues - {q for q in queues if "RedrivePolicy" in resources[q]["Properties"]}
+    assert alarmed == dlqs | on_failure
+
+
+def test_code_routes_and_template_routes_are_the_same(cloud) -> None:  # noqa: ANN001
+    """Every Chalice route is declared in the template for its function, and nothing else is."""
+    declared = api_events(load_template())
+    for lid, routes in declared.items():
+        app = cloud.functions[lid].handler
+        in_code = {(method, path) for path, methods in app.routes.items() for method in methods}
+        assert in_code == routes, lid
+
+
+def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
+    """Start the real runtime (a separate process) on a copy of the template without one route."""
+    text = TEMPLATE.read_text()
+    line = next(l for l in text.splitlines() if "GetContractEvents:" in l)
+    copy_path = tmp_path / "template.yaml"
+    copy_path.write_text(text.replace(line + "\n", ""))
+    for folder in ("functions", "shared"):
+        (tmp_path / folder).symlink_to(ROOT / folder)
+    ready = tmp_path / "ready.json"
+    process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--template", str(copy_path),
+                                "--port", "0", "--emulator-port", "0", "--no-seed", "--stack", "hexa-vanish",
+                                "--ready-file", str(ready)], cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"},
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert process.poll() is None, process.stdout.read()
+            assert time.monotonic() < deadline, "runtime did not start"
+            time.sleep(0.1)
+        info = json.loads(ready.read_text())
+        auth = {"Authorization": f"Bearer {info['admin_token']}"}
+        cid = "0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b"
+        gone = requests.get(f"{info['api_url']}/contracts/{cid}/events", headers=auth, timeout=10)
+        kept = requests.get(f"{info['api_url']}/contracts/{cid}", headers=auth, timeout=10)
+        assert gone.status_code == 404 and gone.json()["error"]["code"] == "route_not_found"
+        assert kept.status_code == 404 and kept.json()["error"]["code"] == "not_found"  # served by the handler
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
