@@ -3,7 +3,8 @@
 Starts the local cloud as a separate process (`hexa up` on free ports, as a user runs it), then from
 this process measures, over keep-alive HTTP:
 
-* POST /partners            — one 3-item TransactWriteItems in the emulator
+* POST /partners            — one 3-item TransactWriteItems in the emulator; measured idle (after the
+                              previous registration's events settled) and in a back-to-back burst
 * GET  /contracts/{id}      — one GetItem
 * registration → DRAFT      — POST /partners until GET /contracts?partner_id= shows the draft
                               (outbox stream → bus → SQS → consumer → event store stream → projection)
@@ -117,29 +118,34 @@ def report(info: dict, runs: int, flows: int) -> None:
         contract_id = items[0]["contract_id"] if items else None
     get = percentiles(timed(lambda: http.get(f"{api}/contracts/{contract_id}").raise_for_status(), runs))
 
-    flow_samples = []
+    flow_samples, idle_post_samples = [], []
     for _ in range(flows):
         started = time.perf_counter()
         partner = register()
+        idle_post_samples.append(time.perf_counter() - started)
         while not http.get(f"{api}/contracts", params={"partner_id": partner["partner_id"]}).json()["items"]:
             time.sleep(0.002)
         flow_samples.append(time.perf_counter() - started)
     flow = percentiles(flow_samples)
+    idle_post = percentiles(idle_post_samples)
 
     print("\nemulator floor (same run, boto3, one TCP connection per call as moto closes it):")
     for name, stats in floor.items():
-        print(f"  {name:<24} p50 {stats['p50']:7.1f} ms   p95 {stats['p95']:7.1f} ms")
+        print(f"  {name:<26} p50 {stats['p50']:7.1f} ms   p95 {stats['p95']:7.1f} ms")
     print("\nplatform (keep-alive HTTP through the local API Gateway):")
-    rows = [("POST /partners", post, floor["TransactWriteItems×3"], 1),
+    rows = [("POST /partners (idle)", idle_post, floor["TransactWriteItems×3"], 1),
+            ("POST /partners (burst)", post, floor["TransactWriteItems×3"], 1),
             ("GET /contracts/{id}", get, floor["GetItem"], 1)]
     for name, stats, base, round_trips in rows:
         ratio = stats["p95"] / (base["p95"] * round_trips)
         verdict = "ok" if ratio <= 3 else "MISS"
-        print(f"  {name:<24} p50 {stats['p50']:7.1f} ms   p95 {stats['p95']:7.1f} ms   p99 {stats['p99']:7.1f} ms   "
+        print(f"  {name:<26} p50 {stats['p50']:7.1f} ms   p95 {stats['p95']:7.1f} ms   p99 {stats['p99']:7.1f} ms   "
               f"p95 = {ratio:.2f} × its {round_trips} emulator round trip(s)  [target ≤ 3×: {verdict}]")
     verdict = "ok" if flow["p95"] < 300 else "MISS"
-    print(f"  {'registration → DRAFT':<24} p50 {flow['p50']:7.1f} ms   p95 {flow['p95']:7.1f} ms   "
+    print(f"  {'registration → DRAFT':<26} p50 {flow['p50']:7.1f} ms   p95 {flow['p95']:7.1f} ms   "
           f"p99 {flow['p99']:7.1f} ms   (n={flow['n']})  [target p95 < 300 ms: {verdict}]")
+    print("\n(idle: the previous registration's events have been fully processed; burst: back to back, so the")
+    print(" outbox relay, consumer and projectors of earlier calls share the process, its GIL and the emulator.)")
     print("\nDESIGN.md §4 service levels: p95 API < 1000 ms, event processed < 2000 ms after publish.")
 
 

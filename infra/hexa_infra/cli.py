@@ -71,12 +71,13 @@ def _banner(cloud, admin: str, partner_id: str | None, partner: str | None) -> N
     table.add_row("API Gateway", cloud.api_url)
     table.add_row("AWS endpoint", cloud.endpoint_url or "AWS")
     table.add_row("routes", str(len(cloud.routes)))
-    table.add_row("admin token", admin)
-    if partner:
-        table.add_row("demo partner", partner_id)
-        table.add_row("partner token", partner)
+    table.add_row("demo partner", partner_id or "(not seeded)")
     console.print(table)
-    console.print(f"try: curl -H 'Authorization: Bearer $TOKEN' {cloud.api_url}/partners   (Ctrl-C stops)")
+    # tokens are printed whole and unstyled so they can be copied (a table would truncate them)
+    typer.echo(f"\nADMIN_TOKEN={admin}")
+    if partner:
+        typer.echo(f"PARTNER_TOKEN={partner}")
+    typer.echo(f"\ntry: curl -H \"Authorization: Bearer $ADMIN_TOKEN\" {cloud.api_url}/partners    (Ctrl-C stops)\n")
 
 
 @cli.command()

@@ -1,6 +1,7 @@
 """pynamodb plumbing shared by every context's adapters."""
 from __future__ import annotations
 
+import functools
 import os
 
 from pynamodb.connection import Connection
@@ -16,8 +17,10 @@ def meta(table_name: str) -> type:
     return type("Meta", (), {"table_name": table_name, "region": region()})
 
 
+@functools.lru_cache(maxsize=None)
 def connection() -> Connection:
-    """Connection for ``TransactWrite``; the endpoint comes from ``AWS_ENDPOINT_URL`` when set."""
+    """The container's connection for ``TransactWrite`` (a botocore client costs ~20 ms to build,
+    so it is made once); the endpoint comes from ``AWS_ENDPOINT_URL`` when set."""
     return Connection(region=region())
 
 

@@ -1,21 +1,31 @@
 """Fixes for the embedded emulator (moto 5.2.x, in-process), applied before it starts serving.
 
-**Cancelled transactions break DynamoDB streams.** moto rolls a cancelled ``TransactWriteItems``
-back by swapping each touched ``Table`` object for a deep copy taken before the transaction. The
-records the transaction appended before failing stay in the *old* table's stream shard, and every
-open shard iterator (our stream pollers hold them) keeps reading that orphaned shard — so a phantom
-record of an event that was never stored is delivered, and every later write is invisible to the
-pollers. Cancelled transactions are routine here (version conflicts, duplicate emails, idempotent
-redeliveries), so the local cloud must not lose its streams to them.
+**Cancelled transactions break DynamoDB streams, and every transaction copies whole tables.**
+moto makes ``TransactWriteItems`` atomic by deep-copying every table it touches before starting and
+swapping the copies in when it is cancelled. That has two consequences for us:
 
-The fix keeps moto's rollback but restores it *in place*: the original ``Table`` object takes back
-the pre-transaction state, its stream shard keeps its identity and is truncated to its
-pre-transaction length. A lock shared with stream reads means no poller can observe a record while a
-transaction that may still be cancelled is in flight. Measured by
-``tests/integration/test_emulator_transactions.py``.
+1. Stream records the transaction appended before failing stay in the *old* table's shard, and
+   every open shard iterator (our pollers hold them) keeps reading that orphaned shard: a phantom
+   record of an event that was never stored is delivered, and later writes are never seen.
+   Cancelled transactions are routine here (version conflicts, duplicate emails, idempotent
+   redeliveries), so the local cloud would lose its streams to them.
+2. The deep copy costs O(table size) of pure-Python work per transaction, under the GIL that the
+   gateway and the handlers share: with a few hundred partners, registering one took ~360 ms p50.
+
+The fix snapshots only the items the transaction names (by key), lets moto run with a ``copy``
+stand-in that does not copy ``Table`` objects (so its own rollback is a no-op), and on cancellation
+restores exactly those items and truncates each touched stream shard to its pre-transaction length.
+A lock shared with stream reads means no poller observes a record while a transaction that may
+still be cancelled is in flight. Proven by ``tests/integration/test_emulator_transactions.py``.
+
+**Every request lists moto's package folder.** The server's dispatcher decides which backend serves
+a request by checking ``host in list_of_moto_modules()``, a generator that runs ``os.listdir`` and
+~150 ``os.path.isdir`` calls — on every request, inside the dispatcher's global lock. The folder
+does not change while the process runs, so the list is computed once.
 """
 from __future__ import annotations
 
+import copy
 import functools
 import threading
 from typing import Any
@@ -24,34 +34,77 @@ _LOCK = threading.RLock()
 _applied = False
 
 
+class _TableKeepingCopy:
+    """Stands in for the ``copy`` module inside ``moto.dynamodb.models``: tables are not copied."""
+
+    def __init__(self, table_type: type) -> None:
+        self._table_type = table_type
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(copy, name)
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        return value if isinstance(value, self._table_type) else copy.deepcopy(value, memo)
+
+
+def _snapshot(backend: Any, operation: dict[str, Any]) -> tuple[Any, Any, Any, Any] | None:
+    """(table, hash key, range key, deep copy of the current item or None) for one write."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    (kind, body), = operation.items()
+    if kind == "ConditionCheck":
+        return None
+    try:
+        table = backend.get_table(body["TableName"])
+        key = body.get("Key") or body["Item"]
+        hash_key = DynamoType(key[table.hash_key_attr])
+        range_key = DynamoType(key[table.range_key_attr]) if table.range_key_attr else None
+        current = table.get_item(hash_key, range_key)
+    except Exception:  # noqa: BLE001 - an invalid operation is refused by moto before it writes
+        return None
+    return table, hash_key, range_key, copy.deepcopy(current) if current is not None else None
+
+
+def _restore(table: Any, hash_key: Any, range_key: Any, previous: Any) -> None:
+    if range_key is not None:
+        if previous is None:
+            table.items.get(hash_key, {}).pop(range_key, None)
+        else:
+            table.items[hash_key][range_key] = previous
+    elif previous is None:
+        table.items.pop(hash_key, None)
+    else:
+        table.items[hash_key] = previous
+
+
 def apply() -> None:
     global _applied
     if _applied:
         return
-    from moto.dynamodb.models import DynamoDBBackend
+    import moto.backends as moto_backends
+    import moto.dynamodb.models as dynamodb_models
+    from moto.dynamodb.models.table import Table
     from moto.dynamodbstreams.models import ShardIterator
 
-    original_transact = DynamoDBBackend.transact_write_items
+    modules = tuple(moto_backends.list_of_moto_modules())
+    moto_backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
+    dynamodb_models.copy = _TableKeepingCopy(Table)  # type: ignore[assignment]
+    original_transact = dynamodb_models.DynamoDBBackend.transact_write_items
     original_get = ShardIterator.get
 
     @functools.wraps(original_transact)
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         with _LOCK:
-            tables_before = dict(self.tables)
-            shard_lengths = {name: len(t.stream_shard.items) for name, t in tables_before.items()
-                             if getattr(t, "stream_shard", None) is not None}
+            snapshots = [s for s in (_snapshot(self, op) for op in transact_items) if s is not None]
+            shards = {id(t): (t.stream_shard, len(t.stream_shard.items)) for t, *_ in snapshots
+                      if getattr(t, "stream_shard", None) is not None}
             try:
                 return original_transact(self, transact_items)
             except Exception:
-                for name, current in list(self.tables.items()):
-                    before = tables_before.get(name)
-                    if before is None or current is before:
-                        continue
-                    shard = before.stream_shard
-                    before.__dict__.update({k: v for k, v in current.__dict__.items() if k != "stream_shard"})
-                    if shard is not None:
-                        del shard.items[shard_lengths.get(name, len(shard.items)):]
-                    self.tables[name] = before
+                for table, hash_key, range_key, previous in reversed(snapshots):
+                    _restore(table, hash_key, range_key, previous)
+                for shard, length in shards.values():
+                    del shard.items[length:]
                 raise
 
     @functools.wraps(original_get)
@@ -59,6 +112,6 @@ def apply() -> None:
         with _LOCK:
             return original_get(self, limit)
 
-    DynamoDBBackend.transact_write_items = transact_write_items
+    dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
     ShardIterator.get = get
     _applied = True
