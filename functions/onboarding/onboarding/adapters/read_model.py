@@ -101,11 +101,24 @@ class DynamoContractReadModel:
             raise
         return True
 
-    def replace_all(self, contracts: list[Contract]) -> int:
+    def replace_all(self, contracts: list[Contract], reload: Callable[[str], list[ContractEvent]]) -> int:
+        """Overwrite every row with the folded history; rows of unknown contracts are deleted.
+
+        Safe on a live system: a put that would move a row backwards is skipped when the projector
+        stored a newer event meanwhile — unless the row claims a version the store does not have
+        (a corrupt row), which the fresh fold then replaces."""
+        for contract in contracts:
+            try:
+                self._item(contract).save(condition=self._model.contract_id.does_not_exist()
+                                          | (self._model.version <= contract.version))
+            except PutError as error:
+                if error.cause_response_code != "ConditionalCheckFailedException":
+                    raise
+                fresh, row = Contract.from_history(reload(contract.contract_id)), self.get(contract.contract_id)
+                if row is None or row.version > fresh.version:
+                    self._item(fresh).save()
         keep = {c.contract_id for c in contracts}
         with self._model.batch_write() as batch:
-            for contract in contracts:
-                batch.save(self._item(contract))
             for item in self._model.scan(attributes_to_get=["contract_id"]):
                 if item.contract_id not in keep:
                     batch.delete(item)

@@ -45,4 +45,4 @@ def rebuild_read_model(store: EventStore, read_model: ContractReadModel) -> int:
     """Fold every contract's history again and overwrite the read model; returns the contract count."""
     contracts = [Contract.from_history(history)
                  for _, history in groupby(store.all_events(), key=lambda e: e.contract_id)]
-    return read_model.replace_all(contracts)
+    return read_model.replace_all(contracts, store.load)
