@@ -91,3 +91,29 @@ class BusTap:
 
     def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0) -> dict[str, Any]:
         return poll(lambda: next((e for e in self.drain() if predicate(e)), None), timeout, what="an event on the bus")
+
+
+def activate_contract(api: Api, contract_id: str) -> None:
+    for step, body in (("submit", {}), ("sign", {"signed_by": "Test Signer"}), ("activate", {})):
+        response = api.post(f"/contracts/{contract_id}/{step}", body)
+        assert response.status_code == 200, response.text
+
+
+def partner_with_permission(api: Api, contract_type: str = "STANDARD") -> tuple[dict[str, Any], str]:
+    """A registered partner whose contract of ``contract_type`` is ACTIVE and whose campaign
+    permission has arrived; returns (partner, contract_id)."""
+    partner = register_partner(api)
+    if contract_type == "STANDARD":
+        contract_id = wait_for_contract(api, partner["partner_id"])["contract_id"]
+    else:
+        contract_id = api.post("/contracts", {"partner_id": partner["partner_id"], "contract_type": contract_type}
+                               ).json()["contract_id"]
+    activate_contract(api, contract_id)
+    poll(lambda: api.get(f"/permissions/{partner['partner_id']}").json()["can_create_campaigns"],
+         what="campaign permission")
+    return partner, contract_id
+
+
+def campaign_body(partner_id: str, budget: str = "1000.00", **overrides: Any) -> dict[str, Any]:
+    return {"partner_id": partner_id, "name": f"Campaign {uuid.uuid4().hex[:6]}", "budget": budget,
+            "start_date": "2026-01-01", "end_date": "2026-12-31", **overrides}

@@ -12,11 +12,14 @@ from chalice import Chalice
 
 from hexa_shared import outbox
 from hexa_shared.auth import ADMIN
-from hexa_shared.batch import handle_stream_in_order
+from hexa_shared.batch import handle_integration_events, handle_stream_in_order
+from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.events.publisher import publisher_from_env
 from hexa_shared.http import HttpApi, RequestContext
 from hexa_shared.observability import enable_tracing
+from partner_management.adapters.commission_ledger import DynamoCommissionLedger
 from partner_management.adapters.dynamodb_partners import DynamoPartnerRepository
+from partner_management.application.commissions import CommissionQuery, commission_statement, record_commission
 from partner_management.application.commands import ListPartners, RegisterPartner, UpdatePartner
 from partner_management.application.queries import get_partner, list_partners
 from partner_management.application.register_partner import register_partner
@@ -31,6 +34,11 @@ api = HttpApi(app, service="partner-management")
 def repository() -> DynamoPartnerRepository:
     return DynamoPartnerRepository(os.environ["PARTNERS_TABLE"], os.environ["PARTNER_EMAILS_TABLE"],
                                    os.environ["PARTNER_OUTBOX_TABLE"])
+
+
+@functools.lru_cache(maxsize=None)
+def ledger() -> DynamoCommissionLedger:
+    return DynamoCommissionLedger(os.environ["COMMISSION_LEDGER_TABLE"])
 
 
 @api.route("/health", methods=["GET"], public=True)
@@ -64,6 +72,22 @@ def update(request: RequestContext, partner_id: str) -> dict[str, Any]:
 def deactivate(request: RequestContext, partner_id: str) -> dict[str, Any]:
     request.principal.require_role(ADMIN)
     return deactivate_partner(partner_id, repository(), request.principal, request.correlation_id).to_dict()
+
+
+@api.route("/partners/{partner_id}/commissions", methods=["GET"])
+def commissions(request: RequestContext, partner_id: str) -> dict[str, Any]:
+    return commission_statement(partner_id, request.query(CommissionQuery), repository(), ledger(), request.principal)
+
+
+def _on_campaign_event(event: IntegrationEvent) -> None:
+    if event.name != "CampaignPerformanceRecorded":
+        raise ValueError(f"Partner Management does not consume {event.name}")
+    record_commission(event, repository(), ledger())
+
+
+def handle_campaign_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """SQS (EventBridge rule) → CampaignPerformanceRecorded → commission ledger."""
+    return handle_integration_events(event, context, api.log, _on_campaign_event)
 
 
 def relay_partner_events(event: dict[str, Any], context: Any) -> dict[str, Any]:

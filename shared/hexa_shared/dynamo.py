@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import functools
 import os
+from decimal import Decimal
 
+from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
+from pynamodb.constants import NUMBER
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 
 def region() -> str:
@@ -24,6 +28,47 @@ def connection() -> Connection:
     return Connection(region=region())
 
 
+class Transaction(TransactWrite):
+    """A pynamodb ``TransactWrite`` on the container's connection that can tell *which* of its
+    operations a cancellation blames.
+
+    DynamoDB reports cancellation reasons by position in ``TransactItems``, and pynamodb does not
+    send operations in call order: condition checks first, then deletes, puts, updates. Each call
+    returns a handle; :meth:`blames` maps it to its real position.
+    """
+
+    _ORDER = ("condition_check", "delete", "save", "update")
+
+    def __init__(self) -> None:
+        super().__init__(connection=connection())
+        self._calls: list[str] = []
+
+    def _track(self, kind: str) -> int:
+        self._calls.append(kind)
+        return len(self._calls) - 1
+
+    def save(self, model, condition=None, return_values=None) -> int:  # type: ignore[override]  # noqa: ANN001
+        super().save(model, condition=condition, return_values=return_values)
+        return self._track("save")
+
+    def update(self, model, actions, condition=None, return_values=None, **kwargs) -> int:  # type: ignore[override]  # noqa: ANN001
+        super().update(model, actions, condition=condition, return_values=return_values, **kwargs)
+        return self._track("update")
+
+    def delete(self, model, condition=None, **kwargs) -> int:  # type: ignore[override]  # noqa: ANN001
+        super().delete(model, condition=condition, **kwargs)
+        return self._track("delete")
+
+    def position(self, handle: int) -> int:
+        kind = self._calls[handle]
+        earlier_kinds = sum(1 for k in self._calls if self._ORDER.index(k) < self._ORDER.index(kind))
+        return earlier_kinds + self._calls[:handle].count(kind)
+
+    def blames(self, error: TransactWriteError, handle: int) -> bool:
+        """Was the transaction cancelled because the condition of operation ``handle`` failed?"""
+        return cancelled_by_condition(error, self.position(handle))
+
+
 def cancelled_by_condition(error: TransactWriteError, index: int | None = None) -> bool:
     """Was this transaction cancelled because a condition failed (at ``index``, or anywhere)?"""
     reasons = getattr(error, "cancellation_reasons", None) or []
@@ -31,3 +76,16 @@ def cancelled_by_condition(error: TransactWriteError, index: int | None = None) 
         reason = reasons[index] if index < len(reasons) else None
         return bool(reason and reason.code == "ConditionalCheckFailed")
     return any(r and r.code == "ConditionalCheckFailed" for r in reasons)
+
+
+class DecimalAttribute(Attribute[Decimal]):
+    """A DynamoDB Number read and written as an exact ``Decimal`` (pynamodb's NumberAttribute goes
+    through JSON floats). Usable in ADD actions and numeric conditions."""
+
+    attr_type = NUMBER
+
+    def serialize(self, value: Decimal) -> str:
+        return str(value)
+
+    def deserialize(self, value: str) -> Decimal:
+        return Decimal(value)

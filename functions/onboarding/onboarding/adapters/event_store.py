@@ -13,9 +13,8 @@ from typing import Any, Iterator
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from hexa_shared.dynamo import cancelled_by_condition, connection, meta
+from hexa_shared.dynamo import Transaction, cancelled_by_condition, meta
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict
 from onboarding.domain.events import ContractEvent
 
@@ -79,13 +78,14 @@ class DynamoEventStore:
                 raise
             return
         try:
-            with TransactWrite(connection=connection()) as transaction:
+            marker = None
+            with Transaction() as transaction:
                 for event in events:
                     transaction.save(self._item(event), condition=free)
                 if dedup_marker is not None:
-                    transaction.save(dedup_marker[0], condition=dedup_marker[1])
+                    marker = transaction.save(dedup_marker[0], condition=dedup_marker[1])
         except TransactWriteError as error:
-            if dedup_marker is not None and cancelled_by_condition(error, len(events)):
+            if marker is not None and transaction.blames(error, marker):
                 raise AlreadyProcessed() from None
             if cancelled_by_condition(error):
                 raise self._conflict(events[0]) from None

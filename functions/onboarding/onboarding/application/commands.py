@@ -6,6 +6,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 
+from hexa_shared.fields import StrictModel, Uuid4
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from onboarding.domain.contract import ContractStatus, ContractType
 
@@ -18,37 +19,33 @@ def _check_terms(terms: dict[str, Any]) -> dict[str, Any]:
     return terms
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-class CreateContract(_Strict):
-    partner_id: StrictStr = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
+class CreateContract(StrictModel):
+    partner_id: Uuid4
     contract_type: ContractType
     terms: dict[str, Any] = Field(default_factory=dict)
 
     _terms = field_validator("terms")(lambda cls, v: _check_terms(v))
 
 
-class AmendTerms(_Strict):
+class AmendTerms(StrictModel):
     terms: dict[str, Any]
 
     _terms = field_validator("terms")(lambda cls, v: _check_terms(v))
 
 
-class SignContract(_Strict):
+class SignContract(StrictModel):
     signed_by: StrictStr = Field(min_length=1, max_length=200)
 
 
-class TerminateContract(_Strict):
+class TerminateContract(StrictModel):
     reason: StrictStr = Field(min_length=1, max_length=500)
 
 
-class NoBody(_Strict):
+class NoBody(StrictModel):
     """submit / activate take no fields (an empty body or ``{}``)."""
 
 
-class ListContracts(_Strict):
+class ListContracts(StrictModel):
     partner_id: Optional[StrictStr] = None
     status: Optional[ContractStatus] = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)

@@ -7,15 +7,15 @@ one commits, never "read, then write".
 from __future__ import annotations
 
 import functools
+import json
 from decimal import Decimal
 
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
-from pynamodb.transactions import TransactWrite
 
-from hexa_shared.dynamo import cancelled_by_condition, connection, meta
+from hexa_shared.dynamo import Transaction, cancelled_by_condition, meta
 from hexa_shared.errors import Conflict
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.http.pagination import decode_token, encode_token
@@ -49,6 +49,7 @@ class _PartnerItem(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
+    commission_history = UnicodeAttribute(null=True)  # JSON [[effective_from, "rate"], ...]
     by_status = _ByStatus()
 
 
@@ -68,7 +69,8 @@ def _to_domain(item: _PartnerItem) -> Partner:
     return Partner(partner_id=item.partner_id, name=item.name, email=item.email,
                    partner_type=PartnerType(item.partner_type), country=item.country, tax_id=item.tax_id,
                    phone=item.phone, commission_rate=Decimal(item.commission_rate), status=PartnerStatus(item.status),
-                   created_at=item.created_at, updated_at=item.updated_at, version=item.version or 0)
+                   created_at=item.created_at, updated_at=item.updated_at, version=item.version or 0,
+                   commission_history=tuple((at, Decimal(rate)) for at, rate in json.loads(item.commission_history or "[]")))
 
 
 class DynamoPartnerRepository:
@@ -80,7 +82,8 @@ class DynamoPartnerRepository:
         item = self._item(partner.partner_id, name=partner.name, email=partner.email,
                           partner_type=partner.partner_type.value, country=partner.country, tax_id=partner.tax_id,
                           phone=partner.phone, commission_rate=str(partner.commission_rate),
-                          status=partner.status.value, created_at=partner.created_at, updated_at=partner.updated_at)
+                          status=partner.status.value, created_at=partner.created_at, updated_at=partner.updated_at,
+                          commission_history=json.dumps([[at, str(rate)] for at, rate in partner.commission_history]))
         if partner.version:  # a new partner has no version yet: pynamodb starts it at 1
             item.version = partner.version
         return item
@@ -89,12 +92,12 @@ class DynamoPartnerRepository:
         guard = self._guard(partner.email, partner_id=partner.partner_id)
         outbox = outbox_entry(self._outbox_table, event)
         try:
-            with TransactWrite(connection=connection()) as transaction:
-                transaction.save(guard, condition=self._guard.email.does_not_exist())
+            with Transaction() as transaction:
+                email = transaction.save(guard, condition=self._guard.email.does_not_exist())
                 transaction.save(self._to_item(partner), condition=self._item.partner_id.does_not_exist())
                 transaction.save(outbox, condition=type(outbox).event_id.does_not_exist())
         except TransactWriteError as error:
-            if cancelled_by_condition(error, 0):
+            if transaction.blames(error, email):
                 raise DuplicateEmail(f"a partner with email {partner.email} already exists") from None
             raise
 
@@ -108,7 +111,7 @@ class DynamoPartnerRepository:
         """Optimistic: the item's ``version`` must not have moved since ``partner`` was read."""
         item = self._to_item(partner)
         try:
-            with TransactWrite(connection=connection()) as transaction:
+            with Transaction() as transaction:
                 transaction.save(item)
                 if event is not None:
                     outbox = outbox_entry(self._outbox_table, event)

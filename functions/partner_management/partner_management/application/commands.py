@@ -10,6 +10,7 @@ from partner_management.domain.partner import (
     DEFAULT_COMMISSION, PartnerStatus, PartnerType, check_commission_rate, check_country, check_phone,
     check_tax_id, normalise_email,
 )
+from hexa_shared.fields import StrictModel
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
@@ -23,11 +24,7 @@ CommissionRate = Annotated[Decimal, BeforeValidator(_money_like)]
 Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-
-class RegisterPartner(_Strict):
+class RegisterPartner(StrictModel):
     name: Name
     email: StrictStr
     partner_type: PartnerType
@@ -42,7 +39,7 @@ class RegisterPartner(_Strict):
     _tax_id = field_validator("tax_id")(lambda cls, v: None if v is None else check_tax_id(v))
 
 
-class UpdatePartner(_Strict):
+class UpdatePartner(StrictModel):
     name: Optional[Name] = None
     phone: Optional[StrictStr] = None
     commission_rate: Optional[CommissionRate] = None
@@ -60,7 +57,7 @@ class UpdatePartner(_Strict):
         return sent
 
 
-class ListPartners(_Strict):
+class ListPartners(StrictModel):
     status: Optional[PartnerStatus] = None
     partner_type: Optional[PartnerType] = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)

@@ -83,14 +83,17 @@ class Partner:
     tax_id: str | None = None
     phone: str | None = None
     version: int = 0
+    # (effective_from, rate) oldest first: commissions use the rate in force when revenue was earned
+    commission_history: tuple[tuple[str, Decimal], ...] = ()
 
     @classmethod
     def register(cls, *, partner_id: str, name: str, email: str, partner_type: PartnerType, country: str,
                  now: str, tax_id: str | None = None, phone: str | None = None,
                  commission_rate: Decimal = DEFAULT_COMMISSION) -> "Partner":
+        rate = check_commission_rate(commission_rate)
         return cls(partner_id=partner_id, name=name, email=normalise_email(email), partner_type=partner_type,
-                   country=check_country(country), commission_rate=check_commission_rate(commission_rate),
-                   status=PartnerStatus.ACTIVE, created_at=now, updated_at=now, tax_id=tax_id, phone=phone)
+                   country=check_country(country), commission_rate=rate, status=PartnerStatus.ACTIVE,
+                   created_at=now, updated_at=now, tax_id=tax_id, phone=phone, commission_history=((now, rate),))
 
     def update(self, changes: dict[str, object], now: str) -> "Partner":
         """Apply a PATCH (name, phone, commission_rate, tax_id); a deactivated partner is frozen."""
@@ -99,7 +102,18 @@ class Partner:
         unknown = set(changes) - {"name", "phone", "commission_rate", "tax_id"}
         if unknown:
             raise InvalidInput("not editable", [FieldIssue(f, "not editable") for f in sorted(unknown)])
-        return replace(self, **changes, updated_at=now)  # type: ignore[arg-type]
+        history = self.commission_history
+        if "commission_rate" in changes and changes["commission_rate"] != self.commission_rate:
+            history = history + ((now, changes["commission_rate"]),)  # type: ignore[operator]
+        return replace(self, **changes, updated_at=now, commission_history=history)  # type: ignore[arg-type]
+
+    def commission_rate_at(self, moment: str) -> Decimal:
+        """The rate in force at ``moment`` (ISO-8601 UTC); before registration, the first rate."""
+        rate = self.commission_history[0][1] if self.commission_history else self.commission_rate
+        for effective_from, value in self.commission_history:
+            if effective_from <= moment:
+                rate = value
+        return rate
 
     def deactivate(self, now: str) -> "Partner":
         if self.status is PartnerStatus.DEACTIVATED:

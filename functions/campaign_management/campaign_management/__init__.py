@@ -1,0 +1,1 @@
+"""Campaign Management bounded context: permissions from contracts, campaigns, budgets, performance."""

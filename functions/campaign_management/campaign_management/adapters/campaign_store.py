@@ -1,0 +1,208 @@
+"""Campaigns, the per-partner open-budget total, and daily performance on DynamoDB (pynamodb).
+
+The open-budget total (ACTIVE + PAUSED budgets) lives in one row per partner and moves in the same
+transaction as the campaign, with a condition that it stays within the limit — so two concurrent
+creates can never both squeeze under it. Events go to the outbox in that same transaction.
+"""
+from __future__ import annotations
+
+import functools
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
+from campaign_management.domain.campaign import Campaign, CampaignStatus
+from campaign_management.domain.performance import DailyMetrics
+from hexa_shared.dynamo import DecimalAttribute, Transaction, cancelled_by_condition, meta
+from hexa_shared.errors import FieldIssue
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.http.pagination import decode_token, encode_token
+from hexa_shared.money import money
+from hexa_shared.outbox import outbox_entry
+
+
+class _ByPartner(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_partner"
+        projection = AllProjection()
+
+    partner_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _CampaignItem(Model):
+    campaign_id = UnicodeAttribute(hash_key=True)
+    partner_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    budget = DecimalAttribute()
+    status = UnicodeAttribute()
+    start_date = UnicodeAttribute()
+    end_date = UnicodeAttribute()
+    spent = DecimalAttribute()
+    budget_exhausted = BooleanAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+    by_partner = _ByPartner()
+
+
+class _OpenBudget(Model):
+    partner_id = UnicodeAttribute(hash_key=True)
+    committed = DecimalAttribute(null=True)
+
+
+class _DayItem(Model):
+    campaign_id = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute(range_key=True)
+    impressions = NumberAttribute()
+    clicks = NumberAttribute()
+    conversions = NumberAttribute()
+    revenue = DecimalAttribute()
+    spend = DecimalAttribute()
+
+
+@functools.lru_cache(maxsize=None)
+def _models(campaigns: str, budgets: str, days: str) -> tuple[Any, Any, Any]:
+    return tuple(type(base.__name__.strip("_"), (base,), {"Meta": meta(table), "__module__": __name__})
+                 for base, table in ((_CampaignItem, campaigns), (_OpenBudget, budgets), (_DayItem, days)))
+
+
+def _to_campaign(item: _CampaignItem) -> Campaign:
+    return Campaign(campaign_id=item.campaign_id, partner_id=item.partner_id, name=item.name,
+                    description=item.description or "", budget=item.budget, status=CampaignStatus(item.status),
+                    start_date=date.fromisoformat(item.start_date), end_date=date.fromisoformat(item.end_date),
+                    spent=item.spent, created_at=item.created_at, updated_at=item.updated_at,
+                    budget_exhausted=bool(item.budget_exhausted), version=item.version or 0)
+
+
+def _to_metrics(item: _DayItem) -> DailyMetrics:
+    return DailyMetrics(day=date.fromisoformat(item.day), impressions=int(item.impressions), clicks=int(item.clicks),
+                        conversions=int(item.conversions), revenue=item.revenue, spend=item.spend)
+
+
+class DynamoCampaignStore:
+    def __init__(self, campaigns_table: str, budgets_table: str, performance_table: str, outbox_table: str) -> None:
+        self._campaign, self._budget, self._day = _models(campaigns_table, budgets_table, performance_table)
+        self._outbox_table = outbox_table
+
+    # ------------------------------------------------------------------ reads
+    def get(self, campaign_id: str) -> Campaign | None:
+        try:
+            return _to_campaign(self._campaign.get(campaign_id, consistent_read=True))
+        except self._campaign.DoesNotExist:
+            return None
+
+    def list(self, partner_id: str | None, status: CampaignStatus | None, limit: int,
+             next_token: str | None) -> tuple[list[Campaign], str | None]:
+        condition = None if status is None else self._campaign.status == status.value
+        if partner_id is None:
+            results = self._campaign.scan(filter_condition=condition, limit=limit, page_size=limit,
+                                          last_evaluated_key=decode_token(next_token, {"campaign_id"}))
+        else:
+            start = decode_token(next_token, {"campaign_id", "partner_id", "created_at"})
+            results = self._campaign.by_partner.query(partner_id, filter_condition=condition, limit=limit,
+                                                      page_size=limit, last_evaluated_key=start)
+        return [_to_campaign(item) for item in results], encode_token(results.last_evaluated_key)
+
+    def day(self, campaign_id: str, day: date) -> DailyMetrics | None:
+        try:
+            return _to_metrics(self._day.get(campaign_id, day.isoformat(), consistent_read=True))
+        except self._day.DoesNotExist:
+            return None
+
+    def series(self, campaign_id: str, start: date | None, end: date | None) -> list[DailyMetrics]:
+        if start and end:
+            condition = self._day.day.between(start.isoformat(), end.isoformat())
+        elif start:
+            condition = self._day.day >= start.isoformat()
+        elif end:
+            condition = self._day.day <= end.isoformat()
+        else:
+            condition = None
+        return [_to_metrics(i) for i in self._day.query(campaign_id, range_key_condition=condition,
+                                                         consistent_read=True)]
+
+    # ------------------------------------------------------------------ writes
+    def create(self, campaign: Campaign, limit: Decimal) -> None:
+        try:
+            with Transaction() as transaction:
+                budget = self._move_budget(transaction, campaign.partner_id, campaign.budget, limit)
+                transaction.save(self._item(campaign), condition=self._campaign.campaign_id.does_not_exist())
+        except TransactWriteError as error:
+            if transaction.blames(error, budget):
+                raise self._over_limit(limit) from None
+            raise
+
+    def save(self, before: Campaign, after: Campaign, limit: Decimal | None,
+             events: list[IntegrationEvent] = ()) -> Campaign:  # type: ignore[assignment]
+        item = self._item(after, version=before.version)
+        delta = after.committed_budget - before.committed_budget
+        budget = None
+        try:
+            with Transaction() as transaction:
+                transaction.save(item)  # VersionAttribute: only if nobody saved since ``before`` was read
+                if delta:
+                    budget = self._move_budget(transaction, after.partner_id, delta, limit)
+                self._add_events(transaction, events)
+        except TransactWriteError as error:
+            if budget is not None and delta > 0 and transaction.blames(error, budget):
+                raise self._over_limit(limit) from None
+            if cancelled_by_condition(error):
+                raise ConcurrentChange("campaign was changed concurrently; reload and retry") from None
+            raise
+        return _to_campaign(item)
+
+    def record_day(self, before: Campaign, after: Campaign, metrics: DailyMetrics, previous: DailyMetrics | None,
+                   events: list[IntegrationEvent]) -> None:
+        """The campaign's version guards the day too: every write of a day rewrites its campaign, so
+        a caller that read the campaign *before* the day cannot commit on a stale day."""
+        day = self._day(before.campaign_id, metrics.day.isoformat(), impressions=metrics.impressions,
+                        clicks=metrics.clicks, conversions=metrics.conversions, revenue=metrics.revenue,
+                        spend=metrics.spend)
+        try:
+            with Transaction() as transaction:
+                transaction.save(self._item(after, version=before.version))
+                transaction.save(day)
+                self._add_events(transaction, events)
+        except TransactWriteError as error:
+            if cancelled_by_condition(error):
+                raise ConcurrentChange("the campaign changed concurrently") from None
+            raise
+
+    # ------------------------------------------------------------------ helpers
+    def _item(self, campaign: Campaign, version: int | None = None) -> _CampaignItem:
+        item = self._campaign(campaign.campaign_id, partner_id=campaign.partner_id, name=campaign.name,
+                              description=campaign.description, budget=campaign.budget, status=campaign.status.value,
+                              start_date=campaign.start_date.isoformat(), end_date=campaign.end_date.isoformat(),
+                              spent=campaign.spent, budget_exhausted=campaign.budget_exhausted,
+                              created_at=campaign.created_at, updated_at=campaign.updated_at)
+        if version:
+            item.version = version
+        return item
+
+    def _move_budget(self, transaction: Transaction, partner_id: str, delta: Decimal, limit: Decimal | None) -> int:
+        """ADD ``delta`` to the partner's open total; an increase only while the result stays ≤ limit."""
+        row = self._budget(partner_id)
+        committed = self._budget.committed
+        condition = None
+        if delta > 0:
+            condition = committed.does_not_exist() | (committed <= (limit or Decimal("0")) - delta)
+        return transaction.update(row, actions=[committed.add(delta)], condition=condition)
+
+    def _add_events(self, transaction: Transaction, events: list[IntegrationEvent]) -> None:
+        for event in events:
+            entry = outbox_entry(self._outbox_table, event)
+            transaction.save(entry, condition=type(entry).event_id.does_not_exist())
+
+    @staticmethod
+    def _over_limit(limit: Decimal | None) -> BudgetLimitExceeded:
+        return BudgetLimitExceeded(
+            f"the partner's open campaign budgets would exceed its limit of {money(limit or Decimal('0'))}",
+            [FieldIssue("budget", f"open (ACTIVE+PAUSED) budgets would exceed {money(limit or Decimal('0'))}")])

@@ -1,0 +1,59 @@
+"""Use cases driven by Onboarding's and Partner Management's events: grant and revoke permissions.
+
+The facts are recorded idempotently and order-tolerantly (see ``domain.permissions``). When a fact
+leaves the partner without permission, its ACTIVE campaigns are paused. Each event is acted on once
+(``event_id`` ledger): a redelivered ContractTerminated must not pause campaigns that were resumed
+under a newer contract since.
+"""
+from __future__ import annotations
+
+from campaign_management.application.ports import CampaignStore, ConcurrentChange, PermissionStore
+from campaign_management.application.queries import permission_of
+from campaign_management.domain.campaign import CampaignStatus
+from hexa_shared.clock import now_iso
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.idempotency import ProcessedEvents
+
+ATTEMPTS = 5
+
+
+def on_contract_event(event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore,
+                      ledger: ProcessedEvents) -> None:
+    if ledger.already_processed(event.event_id):
+        return
+    data = event.data
+    if event.name == "ContractActivated":
+        permissions.contract_activated(data["partner_id"], data["contract_id"], data["contract_type"])
+    elif event.name == "ContractTerminated":
+        permissions.contract_terminated(data["partner_id"], data["contract_id"])
+    elif event.name == "PartnerDeactivated":
+        permissions.partner_deactivated(data["partner_id"])
+    else:
+        raise ValueError(f"Campaign Management does not consume {event.name}")
+    if not permission_of(permissions, data["partner_id"]).can_create_campaigns:
+        pause_active_campaigns(data["partner_id"], campaigns)
+    ledger.record(event.event_id)
+
+
+def pause_active_campaigns(partner_id: str, campaigns: CampaignStore) -> int:
+    paused, token = 0, None
+    while True:
+        page, token = campaigns.list(partner_id, CampaignStatus.ACTIVE, 200, token)
+        for campaign in page:
+            paused += _pause(campaigns, campaign.campaign_id)
+        if not token:
+            return paused
+
+
+def _pause(campaigns: CampaignStore, campaign_id: str) -> int:
+    for attempt in range(ATTEMPTS):
+        before = campaigns.get(campaign_id)
+        if before is None or before.status is not CampaignStatus.ACTIVE:
+            return 0
+        try:
+            campaigns.save(before, before.pause(now_iso()), None)
+            return 1
+        except ConcurrentChange:
+            if attempt == ATTEMPTS - 1:
+                raise
+    return 0
