@@ -31,6 +31,7 @@ lint: install
 ## bench: latency numbers next to the emulator's own floor (not a test; prints a report)
 bench: install
 	$(BIN)/python benchmarks/bench_foundation.py $(ARGS)
+	$(BIN)/python benchmarks/bench_campaigns.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hexa

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import requests
 
@@ -22,6 +23,7 @@ DEMO_PARTNERS = [
 class SeedResult:
     partner_ids: list[str]
     active_contract_id: str | None
+    campaign_id: str | None = None
 
 
 def seed(api_url: str, admin_token: str, timeout: float = 15.0) -> SeedResult:
@@ -33,7 +35,33 @@ def seed(api_url: str, admin_token: str, timeout: float = 15.0) -> SeedResult:
         cid = contract["contract_id"]
         for step, body in (("submit", {}), ("sign", {"signed_by": "María García (CEO)"}), ("activate", {})):
             http.post(f"{api_url}/contracts/{cid}/{step}", json=body, timeout=10).raise_for_status()
-    return SeedResult(partner_ids, contract["contract_id"] if contract else None)
+    campaign_id = _demo_campaign(http, api_url, partner_ids[0], timeout)
+    return SeedResult(partner_ids, contract["contract_id"] if contract else None, campaign_id)
+
+
+def _demo_campaign(http: requests.Session, api_url: str, partner_id: str, timeout: float) -> str | None:
+    """Once the contract's permission arrives: one campaign with three days of performance."""
+    existing = http.get(f"{api_url}/campaigns", params={"partner_id": partner_id}, timeout=10).json()["items"]
+    if existing:
+        return existing[0]["campaign_id"]
+    deadline = time.monotonic() + timeout
+    while not http.get(f"{api_url}/permissions/{partner_id}", timeout=10).json()["can_create_campaigns"]:
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(0.05)
+    today = date.today()
+    campaign = http.post(f"{api_url}/campaigns", timeout=10, json={
+        "partner_id": partner_id, "name": "Black Friday 2026", "description": "Demo campaign", "budget": "5000.00",
+        "start_date": (today - timedelta(days=14)).isoformat(), "end_date": (today + timedelta(days=30)).isoformat()})
+    campaign.raise_for_status()
+    campaign_id = campaign.json()["campaign_id"]
+    for days_ago, (impressions, clicks, conversions, revenue, spend) in enumerate(
+            [(12000, 480, 36, "1890.00", "410.50"), (9800, 350, 21, "1102.25", "388.00"),
+             (15100, 610, 52, "2740.80", "505.75")], start=1):
+        http.put(f"{api_url}/campaigns/{campaign_id}/performance/{(today - timedelta(days=days_ago)).isoformat()}",
+                 timeout=10, json={"impressions": impressions, "clicks": clicks, "conversions": conversions,
+                                   "revenue": revenue, "spend": spend}).raise_for_status()
+    return campaign_id
 
 
 def _register(http: requests.Session, api_url: str, body: dict) -> str:
