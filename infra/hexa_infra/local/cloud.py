@@ -17,16 +17,18 @@ import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .aws import Clients
 from .emulator import Emulator
+from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
 from .gateway import Gateway, routes_from_template
+from .poller_thread import PollerThread
 from .provisioner import provision
 from .resources import ResourceMap
-from .sqs_poller import SqsPoller, sqs_mappings
-from .stream_poller import StreamPoller, stream_mappings
+from .sqs_poller import SqsPoller
+from .stream_poller import StreamPoller
 from .template import MOTO_ACCOUNT_ID, Template
 
 __all__ = ["LocalCloud"]
@@ -34,6 +36,15 @@ __all__ = ["LocalCloud"]
 log = logging.getLogger("hexa.local.cloud")
 
 _HANDLED_EVENT_TYPES = {"Api", "SQS", "DynamoDB"}
+
+_T = TypeVar("_T")
+
+
+def _started(value: _T | None) -> _T:
+    """``value``, which only exists once the cloud is started."""
+    if value is None:
+        raise RuntimeError("local cloud not started")
+    return value
 
 
 class LocalCloud:
@@ -75,7 +86,7 @@ class LocalCloud:
         self._resources: ResourceMap | None = None
         self._functions: dict[str, LocalFunction] = {}
         self._clients: Clients | None = None
-        self.pollers: list[SqsPoller | StreamPoller] = []
+        self.pollers: list[PollerThread[Any]] = []
         self._started = False
 
     # ------------------------------------------------------------------ lifecycle
@@ -161,11 +172,10 @@ class LocalCloud:
             return MOTO_ACCOUNT_ID
 
     def _warn_unhandled_events(self, template: Template) -> None:
-        for lid in template.resources_of_type("AWS::Serverless::Function"):
-            for name, event in (template.properties(lid).get("Events") or {}).items():
-                if event.get("Type") not in _HANDLED_EVENT_TYPES:
-                    log.warning("%s.Events.%s: event type %s is not emulated locally (never triggers)",
-                                lid, name, event.get("Type"))
+        for lid, name, event in template.function_events():
+            if event.get("Type") not in _HANDLED_EVENT_TYPES:
+                log.warning("%s.Events.%s: event type %s is not emulated locally (never triggers)",
+                            lid, name, event.get("Type"))
 
     def _start_pollers(self, template: Template, resources: ResourceMap, clients: Clients) -> None:
         for sqs_mapping in sqs_mappings(template, resources, clients):
@@ -197,29 +207,21 @@ class LocalCloud:
     @property
     def api_url(self) -> str:
         """Base URL of the local API gateway (routes at their template paths, no stage prefix)."""
-        if self._gateway is None:
-            raise RuntimeError("local cloud not started")
-        return self._gateway.url
+        return _started(self._gateway).url
 
     @property
     def endpoint_url(self) -> str:
         """The AWS endpoint in use (embedded moto's URL, or the one given)."""
-        if self._endpoint_url is None:
-            raise RuntimeError("local cloud not started")
-        return self._endpoint_url
+        return _started(self._endpoint_url)
 
     @property
     def template(self) -> Template:
-        if self._template is None:
-            raise RuntimeError("local cloud not started")
-        return self._template
+        return _started(self._template)
 
     @property
     def resources(self) -> ResourceMap:
         """Logical id -> physical resource (``ref`` and ``attrs``)."""
-        if self._resources is None:
-            raise RuntimeError("local cloud not started")
-        return self._resources
+        return _started(self._resources)
 
     @property
     def functions(self) -> dict[str, LocalFunction]:
@@ -235,9 +237,7 @@ class LocalCloud:
 
     def client(self, service: str) -> Any:
         """A boto3 client for this cloud's endpoint and region (shared, thread-safe)."""
-        if self._clients is None:
-            raise RuntimeError("local cloud not started")
-        return self._clients(service)
+        return _started(self._clients)(service)
 
     def invoke(self, logical_id: str, event: Any) -> Any:
         """Invoke a function directly (like ``aws lambda invoke``); exceptions propagate."""
@@ -254,18 +254,8 @@ class LocalCloud:
         deadline = time.monotonic() + timeout
         while True:
             before = [p.batches for p in self.pollers]
-            busy = [p.name for p in self.pollers if not self._wait_poller(p, deadline)]
+            busy = [p.name for p in self.pollers if not p.wait_until_idle(max(0.0, deadline - time.monotonic()))]
             if busy:
                 raise TimeoutError(f"pollers still busy after {timeout}s: {', '.join(busy)}")
             if [p.batches for p in self.pollers] == before:
                 return
-
-    @staticmethod
-    def _wait_poller(poller: SqsPoller | StreamPoller, deadline: float) -> bool:
-        if isinstance(poller, StreamPoller):
-            return poller.wait_until_idle(max(0.0, deadline - time.monotonic()))
-        while not poller.is_idle():
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)
-        return True

@@ -9,9 +9,9 @@ what makes the local cloud fast enough for tests and benchmarks. What we keep fr
 * environment variables come from Globals + the function; since all functions share one
   ``os.environ``, a variable two functions set differently is an error, not a silent override;
 * a ``LocalLambdaContext`` per invocation, and an X-Ray segment around it so handlers' patched boto
-  calls have a parent (no daemon needed: sampling is local, emission is fire-and-forget UDP);
+  calls have a parent (``tracing``: no daemon needed, sampling is local, emission is UDP);
 * a Chalice app's ``current_request``/``lambda_context`` become thread-local, because the gateway
-  serves requests concurrently (``chalice local`` does the same).
+  serves requests concurrently (``chalice_compat``; ``chalice local`` does the same).
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from .chalice_compat import make_chalice_thread_local
 from .resources import ResourceMap
-from .template import Template, TemplateError
+from .template import FUNCTION_TYPE, Template, TemplateError
+from .tracing import xray_segment
 
 __all__ = [
     "LocalFunction",
@@ -46,7 +48,6 @@ __all__ = [
 
 log = logging.getLogger("hexa.local.functions")
 
-FUNCTION_TYPE = "AWS::Serverless::Function"
 _PATH_LOCK = threading.Lock()
 
 
@@ -70,85 +71,6 @@ class LocalLambdaContext:
     def get_remaining_time_in_millis(self) -> int:
         """Milliseconds left before the function's Timeout (never negative)."""
         return max(0, int((self._deadline - time.monotonic()) * 1000))
-
-
-# --------------------------------------------------------------------------- X-Ray
-
-_xray_lock = threading.Lock()
-_xray_state: dict[str, Any] = {}
-
-
-def _xray_recorder() -> Any:
-    """The SDK's global recorder, set up once for a daemon-less process (None if not installed)."""
-    with _xray_lock:
-        if "recorder" in _xray_state:
-            return _xray_state["recorder"]
-        os.environ.setdefault("AWS_XRAY_CONTEXT_MISSING", "IGNORE_ERROR")
-        try:
-            from aws_xray_sdk.core import xray_recorder
-            from aws_xray_sdk.core.sampling.local.sampler import LocalSampler
-            from aws_xray_sdk.core.sampling.sampler import DefaultSampler
-        except ImportError:
-            _xray_state["recorder"] = None
-            return None
-        try:
-            # The centralized sampler polls the daemon over HTTP and logs an error each time it is
-            # absent; the local sampler applies the same default rule (1/s + 5%) without pollers.
-            if isinstance(getattr(xray_recorder, "sampler", None), DefaultSampler):
-                xray_recorder.configure(sampler=LocalSampler())
-            xray_recorder.configure(context_missing=os.environ["AWS_XRAY_CONTEXT_MISSING"])
-        except Exception:  # noqa: BLE001 - tracing must never stop a function from running
-            log.debug("could not configure the X-Ray recorder", exc_info=True)
-        _xray_state["recorder"] = xray_recorder
-        return xray_recorder
-
-
-# --------------------------------------------------------------------------- Chalice
-
-
-def _thread_local_property(name: str) -> property:
-    def get(self: Any) -> Any:
-        return getattr(self.__dict__["_hexa_thread_local"], name, None)
-
-    def set_(self: Any, value: Any) -> None:
-        setattr(self.__dict__["_hexa_thread_local"], name, value)
-
-    return property(get, set_, doc=f"thread-local {name} (local runtime)")
-
-
-_thread_local_classes: dict[type, type] = {}
-
-
-def make_chalice_thread_local(app: Any) -> bool:
-    """Make a Chalice app's per-request attributes thread-local; False if ``app`` is not Chalice.
-
-    Chalice stores ``current_request`` and ``lambda_context`` on the app instance, which is fine in
-    Lambda (one request per container) but races when one process serves requests concurrently.
-    Swapping the instance's class for a subclass with data descriptors keeps ``isinstance`` and
-    every other behaviour intact.
-    """
-    try:
-        from chalice.app import Chalice
-    except ImportError:
-        return False
-    if not isinstance(app, Chalice):
-        return False
-    if "_hexa_thread_local" in app.__dict__:
-        return True
-    base = type(app)
-    with _PATH_LOCK:
-        subclass = _thread_local_classes.get(base)
-        if subclass is None:
-            subclass = type(f"ThreadLocal{base.__name__}", (base,), {
-                "current_request": _thread_local_property("current_request"),
-                "lambda_context": _thread_local_property("lambda_context"),
-            })
-            _thread_local_classes[base] = subclass
-    for name in ("current_request", "lambda_context"):
-        app.__dict__.pop(name, None)
-    app.__dict__["_hexa_thread_local"] = threading.local()
-    app.__class__ = subclass
-    return True
 
 
 # --------------------------------------------------------------------------- environment
@@ -215,27 +137,15 @@ class LocalFunction:
         if self.handler is None:
             raise RuntimeError(f"{self.logical_id}: handler not loaded")
         context = context or self.new_context()
-        recorder = _xray_recorder()
-        traced = False
-        if recorder is not None:
+        with xray_segment(self.name):
+            started = time.monotonic()
             try:
-                recorder.begin_segment(name=self.name)
-                traced = True
-            except Exception:  # noqa: BLE001
-                log.debug("X-Ray begin_segment failed", exc_info=True)
-        started = time.monotonic()
-        try:
-            return self.handler(event, context)
-        finally:
-            elapsed = time.monotonic() - started
-            if traced:
-                try:
-                    recorder.end_segment()
-                except Exception:  # noqa: BLE001
-                    log.debug("X-Ray end_segment failed", exc_info=True)
-            if elapsed > self.timeout:
-                log.warning("%s ran %.1fs, over its Timeout of %ss (Lambda would have killed it)",
-                            self.logical_id, elapsed, self.timeout)
+                return self.handler(event, context)
+            finally:
+                elapsed = time.monotonic() - started
+                if elapsed > self.timeout:
+                    log.warning("%s ran %.1fs, over its Timeout of %ss (Lambda would have killed it)",
+                                self.logical_id, elapsed, self.timeout)
 
 
 def _add_sys_path(directory: Path, *, front: bool) -> str | None:

@@ -50,26 +50,23 @@ def routes_from_template(template: Template, resources: ResourceMap) -> list[Rou
     """Every Api event of every function; the same method+path twice is a template error."""
     routes: list[Route] = []
     seen: dict[tuple[str, str], str] = {}
-    for lid in template.resources_of_type("AWS::Serverless::Function"):
-        for event_name, event in (template.properties(lid).get("Events") or {}).items():
-            if event.get("Type") != "Api":
-                continue
-            where = f"{lid}.Properties.Events.{event_name}.Properties"
-            props = event.get("Properties") or {}
-            path = str(template.resolve(props.get("Path"), resources, where=f"{where}.Path"))
-            method = str(template.resolve(props.get("Method"), resources, where=f"{where}.Method")).upper()
-            api_ref = props.get("RestApiId", {"Ref": "ServerlessRestApi"})
-            api_lid = api_ref.get("Ref") if isinstance(api_ref, dict) else None
-            api_id = str(template.resolve(api_ref, resources, where=f"{where}.RestApiId"))
-            stage = "Prod"
-            if api_lid in template.resources:
-                stage = str(template.resolve(template.properties(api_lid).get("StageName", "Prod"), resources,
-                                             where=f"{api_lid}.Properties.StageName"))
-            key = (method, _normalise(path))
-            if key in seen:
-                raise TemplateError(f"{where}: {method} {path} is also routed to {seen[key]}")
-            seen[key] = lid
-            routes.append(Route(method, path, lid, api_id, stage))
+    for lid, event_name, event in template.function_events("Api"):
+        where = f"{lid}.Properties.Events.{event_name}.Properties"
+        props = event.get("Properties") or {}
+        path = str(template.resolve(props.get("Path"), resources, where=f"{where}.Path"))
+        method = str(template.resolve(props.get("Method"), resources, where=f"{where}.Method")).upper()
+        api_ref = props.get("RestApiId", {"Ref": "ServerlessRestApi"})
+        api_lid = api_ref.get("Ref") if isinstance(api_ref, dict) else None
+        api_id = str(template.resolve(api_ref, resources, where=f"{where}.RestApiId"))
+        stage = "Prod"
+        if api_lid in template.resources:
+            stage = str(template.resolve(template.properties(api_lid).get("StageName", "Prod"), resources,
+                                         where=f"{api_lid}.Properties.StageName"))
+        key = (method, _normalise(path))
+        if key in seen:
+            raise TemplateError(f"{where}: {method} {path} is also routed to {seen[key]}")
+        seen[key] = lid
+        routes.append(Route(method, path, lid, api_id, stage))
     return routes
 
 

@@ -25,15 +25,14 @@ from __future__ import annotations
 
 import base64
 import logging
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from .aws import Clients
+from .event_sources import SqsMapping, queue_url_for_arn, sqs_mappings
 from .functions import LocalFunction
-from .resources import ResourceMap
-from .template import Template, TemplateError
+from .poller_thread import PollerThread
 
 __all__ = ["SqsMapping", "SqsPoller", "failed_message_ids", "queue_url_for_arn", "sqs_event", "sqs_mappings"]
 
@@ -43,20 +42,6 @@ _LAMBDA_ATTRIBUTES = (
     "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
     "SequenceNumber", "MessageGroupId", "MessageDeduplicationId", "AWSTraceHeader",
 )
-
-
-@dataclass(frozen=True)
-class SqsMapping:
-    """One ``Type: SQS`` event of a function, resolved."""
-
-    function: str
-    event_name: str
-    queue_url: str
-    queue_arn: str
-    batch_size: int = 10
-    batching_window: float = 0.0
-    report_batch_item_failures: bool = False
-    enabled: bool = True
 
 
 def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
@@ -117,47 +102,32 @@ class _PendingRetry:
     receipt_handles: list[str] = field(default_factory=list)
 
 
-class SqsPoller:
+class SqsPoller(PollerThread[SqsMapping]):
     """One thread polling one queue for one function."""
+
+    kind = "SQS poller"
+    thread_prefix = "hexa-sqs"
+    logger = log
 
     def __init__(
         self, mapping: SqsMapping, function: LocalFunction, clients: Clients, *,
         retry_delay: float = 0.5, short_poll_interval: float = 0.02,
     ) -> None:
-        self.mapping = mapping
-        self.function = function
+        super().__init__(mapping, function)
         self.sqs = clients("sqs")
         self.region = clients.region
         self.retry_delay = retry_delay
         self.short_poll_interval = short_poll_interval
-        self.name = f"{mapping.function}.{mapping.event_name}"
-        self.batches = 0  # batches handed to the function (for idle detection and tests)
         self._busy = False
         self._pending: list[_PendingRetry] = []
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
     def start(self) -> SqsPoller:
-        self._thread = threading.Thread(target=self._run, name=f"hexa-sqs-{self.name}", daemon=True)
-        self._thread.start()
+        self._start_thread()
         log.info("SQS poller %s <- %s (batch %d%s)", self.name, self.mapping.queue_url, self.mapping.batch_size,
                  ", ReportBatchItemFailures" if self.mapping.report_batch_item_failures else "")
         return self
-
-    def signal_stop(self) -> None:
-        """Ask the thread to finish its current call and exit (lets a caller stop many pollers at once)."""
-        self._stop.set()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop and join the thread (at most one in-flight receive/invocation later)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                log.warning("SQS poller %s did not stop within %.1fs", self.name, timeout)
-            self._thread = None
 
     def is_idle(self) -> bool:
         """Nothing visible, in flight or delayed in the queue, and no batch being processed."""
@@ -168,24 +138,27 @@ class SqsPoller:
             "ApproximateNumberOfMessagesDelayed"])["Attributes"]
         return not self._busy and not self._pending and all(int(v) == 0 for v in attrs.values())
 
+    def wait_until_idle(self, timeout: float) -> bool:
+        """Poll :meth:`is_idle` until it holds (True) or ``timeout`` passes (False)."""
+        deadline = time.monotonic() + timeout
+        while not self.is_idle():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)
+        return True
+
     # ---------------------------------------------------------------- loop
 
-    def _run(self) -> None:
-        backoff = 0.1
-        while not self._stop.is_set():
-            try:
-                self._release_due_retries()
-                messages = self._receive()
-                if messages:
-                    self._process(messages)
-                elif self._pending:
-                    self._stop.wait(min(self.short_poll_interval, max(0.0, self._next_due() - time.monotonic())))
-                backoff = 0.1
-            except Exception:  # noqa: BLE001 - the poller must survive endpoint hiccups
-                log.exception("SQS poller %s: error talking to the endpoint; retrying in %.1fs", self.name, backoff)
-                self._busy = False
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
+    def _poll_once(self) -> None:
+        self._release_due_retries()
+        messages = self._receive()
+        if messages:
+            self._process(messages)
+        elif self._pending:
+            self._stop.wait(min(self.short_poll_interval, max(0.0, self._next_due() - time.monotonic())))
+
+    def _after_error(self) -> None:
+        self._busy = False
 
     def _receive(self) -> list[dict[str, Any]]:
         """One batch: up to BatchSize messages, gathered for at most MaximumBatchingWindowInSeconds."""
@@ -269,43 +242,3 @@ class SqsPoller:
                 for failure in result.get("Failed") or []:
                     log.warning("SQS poller %s: could not reset visibility: %s", self.name, failure)
             self._pending.remove(pending)
-
-
-def queue_url_for_arn(arn: str, resources: ResourceMap | None, clients: Clients) -> str:
-    """URL of a queue ARN: from the provisioned resources, else asked of the endpoint."""
-    known = resources.find_by_attr("Arn", arn) if resources is not None else None
-    if known is not None and "QueueUrl" in known.attrs:
-        return str(known.attrs["QueueUrl"])
-    parts = arn.split(":")
-    if len(parts) < 6 or parts[2] != "sqs":
-        raise ValueError(f"not an SQS queue ARN: {arn!r}")
-    return str(clients("sqs").get_queue_url(QueueName=parts[5], QueueOwnerAWSAccountId=parts[4])["QueueUrl"])
-
-
-def sqs_mappings(template: Template, resources: ResourceMap, clients: Clients) -> list[SqsMapping]:
-    """Every ``Type: SQS`` event of every function, resolved against the provisioned resources."""
-    mappings = []
-    for lid in template.resources_of_type("AWS::Serverless::Function"):
-        for event_name, event in (template.properties(lid).get("Events") or {}).items():
-            if event.get("Type") != "SQS":
-                continue
-            where = f"{lid}.Properties.Events.{event_name}.Properties"
-            props = template.resolve(event.get("Properties") or {}, resources, where=where) or {}
-            arn = str(props.get("Queue", ""))
-            try:
-                url = queue_url_for_arn(arn, resources, clients)
-            except Exception as exc:
-                raise TemplateError(f"{where}.Queue: cannot find queue {arn!r}: {exc}") from exc
-            if props.get("FilterCriteria"):
-                log.warning("%s: FilterCriteria is not emulated locally; every message is delivered", where)
-            mappings.append(SqsMapping(
-                function=lid,
-                event_name=event_name,
-                queue_url=url,
-                queue_arn=arn,
-                batch_size=int(props.get("BatchSize", 10)),
-                batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
-                report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
-                enabled=str(props.get("Enabled", True)).lower() != "false",
-            ))
-    return mappings

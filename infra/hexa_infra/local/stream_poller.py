@@ -26,91 +26,25 @@ so a restarted local cloud starts again from ``StartingPosition``.
 
 from __future__ import annotations
 
-import base64
-import datetime as _dt
 import json
 import logging
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from .aws import Clients
+from .event_sources import StreamMapping, stream_mappings
 from .functions import LocalFunction
-from .resources import ResourceMap
-from .sqs_poller import queue_url_for_arn
-from .template import Template, TemplateError
+from .poller_thread import PollerThread
+from .stream_records import failure_record, lambda_stream_record, lowest_failure, stream_event
+from .stream_records import sequence_number as _seq
 
 __all__ = ["StreamMapping", "StreamPoller", "lambda_stream_record", "stream_mappings"]
 
 log = logging.getLogger("hexa.local.streams")
-
-
-@dataclass(frozen=True)
-class StreamMapping:
-    """One ``Type: DynamoDB`` event of a function, resolved."""
-
-    function: str
-    event_name: str
-    stream_arn: str
-    starting_position: str = "LATEST"
-    batch_size: int = 100
-    batching_window: float = 0.0
-    max_retries: int | None = None  # None = infinite (absent or -1 in the template)
-    report_batch_item_failures: bool = False
-    on_failure_arn: str | None = None
-    on_failure_url: str | None = None
-    enabled: bool = True
-
-
-def _to_epoch(value: Any) -> Any:
-    if isinstance(value, _dt.datetime):
-        seconds = round(value.timestamp(), 3)
-        return int(seconds) if seconds.is_integer() else seconds
-    return value
-
-
-def _b64_binaries(value: Any) -> Any:
-    """boto3 decodes ``B``/``BS`` to bytes; Lambda events carry them base64-encoded."""
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if isinstance(value, dict):
-        return {k: _b64_binaries(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_b64_binaries(v) for v in value]
-    return value
-
-
-def lambda_stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
-    """A ``GetRecords`` record in the shape Lambda delivers (typed DynamoDB JSON kept)."""
-    dynamodb = dict(record.get("dynamodb") or {})
-    if "ApproximateCreationDateTime" in dynamodb:
-        dynamodb["ApproximateCreationDateTime"] = _to_epoch(dynamodb["ApproximateCreationDateTime"])
-    out = {
-        "eventID": record.get("eventID"),
-        "eventName": record.get("eventName"),
-        "eventVersion": record.get("eventVersion", "1.1"),
-        "eventSource": "aws:dynamodb",
-        "awsRegion": record.get("awsRegion"),
-        "dynamodb": _b64_binaries(dynamodb),
-        "eventSourceARN": stream_arn,
-    }
-    if "userIdentity" in record:
-        out["userIdentity"] = record["userIdentity"]
-    return out
-
-
-def _seq(record: dict[str, Any]) -> str:
-    return str(record["dynamodb"]["SequenceNumber"])
-
-
-def _iso(value: Any) -> str | None:
-    if isinstance(value, _dt.datetime):
-        return value.astimezone(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    return None if value is None else str(value)
 
 
 @dataclass
@@ -127,56 +61,41 @@ class _Shard:
     closed: bool = False  # no more records will ever come (NextShardIterator was null)
 
 
-class StreamPoller:
+class StreamPoller(PollerThread[StreamMapping]):
     """One thread reading one stream for one function."""
+
+    kind = "stream poller"
+    thread_prefix = "hexa-stream"
+    logger = log
 
     def __init__(
         self, mapping: StreamMapping, function: LocalFunction, clients: Clients, *,
         retry_delay: float = 0.5, max_retry_delay: float | None = None, poll_interval: float = 0.05,
         shard_refresh_interval: float = 10.0,
     ) -> None:
-        self.mapping = mapping
-        self.function = function
+        super().__init__(mapping, function)
         self.streams = clients("dynamodbstreams")
         self.sqs = clients("sqs")
         self.retry_delay = retry_delay
         self.max_retry_delay = max_retry_delay if max_retry_delay is not None else retry_delay * 4
         self.poll_interval = poll_interval
         self.shard_refresh_interval = shard_refresh_interval
-        self.name = f"{mapping.function}.{mapping.event_name}"
-        self.batches = 0  # invocations made (for idle detection and tests)
         self._shards: dict[str, _Shard] = {}
         self._refreshed_at = 0.0
-        self._stop = threading.Event()
         self._cond = threading.Condition()
         self._cycle = 0
         self._idle_cycle = -1
-        self._thread: threading.Thread | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
     def start(self) -> StreamPoller:
         """Open the shard iterators now (so LATEST means 'after start()'), then poll in a thread."""
         self._refresh_shards(initial=True)
-        self._thread = threading.Thread(target=self._run, name=f"hexa-stream-{self.name}", daemon=True)
-        self._thread.start()
+        self._start_thread()
         log.info("stream poller %s <- %s (%s, batch %d, retries %s)", self.name, self.mapping.stream_arn,
                  self.mapping.starting_position, self.mapping.batch_size,
                  "infinite" if self.mapping.max_retries is None else self.mapping.max_retries)
         return self
-
-    def signal_stop(self) -> None:
-        """Ask the thread to finish its current call and exit (lets a caller stop many pollers at once)."""
-        self._stop.set()
-
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop and join the thread (at most one in-flight receive/invocation later)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                log.warning("stream poller %s did not stop within %.1fs", self.name, timeout)
-            self._thread = None
 
     def wait_until_idle(self, timeout: float) -> bool:
         """True once a full polling pass that *started after this call* found nothing to do."""
@@ -246,34 +165,26 @@ class StreamPoller:
 
     # ---------------------------------------------------------------- loop
 
-    def _run(self) -> None:
-        backoff = 0.1
-        while not self._stop.is_set():
+    def _poll_once(self) -> None:
+        """One pass over the ready shards; an idle pass (nothing read, nothing pending) wakes waiters."""
+        with self._cond:
+            self._cycle += 1
+            cycle = self._cycle
+        if time.monotonic() - self._refreshed_at > self.shard_refresh_interval:
+            self._refresh_shards()
+        worked = False
+        for shard in self._ready_shards():
+            worked |= self._poll_shard(shard)
+        pending = [s for s in self._shards.values() if s.batch]
+        if not worked and not pending:
             with self._cond:
-                self._cycle += 1
-                cycle = self._cycle
-            try:
-                if time.monotonic() - self._refreshed_at > self.shard_refresh_interval:
-                    self._refresh_shards()
-                worked = False
-                for shard in self._ready_shards():
-                    worked |= self._poll_shard(shard)
-                backoff = 0.1
-            except Exception:  # noqa: BLE001 - the poller must survive endpoint hiccups
-                log.exception("stream poller %s: error talking to the endpoint; retrying in %.1fs", self.name, backoff)
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, 5.0)
-                continue
-            pending = [s for s in self._shards.values() if s.batch]
-            if not worked and not pending:
-                with self._cond:
-                    self._idle_cycle = cycle
-                    self._cond.notify_all()
-            if not worked:
-                wait = self.poll_interval
-                if pending:
-                    wait = min(wait, max(0.0, min(s.next_attempt_at for s in pending) - time.monotonic()))
-                self._stop.wait(wait)
+                self._idle_cycle = cycle
+                self._cond.notify_all()
+        if not worked:
+            wait = self.poll_interval
+            if pending:
+                wait = min(wait, max(0.0, min(s.next_attempt_at for s in pending) - time.monotonic()))
+            self._stop.wait(wait)
 
     def _poll_shard(self, shard: _Shard) -> bool:
         """Deliver the shard's pending or next batch; True if the function was invoked."""
@@ -322,7 +233,7 @@ class StreamPoller:
 
     def _deliver(self, shard: _Shard) -> None:
         records = shard.batch
-        event = {"Records": [lambda_stream_record(r, self.mapping.stream_arn) for r in records]}
+        event = stream_event(records, self.mapping.stream_arn)
         shard.attempts += 1
         self.batches += 1
         try:
@@ -333,7 +244,8 @@ class StreamPoller:
             failed_index: int | None = 0
             shard.function_error = "Unhandled"
         else:
-            failed_index = self._lowest_failure(result, records)
+            failed_index = lowest_failure(result, records, self.mapping.report_batch_item_failures,
+                                          self.mapping.function)
             shard.function_error = None
         if failed_index is None:
             shard.checkpoint = _seq(records[-1])
@@ -353,31 +265,15 @@ class StreamPoller:
         log.warning("%s: retrying %d record(s) from %s of %s in %.2fs (attempt %d failed)", self.mapping.function,
                     len(shard.batch), _seq(shard.batch[0]), shard.shard_id, delay, shard.attempts)
 
-    def _lowest_failure(self, result: Any, records: list[dict[str, Any]]) -> int | None:
-        """Index of the lowest failed record, 0 for an invalid report, None if all succeeded."""
-        if not self.mapping.report_batch_item_failures or not isinstance(result, dict):
-            return None
-        failures = result.get("batchItemFailures") or []
-        if not failures:
-            return None
-        index = {_seq(r): i for i, r in enumerate(records)}
-        positions = []
-        for item in failures if isinstance(failures, list) else [None]:
-            identifier = item.get("itemIdentifier") if isinstance(item, dict) else None
-            if not identifier or str(identifier) not in index:
-                log.error("%s returned an empty or unknown itemIdentifier %r; the whole batch fails",
-                          self.mapping.function, identifier)
-                return 0
-            positions.append(index[str(identifier)])
-        return min(positions)
-
     def _dispose_exhausted(self, shard: _Shard) -> None:
         """Retries exhausted: describe the batch to the OnFailure destination (or log it), then skip it."""
         records = shard.batch
         first, last = _seq(records[0]), _seq(records[-1])
         if self.mapping.on_failure_url:
-            self.sqs.send_message(QueueUrl=self.mapping.on_failure_url,
-                                  MessageBody=json.dumps(self._failure_message(shard)))
+            message = failure_record(function_arn=self.function.arn, stream_arn=self.mapping.stream_arn,
+                                     shard_id=shard.shard_id, records=records, attempts=shard.attempts,
+                                     function_error=shard.function_error)
+            self.sqs.send_message(QueueUrl=self.mapping.on_failure_url, MessageBody=json.dumps(message))
             log.error("%s: retries exhausted after %d attempt(s); records %s..%s of %s sent to %s and skipped",
                       self.mapping.function, shard.attempts, first, last, shard.shard_id, self.mapping.on_failure_arn)
         else:
@@ -385,74 +281,3 @@ class StreamPoller:
                       "destination configured)", self.mapping.function, shard.attempts, first, last, shard.shard_id)
         shard.checkpoint = last
         shard.batch, shard.attempts, shard.exhausted, shard.function_error = [], 0, False, None
-
-    def _failure_message(self, shard: _Shard) -> dict[str, Any]:
-        """AWS's on-failure record for a stream batch (what lands in the destination queue)."""
-        records = shard.batch
-        response: dict[str, Any] = {"statusCode": 200, "executedVersion": "$LATEST"}
-        if shard.function_error:
-            response["functionError"] = shard.function_error
-        return {
-            "requestContext": {
-                "requestId": str(uuid.uuid4()),
-                "functionArn": self.function.arn,
-                "condition": "RetryAttemptsExhausted",
-                "approximateInvokeCount": shard.attempts,
-            },
-            "responseContext": response,
-            "version": "1.0",
-            "timestamp": _iso(_dt.datetime.now(_dt.UTC)),
-            "DDBStreamBatchInfo": {
-                "shardId": shard.shard_id,
-                "startSequenceNumber": _seq(records[0]),
-                "endSequenceNumber": _seq(records[-1]),
-                "approximateArrivalOfFirstRecord": _iso(records[0]["dynamodb"].get("ApproximateCreationDateTime")),
-                "approximateArrivalOfLastRecord": _iso(records[-1]["dynamodb"].get("ApproximateCreationDateTime")),
-                "batchSize": len(records),
-                "streamArn": self.mapping.stream_arn,
-            },
-        }
-
-
-def stream_mappings(template: Template, resources: ResourceMap, clients: Clients) -> list[StreamMapping]:
-    """Every ``Type: DynamoDB`` event of every function, resolved against the provisioned resources."""
-    mappings = []
-    for lid in template.resources_of_type("AWS::Serverless::Function"):
-        for event_name, event in (template.properties(lid).get("Events") or {}).items():
-            if event.get("Type") != "DynamoDB":
-                continue
-            where = f"{lid}.Properties.Events.{event_name}.Properties"
-            props = template.resolve(event.get("Properties") or {}, resources, where=where) or {}
-            position = str(props.get("StartingPosition", "LATEST"))
-            if position not in ("TRIM_HORIZON", "LATEST"):
-                raise TemplateError(f"{where}.StartingPosition: {position} is not supported locally "
-                                    "(TRIM_HORIZON or LATEST)")
-            retries = props.get("MaximumRetryAttempts")
-            retries = None if retries is None or int(retries) < 0 else int(retries)
-            destination = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
-            url = None
-            if destination:
-                try:
-                    url = queue_url_for_arn(str(destination), resources, clients)
-                except Exception as exc:
-                    raise TemplateError(f"{where}.DestinationConfig.OnFailure: only SQS destinations are "
-                                        f"supported locally, and {destination!r} was not found: {exc}") from exc
-            if props.get("FilterCriteria"):
-                log.warning("%s: FilterCriteria is not emulated locally; every record is delivered", where)
-            if props.get("BisectBatchOnFunctionError"):
-                log.info("%s: BisectBatchOnFunctionError is ignored locally (failed batches are retried whole)",
-                         where)
-            mappings.append(StreamMapping(
-                function=lid,
-                event_name=event_name,
-                stream_arn=str(props.get("Stream")),
-                starting_position=position,
-                batch_size=int(props.get("BatchSize", 100)),
-                batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
-                max_retries=retries,
-                report_batch_item_failures="ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
-                on_failure_arn=str(destination) if destination else None,
-                on_failure_url=url,
-                enabled=str(props.get("Enabled", True)).lower() != "false",
-            ))
-    return mappings
