@@ -60,7 +60,8 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
             ready_file.write_text(json.dumps({"api_url": cloud.api_url, "endpoint_url": cloud.endpoint_url,
                                               "admin_token": admin, "partner_id": partner_id,
                                               "partner_token": partner, "pid": os.getpid()}))
-        stopping.wait()
+        while not stopping.wait(0.5):  # a timed wait keeps the main thread responsive to signals
+            pass
     finally:
         console.print("stopping…")
         cloud.stop()

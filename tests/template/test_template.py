@@ -108,11 +108,11 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
     process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--template", str(copy_path),
                                 "--port", "0", "--emulator-port", "0", "--no-seed", "--stack", "hexa-vanish",
                                 "--ready-file", str(ready)], cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                               stdout=(tmp_path / "cloud.log").open("w"), stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while not ready.exists():
-            assert process.poll() is None, process.stdout.read()
+            assert process.poll() is None, (tmp_path / "cloud.log").read_text()
             assert time.monotonic() < deadline, "runtime did not start"
             time.sleep(0.1)
         info = json.loads(ready.read_text())
@@ -124,4 +124,9 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
         assert kept.status_code == 404 and kept.json()["error"]["code"] == "not_found"  # served by the handler
     finally:
         process.terminate()
-        process.wait(timeout=20)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise AssertionError("hexa up did not stop within 30 s of SIGTERM:\n"
+                                 + (tmp_path / "cloud.log").read_text()) from None
