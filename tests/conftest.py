@@ -17,12 +17,25 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "template.yaml"
 
 
+def search_endpoint(tmp: Path) -> str:
+    """The real OpenSearch that `make test` / .ci/run started (OPENSEARCH_URL), else the embedded engine.
+    Under CI=true OpenSearch is mandatory."""
+    url = os.environ.get("OPENSEARCH_URL")
+    if not url and os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but OPENSEARCH_URL is not set: .ci/run must start OpenSearch")
+    return url or f"sqlite:///{tmp / 'search.db'}"
+
+
 @pytest.fixture(scope="session")
-def cloud() -> Iterator[object]:
+def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    from hexa_infra import search
     from hexa_infra.local.cloud import LocalCloud
 
+    endpoint = search_endpoint(tmp_path_factory.mktemp("search"))
+    search.reset(endpoint, "hexa-test")
     local = LocalCloud(str(TEMPLATE), stack_name="hexa-test", emulator_port=0, gateway_port=0,
-                       retry_delay=0.05, stream_poll_interval=0.02)
+                       retry_delay=0.05, stream_poll_interval=0.02,
+                       parameter_overrides={"SearchEndpoint": endpoint, "SearchRefreshInterval": "200ms"})
     local.start()
     try:
         yield local

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hexa_infra import dlq as dead_letters
+from hexa_infra import search
 from hexa_infra.seed import seed
 from hexa_infra.stack import DEFAULT_ENDPOINT, DEFAULT_STACK, Stack, find_template
 
@@ -25,6 +26,10 @@ TemplateOpt = typer.Option(None, "--template", help="SAM template (default: ./te
 StackOpt = typer.Option(DEFAULT_STACK, "--stack", help="Stack name: prefixes every local resource")
 EndpointOpt = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL",
                            help=f"AWS endpoint of the running stack (default {DEFAULT_ENDPOINT})")
+SearchOpt = typer.Option(None, "--search-endpoint", envvar=search.ENV,
+                         help="sqlite:///path (embedded, default) or an OpenSearch URL")
+search_cli = typer.Typer(no_args_is_help=True, help="Recruitment's search index.")
+cli.add_typer(search_cli, name="search")
 
 
 @cli.command()
@@ -35,12 +40,17 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
        port: int = typer.Option(3000, help="Local API Gateway port (0 = any free port)"),
        emulator_port: int = typer.Option(4566, help="Embedded emulator port (0 = any free port)"),
        no_seed: bool = typer.Option(False, "--no-seed", help="Skip the demo data"),
+       search_endpoint: Optional[str] = SearchOpt,
        ready_file: Optional[Path] = typer.Option(None, help="Write URLs and tokens here as JSON once ready")) -> None:
     """Start the emulator, create every template resource, serve all routes, run every event source."""
     from hexa_infra.local.cloud import LocalCloud
 
+    search_endpoint = search_endpoint or search.default_endpoint(stack)
+    if not endpoint_url:  # a fresh embedded emulator: the search index must start empty too
+        search.reset(search_endpoint, stack)
     cloud = LocalCloud(str(find_template(template)), stack_name=stack, endpoint_url=endpoint_url or None,
-                       emulator_host=host, emulator_port=emulator_port, gateway_host=host, gateway_port=port)
+                       emulator_host=host, emulator_port=emulator_port, gateway_host=host, gateway_port=port,
+                       parameter_overrides={"SearchEndpoint": search_endpoint})
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
@@ -72,6 +82,7 @@ def _banner(cloud, admin: str, partner_id: str | None, partner: str | None) -> N
     table.add_row("API Gateway", cloud.api_url)
     table.add_row("AWS endpoint", cloud.endpoint_url or "AWS")
     table.add_row("routes", str(len(cloud.routes)))
+    table.add_row("search", cloud.template.parameters.get("SearchEndpoint", ""))
     table.add_row("demo partner", partner_id or "(not seeded)")
     console.print(table)
     # tokens are printed whole and unstyled so they can be copied (a table would truncate them)
@@ -92,6 +103,20 @@ def token(role: str = typer.Option(..., help="admin or partner"),
         raise typer.BadParameter("use --role admin, or --role partner --partner-id <id>")
     typer.echo(Stack.connect(find_template(template), stack, endpoint_url).token(role=role, partner_id=partner_id,
                                                                                 ttl_seconds=ttl))
+
+
+@search_cli.command("reindex")
+def search_reindex(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
+                   endpoint_url: Optional[str] = EndpointOpt, search_endpoint: Optional[str] = SearchOpt) -> None:
+    """Rebuild the candidate and job indices from DynamoDB into new versions and swap the aliases."""
+    connected = Stack.connect(find_template(template), stack, endpoint_url,
+                              {"SearchEndpoint": search_endpoint or search.default_endpoint(stack)})
+    result = connected.run_maintenance("recruitment", "rebuild_search_index")
+    table = Table("index", "new version", "copied", "caught up", "removed", "seconds")
+    for report in result["indices"]:
+        table.add_row(report["kind"], report["generation"], str(report["copied"]), str(report["caught_up"]),
+                      str(report["removed"]), f"{report['seconds']:.2f}")
+    console.print(table)
 
 
 @cli.command("rebuild-projections")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from hexa_infra import dlq as dead_letters
+from hexa_infra import search
 from hexa_infra.tokens import SIGNING_KEY_RESOURCE, dev_token, signing_key
 
 DEFAULT_STACK = "hexa-local"
@@ -31,30 +32,34 @@ class Stack:
     resources: Any
     clients: Any  # service name -> boto3 client for the stack's endpoint
     endpoint_url: str | None
+    parameters: dict[str, str] | None = None
 
     @classmethod
     def of(cls, cloud: Any) -> "Stack":
         """The stack a :class:`~hexa_infra.local.cloud.LocalCloud` in this process runs."""
-        return cls(cloud.template, cloud.resources, cloud.client, cloud.endpoint_url)
+        return cls(cloud.template, cloud.resources, cloud.client, cloud.endpoint_url,
+                   dict(cloud.parameter_overrides))
 
     @classmethod
-    def connect(cls, template_path: Path, stack_name: str, endpoint_url: str | None) -> "Stack":
+    def connect(cls, template_path: Path, stack_name: str, endpoint_url: str | None,
+                parameters: dict[str, str] | None = None) -> "Stack":
         from hexa_infra.local.aws import Clients
         from hexa_infra.local.provisioner import provision
         from hexa_infra.local.template import Template
 
         endpoint = endpoint_url or DEFAULT_ENDPOINT
+        parameters = parameters or {"SearchEndpoint": search.default_endpoint(stack_name)}
         region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
-        template = Template(template_path, stack_name=stack_name, region=region)
+        template = Template(template_path, stack_name=stack_name, region=region, parameter_overrides=parameters)
         clients = Clients(endpoint, region)
         try:
             resources = provision(template, clients)
         except Exception as error:  # noqa: BLE001 - turn "connection refused" into advice
             raise SystemExit(f"cannot reach stack '{stack_name}' at {endpoint} ({error.__class__.__name__}: "
                              f"{error}). Is `make up` running?") from None
-        return cls(template, resources, clients, endpoint)
+        return cls(template, resources, clients, endpoint, parameters)
 
     @property
     def sqs(self) -> Any:
@@ -82,7 +87,8 @@ class Stack:
             props = self.template.properties(lid)
             if Path(str(props["CodeUri"])).name == context and props["Handler"] == f"app.{handler_name}":
                 cloud = LocalCloud(str(self.template.path), stack_name=self.template.stack_name,
-                                   endpoint_url=self.endpoint_url, gateway_port=0, start_pollers=False)
+                                   endpoint_url=self.endpoint_url, gateway_port=0, start_pollers=False,
+                                   parameter_overrides=self.parameters)
                 with cloud:
                     return cloud.invoke(lid, {})
         raise SystemExit(f"no '{handler_name}' function for context '{context}' in the template")

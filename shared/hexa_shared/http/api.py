@@ -117,6 +117,8 @@ class HttpApi:
         if isinstance(result, Response):
             result.headers = {**headers, **(result.headers or {})}
             return result
+        if status == 204:
+            return Response(body="", status_code=204, headers=headers)
         return json_response(result, status, headers)
 
     @staticmethod

@@ -1,0 +1,119 @@
+"""Recruitment Lambda handlers: HTTP API (``app``), the stream indexer, and the index rebuild.
+
+Thin by design: parse → use case → response. Everything else lives in ``recruitment``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from typing import Any
+
+from chalice import Chalice
+
+from hexa_shared.batch import handle_stream_in_order
+from hexa_shared.http import HttpApi, RequestContext
+from hexa_shared.observability import enable_tracing
+from recruitment.adapters.profile_store import (
+    DynamoCandidateStore, DynamoJobStore, candidate_from, from_image, job_from,
+)
+from recruitment.adapters.search.factory import search_index
+from recruitment.application import profiles
+from recruitment.application.commands import (
+    CreateCandidate, CreateJob, EditCandidate, EditJob, ListJobs, MatchLimit, SearchCandidates,
+)
+from recruitment.application.indexing import index_stream_record, rebuild_all
+from recruitment.application.ports import CANDIDATES, JOBS, documents
+from recruitment.application.search import job_matches, search_candidates
+
+enable_tracing()
+app = Chalice(app_name="recruitment", configure_logs=False)  # Powertools logs
+api = HttpApi(app, service="recruitment")
+
+
+@functools.lru_cache(maxsize=None)
+def candidates() -> DynamoCandidateStore:
+    return DynamoCandidateStore(os.environ["CANDIDATES_TABLE"])
+
+
+@functools.lru_cache(maxsize=None)
+def jobs() -> DynamoJobStore:
+    return DynamoJobStore(os.environ["JOBS_TABLE"])
+
+
+@api.route("/candidates", methods=["POST"], status=201)
+def create_candidate(request: RequestContext) -> dict[str, Any]:
+    return profiles.create_candidate(request.body(CreateCandidate), candidates(), request.principal).to_dict()
+
+
+@api.route("/candidates/search", methods=["GET"])
+def search(request: RequestContext) -> dict[str, Any]:
+    return search_candidates(request.query(SearchCandidates), search_index(), request.principal)
+
+
+@api.route("/candidates/{candidate_id}", methods=["GET"])
+def get_candidate(request: RequestContext, candidate_id: str) -> dict[str, Any]:
+    return profiles.get_candidate(candidate_id, candidates(), request.principal).to_dict()
+
+
+@api.route("/candidates/{candidate_id}", methods=["PATCH"])
+def edit_candidate(request: RequestContext, candidate_id: str) -> dict[str, Any]:
+    command = request.body(EditCandidate)
+    return profiles.edit_candidate(candidate_id, command, candidates(), request.principal).to_dict()
+
+
+@api.route("/candidates/{candidate_id}", methods=["DELETE"], status=204)
+def delete_candidate(request: RequestContext, candidate_id: str) -> None:
+    profiles.delete_candidate(candidate_id, candidates(), request.principal)
+
+
+@api.route("/jobs", methods=["POST"], status=201)
+def create_job(request: RequestContext) -> dict[str, Any]:
+    return profiles.create_job(request.body(CreateJob), jobs(), request.principal).to_dict()
+
+
+@api.route("/jobs", methods=["GET"])
+def list_jobs(request: RequestContext) -> dict[str, Any]:
+    found, next_token = profiles.list_jobs(request.query(ListJobs), jobs(), request.principal)
+    return {"items": [j.to_dict() for j in found], "next_token": next_token}
+
+
+@api.route("/jobs/{job_id}", methods=["GET"])
+def get_job(request: RequestContext, job_id: str) -> dict[str, Any]:
+    return profiles.get_job(job_id, jobs(), request.principal).to_dict()
+
+
+@api.route("/jobs/{job_id}", methods=["PATCH"])
+def edit_job(request: RequestContext, job_id: str) -> dict[str, Any]:
+    return profiles.edit_job(job_id, request.body(EditJob), jobs(), request.principal).to_dict()
+
+
+@api.route("/jobs/{job_id}/matches", methods=["GET"])
+def matches(request: RequestContext, job_id: str) -> dict[str, Any]:
+    limit = request.query(MatchLimit).limit
+    return job_matches(job_id, limit, jobs(), search_index(), request.principal)
+
+
+# ---------------------------------------------------------------- asynchronous handlers
+def _document(parse: Any) -> Any:
+    return lambda image: documents([parse(from_image(image))])[0]
+
+
+def index_candidates(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """CandidatesTable stream → search index (a failed index call fails the record; it is retried)."""
+    return handle_stream_in_order(event, api.log, lambda record: index_stream_record(
+        CANDIDATES, record, search_index(), _document(candidate_from)))
+
+
+def index_jobs(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """JobsTable stream → search index."""
+    return handle_stream_in_order(event, api.log, lambda record: index_stream_record(
+        JOBS, record, search_index(), _document(job_from)))
+
+
+def rebuild_search_index(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Maintenance (`hexa search reindex`): rebuild both indices from DynamoDB, switch aliases."""
+    reports = rebuild_all(candidates(), jobs(), search_index())
+    for report in reports:
+        api.log.info("search index rebuilt", extra=dataclasses.asdict(report))
+    return {"indices": [dataclasses.asdict(r) for r in reports]}

@@ -1,0 +1,1 @@
+"""Recruitment bounded context: candidates and jobs, searched and matched through a search port."""

@@ -1,0 +1,180 @@
+"""Candidates and jobs in DynamoDB (pynamodb): the system of record the search index is built from."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Iterator
+
+from boto3.dynamodb.types import TypeDeserializer
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.exceptions import DeleteError, PutError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from hexa_shared.dynamo import meta
+from hexa_shared.errors import Conflict
+from hexa_shared.http.pagination import decode_token, encode_token
+from recruitment.domain.profiles import Availability, Candidate, Job, JobStatus
+
+_deserialize = TypeDeserializer().deserialize
+
+
+class _CandidateItem(Model):
+    candidate_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    skills = ListAttribute(of=UnicodeAttribute, null=True)
+    experience_years = NumberAttribute()
+    location = UnicodeAttribute()
+    availability = UnicodeAttribute()
+    profile_summary = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class _ByPartner(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by_partner"
+        projection = AllProjection()
+
+    partner_id = UnicodeAttribute(hash_key=True)
+    created_at = UnicodeAttribute(range_key=True)
+
+
+class _JobItem(Model):
+    job_id = UnicodeAttribute(hash_key=True)
+    partner_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    description = UnicodeAttribute(null=True)
+    required_skills = ListAttribute(of=UnicodeAttribute, null=True)
+    experience_required = NumberAttribute()
+    location = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+    by_partner = _ByPartner()
+
+
+@functools.lru_cache(maxsize=None)
+def _model(base: type, table_name: str) -> Any:
+    return type(base.__name__.strip("_"), (base,), {"Meta": meta(table_name), "__module__": __name__})
+
+
+def candidate_from(values: dict[str, Any]) -> Candidate:
+    return Candidate(candidate_id=values["candidate_id"], name=values["name"], email=values.get("email"),
+                     skills=tuple(values.get("skills") or ()), experience_years=int(values["experience_years"]),
+                     location=values["location"], availability=Availability(values["availability"]),
+                     profile_summary=values.get("profile_summary") or "", created_at=values["created_at"],
+                     updated_at=values["updated_at"], version=int(values.get("version") or 0))
+
+
+def job_from(values: dict[str, Any]) -> Job:
+    return Job(job_id=values["job_id"], partner_id=values["partner_id"], title=values["title"],
+               description=values.get("description") or "", required_skills=tuple(values.get("required_skills") or ()),
+               experience_required=int(values["experience_required"]), location=values["location"],
+               status=JobStatus(values["status"]), created_at=values["created_at"], updated_at=values["updated_at"],
+               version=int(values.get("version") or 0))
+
+
+def from_image(image: dict[str, Any]) -> dict[str, Any]:
+    """A stream image (DynamoDB JSON) → plain values."""
+    return {key: _deserialize(value) for key, value in image.items()}
+
+
+def _values(item: Model) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in item.get_attributes()}
+
+
+def _conflict(error: PutError) -> None:
+    if error.cause_response_code == "ConditionalCheckFailedException":
+        raise Conflict("changed concurrently; reload and retry") from None
+    raise error
+
+
+class DynamoCandidateStore:
+    def __init__(self, table_name: str) -> None:
+        self._model = _model(_CandidateItem, table_name)
+
+    def _item(self, c: Candidate) -> _CandidateItem:
+        item = self._model(c.candidate_id, name=c.name, email=c.email, skills=list(c.skills),
+                           experience_years=c.experience_years, location=c.location,
+                           availability=c.availability.value, profile_summary=c.profile_summary,
+                           created_at=c.created_at, updated_at=c.updated_at)
+        if c.version:
+            item.version = c.version
+        return item
+
+    def add(self, candidate: Candidate) -> None:
+        self._item(candidate).save(condition=self._model.candidate_id.does_not_exist())
+
+    def get(self, candidate_id: str) -> Candidate | None:
+        try:
+            return candidate_from(_values(self._model.get(candidate_id, consistent_read=True)))
+        except self._model.DoesNotExist:
+            return None
+
+    def save(self, candidate: Candidate) -> Candidate:
+        item = self._item(candidate)
+        try:
+            item.save()
+        except PutError as error:
+            _conflict(error)
+        return candidate_from(_values(item))
+
+    def delete(self, candidate_id: str) -> bool:
+        try:
+            self._model(candidate_id).delete(condition=self._model.candidate_id.exists(), add_version_condition=False)
+            return True
+        except DeleteError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+
+    def scan(self) -> Iterator[Candidate]:
+        return (candidate_from(_values(item)) for item in self._model.scan(page_size=500))
+
+
+class DynamoJobStore:
+    def __init__(self, table_name: str) -> None:
+        self._model = _model(_JobItem, table_name)
+
+    def _item(self, j: Job) -> _JobItem:
+        item = self._model(j.job_id, partner_id=j.partner_id, title=j.title, description=j.description,
+                           required_skills=list(j.required_skills), experience_required=j.experience_required,
+                           location=j.location, status=j.status.value, created_at=j.created_at, updated_at=j.updated_at)
+        if j.version:
+            item.version = j.version
+        return item
+
+    def add(self, job: Job) -> None:
+        self._item(job).save(condition=self._model.job_id.does_not_exist())
+
+    def get(self, job_id: str) -> Job | None:
+        try:
+            return job_from(_values(self._model.get(job_id, consistent_read=True)))
+        except self._model.DoesNotExist:
+            return None
+
+    def save(self, job: Job) -> Job:
+        item = self._item(job)
+        try:
+            item.save()
+        except PutError as error:
+            _conflict(error)
+        return job_from(_values(item))
+
+    def list(self, partner_id: str | None, status: JobStatus | None, limit: int,
+             next_token: str | None) -> tuple[list[Job], str | None]:
+        condition = None if status is None else self._model.status == status.value
+        if partner_id is None:
+            results = self._model.scan(filter_condition=condition, limit=limit, page_size=limit,
+                                       last_evaluated_key=decode_token(next_token, {"job_id"}))
+        else:
+            results = self._model.by_partner.query(
+                partner_id, filter_condition=condition, limit=limit, page_size=limit,
+                last_evaluated_key=decode_token(next_token, {"job_id", "partner_id", "created_at"}))
+        return [job_from(_values(item)) for item in results], encode_token(results.last_evaluated_key)
+
+    def scan(self) -> Iterator[Job]:
+        return (job_from(_values(item)) for item in self._model.scan(page_size=500))

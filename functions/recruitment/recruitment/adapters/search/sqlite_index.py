@@ -1,0 +1,243 @@
+"""The embedded search engine: SQLite FTS5 (in the standard library — no JVM, no extra wheel).
+
+Why FTS5 rather than tantivy: it ships with CPython, has BM25 with per-column weights (the name boost)
+and a tokenizer close to OpenSearch's standard analyzer (``unicode61``, diacritics kept), and plain
+SQL does the filters, exact facet counts, keyset ("search_after") pagination and match scoring.
+One file, WAL mode: the API and the stream indexer of the local cloud share it safely.
+
+Layout per kind and generation ``g`` (a rebuild fills a new generation, then ``alias`` switches):
+``<kind>_<g>_docs`` (rowid, id, version, JSON doc, filter columns), ``<kind>_<g>_skills`` (rowid,
+skill) and, for candidates, ``<kind>_<g>_fts`` (FTS5 over name, profile_summary; rowid = docs.rowid).
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from recruitment.application.ports import CANDIDATES, JOBS
+from recruitment.domain.search import (
+    EXPERIENCE_POINTS, FACET_SIZE, LOCATION_POINTS, NAME_BOOST, SKILL_POINTS, CandidateQuery, Hit, Match, SearchPage,
+    words,
+)
+
+KINDS = {CANDIDATES: ("candidate_id", "skills", "experience_years"), JOBS: ("job_id", "required_skills",
+                                                                            "experience_required")}
+
+
+class SqliteSearchIndex:
+    def __init__(self, path: str, prefix: str = "") -> None:
+        self._path = path
+        self._prefix = "".join(ch if ch.isalnum() else "_" for ch in prefix)
+        self._local = threading.local()
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+    # ------------------------------------------------------------------ plumbing
+    @property
+    def _db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            self._local.connection = connection
+        return connection
+
+    def _alias_table(self) -> str:
+        return f"{self._prefix}alias"
+
+    def _live(self, kind: str) -> str:
+        row = self._db.execute(f"SELECT generation FROM {self._alias_table()} WHERE kind = ?", (kind,)).fetchone()
+        if row is None:
+            raise RuntimeError(f"search index for {kind} missing: call ensure()")
+        return row[0]
+
+    def _tables(self, kind: str, generation: str) -> tuple[str, str, str]:
+        base = f"{self._prefix}{kind}_{generation}"
+        return f"{base}_docs", f"{base}_skills", f"{base}_fts"
+
+    def _create(self, kind: str, generation: str) -> None:
+        docs, skills, fts = self._tables(kind, generation)
+        self._db.executescript(f"""
+            CREATE TABLE IF NOT EXISTS {docs} (rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL,
+                version INTEGER NOT NULL, doc TEXT NOT NULL, experience INTEGER, location TEXT, availability TEXT);
+            CREATE TABLE IF NOT EXISTS {skills} (rowid INTEGER NOT NULL, skill TEXT NOT NULL, PRIMARY KEY (skill, rowid))
+                WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS {skills}_by_row ON {skills} (rowid);
+            CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(name, profile_summary,
+                tokenize = 'unicode61 remove_diacritics 0');
+        """)
+
+    # ------------------------------------------------------------------ lifecycle
+    def ensure(self) -> None:
+        self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._alias_table()} (kind TEXT PRIMARY KEY, generation TEXT)")
+        for kind in KINDS:
+            self._create(kind, "g000001")
+            self._db.execute(f"INSERT OR IGNORE INTO {self._alias_table()} VALUES (?, 'g000001')", (kind,))
+
+    def refresh(self) -> None:
+        """Writes are visible on commit; nothing to do."""
+
+    def new_generation(self, kind: str) -> str:
+        current = int(self._live(kind)[1:])
+        generation = f"g{current + 1:06d}"
+        self._drop(kind, generation)
+        self._create(kind, generation)
+        return generation
+
+    def activate(self, kind: str, generation: str) -> str | None:
+        previous = self._live(kind)
+        self._db.execute(f"UPDATE {self._alias_table()} SET generation = ? WHERE kind = ?", (generation, kind))
+        if previous != generation:
+            self._drop(kind, previous)
+        return previous
+
+    def _drop(self, kind: str, generation: str) -> None:
+        for table in self._tables(kind, generation):
+            self._db.execute(f"DROP TABLE IF EXISTS {table}")
+
+    # ------------------------------------------------------------------ writes
+    def upsert(self, kind: str, documents: list[dict[str, Any]]) -> None:
+        self.write(kind, self._live(kind), documents)
+
+    def write(self, kind: str, generation: str, documents: list[dict[str, Any]]) -> None:
+        id_field, skills_field, experience_field = KINDS[kind]
+        docs, skills, fts = self._tables(kind, generation)
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for document in documents:
+                row = db.execute(f"SELECT rowid, version FROM {docs} WHERE id = ?", (document[id_field],)).fetchone()
+                if row is not None and row[1] > document["version"]:
+                    continue  # never replace a newer version with an older one
+                if row is not None:
+                    self._remove_row(kind, generation, row[0])
+                rowid = db.execute(
+                    f"INSERT INTO {docs} (id, version, doc, experience, location, availability) VALUES (?,?,?,?,?,?)",
+                    (document[id_field], document["version"], json.dumps(document), document[experience_field],
+                     document["location"], document.get("availability"))).lastrowid
+                db.executemany(f"INSERT OR IGNORE INTO {skills} VALUES (?, ?)",
+                               [(rowid, skill) for skill in document[skills_field]])
+                if kind == CANDIDATES:
+                    db.execute(f"INSERT INTO {fts} (rowid, name, profile_summary) VALUES (?, ?, ?)",
+                               (rowid, document["name"], document.get("profile_summary") or ""))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def delete(self, kind: str, ids: list[str]) -> None:
+        generation = self._live(kind)
+        docs = self._tables(kind, generation)[0]
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for document_id in ids:
+                row = db.execute(f"SELECT rowid FROM {docs} WHERE id = ?", (document_id,)).fetchone()
+                if row is not None:
+                    self._remove_row(kind, generation, row[0])
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+
+    def _remove_row(self, kind: str, generation: str, rowid: int) -> None:
+        docs, skills, fts = self._tables(kind, generation)
+        self._db.execute(f"DELETE FROM {docs} WHERE rowid = ?", (rowid,))
+        self._db.execute(f"DELETE FROM {skills} WHERE rowid = ?", (rowid,))
+        if kind == CANDIDATES:
+            self._db.execute(f"DELETE FROM {fts} WHERE rowid = ?", (rowid,))
+
+    def ids(self, kind: str) -> set[str]:
+        docs = self._tables(kind, self._live(kind))[0]
+        return {row[0] for row in self._db.execute(f"SELECT id FROM {docs}")}
+
+    def count(self, kind: str) -> int:
+        return self._db.execute(f"SELECT COUNT(*) FROM {self._tables(kind, self._live(kind))[0]}").fetchone()[0]
+
+    # ------------------------------------------------------------------ reads
+    def search_candidates(self, query: CandidateQuery) -> SearchPage:
+        docs, skills, fts = self._tables(CANDIDATES, self._live(CANDIDATES))
+        filters, params = self._filters(query, docs, skills)
+        terms = words(query.text)
+        if terms:
+            match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+            matched = (f"SELECT d.rowid AS rowid, d.id AS id, -bm25({fts}, {NAME_BOOST}, 1.0) AS score "
+                       f"FROM {fts} JOIN {docs} d ON d.rowid = {fts}.rowid WHERE {fts} MATCH ? {filters}")
+            params = [match, *params]
+        else:
+            matched = f"SELECT d.rowid AS rowid, d.id AS id, 0.0 AS score FROM {docs} d WHERE 1 = 1 {filters}"
+        db = self._db
+        db.execute("BEGIN")  # one snapshot for total, page and facets
+        try:
+            db.execute("DROP TABLE IF EXISTS temp.matched")
+            db.execute(f"CREATE TEMP TABLE matched AS {matched}", params)
+            total = db.execute("SELECT COUNT(*) FROM temp.matched").fetchone()[0]
+            page_filter, page_params = "", []
+            if query.after is not None:
+                page_filter = "WHERE m.score < ? OR (m.score = ? AND m.id > ?)"
+                page_params = [query.after[0], query.after[0], query.after[1]]
+            rows = db.execute(f"SELECT m.rowid, m.score, d.doc FROM temp.matched m JOIN {docs} d ON d.rowid = m.rowid "
+                              f"{page_filter} ORDER BY m.score DESC, m.id ASC LIMIT ?",
+                              [*page_params, query.limit]).fetchall()
+            hits = [Hit(json.loads(doc), score, self._highlights(fts, rowid, terms)) for rowid, score, doc in rows]
+            facets = {"skills": self._facet(f"SELECT s.skill AS value FROM {skills} s JOIN temp.matched m ON m.rowid = s.rowid"),
+                      "location": self._facet(f"SELECT d.location AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid"),
+                      "availability": self._facet(
+                          f"SELECT d.availability AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid")}
+            db.execute("DROP TABLE temp.matched")
+        finally:
+            db.execute("COMMIT")
+        next_after = (hits[-1].score, hits[-1].document["candidate_id"]) if len(hits) == query.limit else None
+        return SearchPage(total=total, hits=hits, facets=facets, next_after=next_after)
+
+    def _filters(self, query: CandidateQuery, docs: str, skills: str) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if query.skills:
+            marks = ",".join("?" * len(query.skills))
+            clauses.append(f"d.rowid IN (SELECT rowid FROM {skills} WHERE skill IN ({marks}) GROUP BY rowid "
+                           f"HAVING COUNT(*) = ?)")
+            params += [*query.skills, len(query.skills)]
+        for column, operator, value in (("experience", ">=", query.min_experience),
+                                        ("experience", "<=", query.max_experience),
+                                        ("location", "=", query.location), ("availability", "=", query.availability)):
+            if value is not None:
+                clauses.append(f"d.{column} {operator} ?")
+                params.append(value)
+        return "".join(f" AND {clause}" for clause in clauses), params
+
+    def _facet(self, values_sql: str) -> dict[str, int]:
+        rows = self._db.execute(f"SELECT value, COUNT(*) AS n FROM ({values_sql}) GROUP BY value "
+                                f"ORDER BY n DESC, value ASC LIMIT {FACET_SIZE}").fetchall()
+        return {value: n for value, n in rows}
+
+    def _highlights(self, fts: str, rowid: int, terms: list[str]) -> dict[str, list[str]]:
+        if not terms:
+            return {}
+        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        row = self._db.execute(f"SELECT highlight({fts}, 0, '<em>', '</em>'), highlight({fts}, 1, '<em>', '</em>') "
+                               f"FROM {fts} WHERE {fts} MATCH ? AND rowid = ?", (match, rowid)).fetchone()
+        if row is None:
+            return {}
+        return {field: [text] for field, text in zip(("name", "profile_summary"), row) if "<em>" in text}
+
+    def match_candidates(self, required: tuple[str, ...], experience: int, location: str, limit: int) -> list[Match]:
+        if not required:
+            return []
+        docs, skills, _ = self._tables(CANDIDATES, self._live(CANDIDATES))
+        marks = ",".join("?" * len(required))
+        rows = self._db.execute(
+            f"SELECT d.doc, COUNT(s.skill) * {SKILL_POINTS} "
+            f"  + CASE WHEN d.experience >= ? THEN {EXPERIENCE_POINTS} ELSE 0 END"
+            f"  + CASE WHEN d.location = ? THEN {LOCATION_POINTS} ELSE 0 END AS score "
+            f"FROM {docs} d JOIN {skills} s ON s.rowid = d.rowid "
+            f"WHERE s.skill IN ({marks}) AND d.availability != 'UNAVAILABLE' "
+            f"GROUP BY d.rowid ORDER BY score DESC, d.id ASC LIMIT ?",
+            [experience, location, *required, limit]).fetchall()
+        matches = []
+        for doc, score in rows:
+            document = json.loads(doc)
+            matches.append(Match(document, float(score), [s for s in required if s in document["skills"]]))
+        return matches
