@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml shared/requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install up test test-unit test-fast lint bench clean
+.PHONY: install up test test-unit lint bench clean
 
 $(STAMP): pyproject.toml shared/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,12 +15,18 @@ $(STAMP): pyproject.toml shared/requirements.txt
 install: $(STAMP)
 
 ## up: embedded emulator + every template resource + all routes on :3000 + event sources + demo data
+##     SEARCH=opensearch uses a real OpenSearch (infra/opensearch/start.sh) instead of the embedded engine
 up: install
+ifeq ($(SEARCH),opensearch)
+	@os=$$(infra/opensearch/start.sh) && eval "$$os" && $(BIN)/hexa up --search-endpoint "$$OPENSEARCH_URL" $(ARGS)
+else
 	$(BIN)/hexa up $(ARGS)
+endif
 
-## test: unit, template, runtime, integration and end-to-end suites against real servers on loopback
+## test: unit, template, runtime, contract (both search engines), integration and end-to-end suites,
+##       against real servers on loopback; starts (or reuses) a real OpenSearch first
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@os=$$(infra/opensearch/start.sh) && eval "$$os" && export OPENSEARCH_URL && $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
@@ -29,9 +35,11 @@ lint: install
 	$(BIN)/cfn-lint template.yaml
 
 ## bench: latency numbers next to the emulator's own floor (not a test; prints a report)
+##        ARGS go to the foundation/campaign scripts, SEARCH_ARGS (e.g. --docs 20000) to the search one
 bench: install
 	$(BIN)/python benchmarks/bench_foundation.py $(ARGS)
 	$(BIN)/python benchmarks/bench_campaigns.py $(ARGS)
+	@os=$$(infra/opensearch/start.sh) && eval "$$os" && $(BIN)/python benchmarks/bench_search.py --opensearch "$$OPENSEARCH_URL" $(SEARCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hexa

@@ -46,13 +46,13 @@ def wait_until(probe: Callable[[], object], timeout: float = 10.0, interval: flo
 
 
 @contextmanager
-def local_cloud(stack: str) -> Iterator[dict]:
+def local_cloud(stack: str, *extra: str) -> Iterator[dict]:
     """`hexa up` on free ports in a separate process (as a user runs it); yields its ready-file info."""
     workdir = Path(tempfile.mkdtemp(prefix="hexa-bench-"))
     ready = workdir / "ready.json"
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--port", "0", "--emulator-port", "0",
-                                "--no-seed", "--stack", stack, "--ready-file", str(ready)], cwd=ROOT, env=env,
+                                "--no-seed", "--stack", stack, "--ready-file", str(ready), *extra], cwd=ROOT, env=env,
                                stdout=open(workdir / "cloud.log", "w"), stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90

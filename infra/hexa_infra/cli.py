@@ -50,7 +50,10 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
         search.reset(search_endpoint, stack)
     cloud = LocalCloud(str(find_template(template)), stack_name=stack, endpoint_url=endpoint_url or None,
                        emulator_host=host, emulator_port=emulator_port, gateway_host=host, gateway_port=port,
-                       parameter_overrides={"SearchEndpoint": search_endpoint})
+                       parameter_overrides={"SearchEndpoint": search_endpoint,
+                                            # locally a new candidate should be searchable quickly;
+                                            # AWS keeps the template's default (1s)
+                                            "SearchRefreshInterval": "500ms"})
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from opensearchpy import OpenSearch, helpers
-from opensearchpy.exceptions import NotFoundError
+from opensearchpy.exceptions import NotFoundError, RequestError
 
 from recruitment.application.ports import CANDIDATES, JOBS
 from recruitment.domain.search import (
@@ -50,12 +50,17 @@ class OpenSearchIndex:
 
     # ------------------------------------------------------------------ lifecycle
     def ensure(self) -> None:
+        """Create the first generation and its alias if missing; safe when cold starts race."""
         for kind in (CANDIDATES, JOBS):
-            if not self._client.indices.exists_alias(name=self._alias(kind)):
-                first = f"{self._alias(kind)}-000001"
-                if not self._client.indices.exists(index=first):
-                    self._client.indices.create(index=first, body=self._index_body(kind))
-                self._client.indices.put_alias(index=first, name=self._alias(kind))
+            if self._client.indices.exists_alias(name=self._alias(kind)):
+                continue
+            first = f"{self._alias(kind)}-000001"
+            try:
+                self._client.indices.create(index=first, body=self._index_body(kind))
+            except RequestError as error:
+                if error.error != "resource_already_exists_exception":
+                    raise
+            self._client.indices.put_alias(index=first, name=self._alias(kind))
 
     def refresh(self) -> None:
         self._client.indices.refresh(index=",".join(self._alias(k) for k in (CANDIDATES, JOBS)))
