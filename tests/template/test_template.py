@@ -130,3 +130,21 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
             process.kill()
             raise AssertionError("hexa up did not stop within 30 s of SIGTERM:\n"
                                  + (tmp_path / "cloud.log").read_text()) from None
+
+
+def test_event_sources_and_rules_running_are_exactly_the_templates(cloud) -> None:  # noqa: ANN001
+    """Every poller the runtime runs, and every rule on the bus, is declared in the template."""
+    resources = load_template()["Resources"]
+    declared_sources = {(lid, name) for lid, r in resources.items() if r["Type"] == "AWS::Serverless::Function"
+                        for name, e in (r["Properties"].get("Events") or {}).items() if e["Type"] in ("SQS", "DynamoDB")}
+    running = {(p.mapping.function, p.mapping.event_name) for p in cloud.pollers}
+    assert running == declared_sources
+    declared_rules = {lid for lid, r in resources.items() if r["Type"] == "AWS::Events::Rule"}
+    bus = cloud.resources["EventBus"].ref
+    on_bus = {rule["Name"] for rule in cloud.client("events").list_rules(EventBusName=bus)["Rules"]
+              if not rule["Name"].startswith(("test-tap-", "Events-Archive-"))}  # taps; the archive's managed rule
+    assert on_bus == {cloud.resources[lid].ref for lid in declared_rules}
+    for lid in declared_rules:
+        targets = cloud.client("events").list_targets_by_rule(Rule=cloud.resources[lid].ref, EventBusName=bus)["Targets"]
+        assert [t["Arn"] for t in targets] == [cloud.resources[t["Arn"]["Fn::GetAtt"][0]].attrs["Arn"]
+                                               for t in resources[lid]["Properties"]["Targets"]]

@@ -53,3 +53,35 @@ def test_cursor_round_trip_and_tampering() -> None:
     for token in ["garbage", encode_cursor((1.0, "x"))[:-3] + "!!", "W10", "WyJhIiwgMV0", "WzEsIDJd", "WyJ4Il0"]:
         with pytest.raises(MalformedRequest):
             decode_cursor(token)
+
+
+class _BrokenIndex:
+    """A search adapter whose engine is down (a fake: this tests our stream handling, not an engine)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def upsert(self, kind: str, documents: list) -> None:
+        self.calls.append(("upsert", documents[0]["candidate_id"]))
+        raise ConnectionError("search engine unreachable")
+
+    def delete(self, kind: str, ids: list) -> None:
+        self.calls.append(("delete", ids))
+
+
+def test_a_failed_index_call_fails_its_record_and_everything_after_it() -> None:
+    from aws_lambda_powertools import Logger
+
+    from hexa_shared.batch import handle_stream_in_order
+    from recruitment.application.indexing import index_stream_record
+
+    def record(seq: str, name: str, cid: str) -> dict:
+        return {"eventName": name, "dynamodb": {"SequenceNumber": seq, "Keys": {"candidate_id": {"S": cid}},
+                                                "NewImage": {"candidate_id": {"S": cid}}}}
+
+    index = _BrokenIndex()
+    event = {"Records": [record("1", "REMOVE", "a"), record("2", "INSERT", "b"), record("3", "MODIFY", "c")]}
+    result = handle_stream_in_order(event, Logger(service="test"), lambda r: index_stream_record(
+        "candidates", r, index, lambda image: {"candidate_id": image["candidate_id"]["S"]}))
+    assert result == {"batchItemFailures": [{"itemIdentifier": "2"}, {"itemIdentifier": "3"}]}
+    assert index.calls == [("delete", ["a"]), ("upsert", "b")]  # nothing after the failure was applied early

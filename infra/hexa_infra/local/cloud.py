@@ -29,6 +29,7 @@ from .provisioner import provision
 from .resources import ResourceMap
 from .sqs_poller import SqsPoller
 from .stream_poller import StreamPoller
+from .stream_signal import EMULATOR_STREAMS
 from .template import MOTO_ACCOUNT_ID, Template
 
 __all__ = ["LocalCloud"]
@@ -187,7 +188,8 @@ class LocalCloud:
                 self.pollers.append(StreamPoller(
                     stream_mapping, self._functions[stream_mapping.function], clients,
                     retry_delay=self.retry_delay, max_retry_delay=self.max_retry_delay,
-                    poll_interval=self.stream_poll_interval).start())
+                    poll_interval=self.stream_poll_interval,
+                    wakeup=EMULATOR_STREAMS if self._emulator is not None else None).start())
 
     def _set_env(self, values: Mapping[str, str]) -> None:
         for key, value in values.items():

@@ -22,6 +22,9 @@ still be cancelled is in flight. Proven by ``tests/integration/test_emulator_tra
 a request by checking ``host in list_of_moto_modules()``, a generator that runs ``os.listdir`` and
 ~150 ``os.path.isdir`` calls — on every request, inside the dispatcher's global lock. The folder
 does not change while the process runs, so the list is computed once.
+
+**Stream readers can only poll.** Every appended stream record also notifies
+:data:`stream_signal.EMULATOR_STREAMS`, so the local stream pollers sleep until there is work.
 """
 from __future__ import annotations
 
@@ -84,7 +87,10 @@ def apply() -> None:
     import moto.backends as moto_backends
     import moto.dynamodb.models as dynamodb_models
     from moto.dynamodb.models.table import Table
+    from moto.dynamodb.models.table import StreamShard
     from moto.dynamodbstreams.models import ShardIterator
+
+    from .stream_signal import EMULATOR_STREAMS
 
     modules = tuple(moto_backends.list_of_moto_modules())
     moto_backends.list_of_moto_modules = lambda: modules  # type: ignore[assignment]
@@ -112,6 +118,14 @@ def apply() -> None:
         with _LOCK:
             return original_get(self, limit)
 
+    original_add = StreamShard.add
+
+    @functools.wraps(original_add)
+    def add(self: Any, old: Any, new: Any) -> None:
+        original_add(self, old, new)
+        EMULATOR_STREAMS.notify()  # a reader may see it only once the transaction commits (lock above)
+
     dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
     ShardIterator.get = get
+    StreamShard.add = add
     _applied = True

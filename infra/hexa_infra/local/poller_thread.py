@@ -52,15 +52,19 @@ class PollerThread(Generic[_M]):
     def signal_stop(self) -> None:
         """Ask the thread to finish its current call and exit (lets a caller stop many pollers at once)."""
         self._stop.set()
+        self._wake()
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop and join the thread (at most one in-flight receive/invocation later)."""
-        self._stop.set()
+        self.signal_stop()
         if self._thread is not None:
             self._thread.join(timeout)
             if self._thread.is_alive():
                 self.logger.warning("%s %s did not stop within %.1fs", self.kind, self.name, timeout)
             self._thread = None
+
+    def _wake(self) -> None:
+        """Interrupt a sleep that does not watch the stop event (subclasses that sleep elsewhere)."""
 
     def wait_until_idle(self, timeout: float) -> bool:
         """True once the poller has nothing pending; False if ``timeout`` passes first."""

@@ -41,6 +41,7 @@ from .functions import LocalFunction
 from .poller_thread import PollerThread
 from .stream_records import failure_record, lambda_stream_record, lowest_failure, stream_event
 from .stream_records import sequence_number as _seq
+from .stream_signal import StreamSignal
 
 __all__ = ["StreamMapping", "StreamPoller", "lambda_stream_record", "stream_mappings"]
 
@@ -71,7 +72,7 @@ class StreamPoller(PollerThread[StreamMapping]):
     def __init__(
         self, mapping: StreamMapping, function: LocalFunction, clients: Clients, *,
         retry_delay: float = 0.5, max_retry_delay: float | None = None, poll_interval: float = 0.05,
-        shard_refresh_interval: float = 10.0,
+        shard_refresh_interval: float = 10.0, wakeup: StreamSignal | None = None, idle_interval: float = 1.0,
     ) -> None:
         super().__init__(mapping, function)
         self.streams = clients("dynamodbstreams")
@@ -80,6 +81,9 @@ class StreamPoller(PollerThread[StreamMapping]):
         self.max_retry_delay = max_retry_delay if max_retry_delay is not None else retry_delay * 4
         self.poll_interval = poll_interval
         self.shard_refresh_interval = shard_refresh_interval
+        # with an in-process emulator, sleep until it appends a record (fallback: idle_interval)
+        self.wakeup = wakeup
+        self.idle_interval = idle_interval
         self._shards: dict[str, _Shard] = {}
         self._refreshed_at = 0.0
         self._cond = threading.Condition()
@@ -101,6 +105,8 @@ class StreamPoller(PollerThread[StreamMapping]):
         """True once a full polling pass that *started after this call* found nothing to do."""
         with self._cond:
             target = self._cycle + 1
+        self._wake()  # a poller asleep on the emulator's signal starts that pass now, not in idle_interval
+        with self._cond:
             return self._cond.wait_for(lambda: self._idle_cycle >= target, timeout)
 
     def checkpoints(self) -> dict[str, str | None]:
@@ -163,6 +169,10 @@ class StreamPoller(PollerThread[StreamMapping]):
             ready.append(shard)
         return ready
 
+    def _wake(self) -> None:
+        if self.wakeup is not None:
+            self.wakeup.notify()
+
     # ---------------------------------------------------------------- loop
 
     def _poll_once(self) -> None:
@@ -170,6 +180,7 @@ class StreamPoller(PollerThread[StreamMapping]):
         with self._cond:
             self._cycle += 1
             cycle = self._cycle
+        seen = self.wakeup.generation if self.wakeup is not None else 0  # before reading: no lost wakeup
         if time.monotonic() - self._refreshed_at > self.shard_refresh_interval:
             self._refresh_shards()
         worked = False
@@ -181,10 +192,13 @@ class StreamPoller(PollerThread[StreamMapping]):
                 self._idle_cycle = cycle
                 self._cond.notify_all()
         if not worked:
-            wait = self.poll_interval
             if pending:
-                wait = min(wait, max(0.0, min(s.next_attempt_at for s in pending) - time.monotonic()))
-            self._stop.wait(wait)
+                self._stop.wait(min(self.poll_interval,
+                                    max(0.0, min(s.next_attempt_at for s in pending) - time.monotonic())))
+            elif self.wakeup is not None:
+                self.wakeup.wait(seen, self.idle_interval)
+            else:
+                self._stop.wait(self.poll_interval)
 
     def _poll_shard(self, shard: _Shard) -> bool:
         """Deliver the shard's pending or next batch; True if the function was invoked."""
