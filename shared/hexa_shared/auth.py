@@ -39,6 +39,16 @@ class Principal:
     def can_see_partner(self, partner_id: str) -> bool:
         return self.is_admin or self.partner_id == partner_id
 
+    def scoped_list(self, requested_partner: str | None, fetch: Callable[[str | None], tuple[list, str | None]]
+                    ) -> tuple[list, str | None]:
+        """A list call filtered by partner: admins get what they asked for; a partner gets its own items,
+        and an empty page if it asked for another partner's (nothing to see, nothing to confirm)."""
+        if self.is_admin:
+            return fetch(requested_partner)
+        if requested_partner not in (None, self.partner_id):
+            return [], None
+        return fetch(self.partner_id)
+
     def require_partner(self, partner_id: str, what: str = "resource") -> None:
         """A partner asking for another partner's data gets 404, exactly as if it did not exist."""
         if not self.can_see_partner(partner_id):

@@ -4,12 +4,15 @@ from __future__ import annotations
 import functools
 import os
 from decimal import Decimal
+from typing import Any
 
 from pynamodb.attributes import Attribute
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
+
+from hexa_shared.http.pagination import decode_token, encode_token
 
 
 def region() -> str:
@@ -89,3 +92,18 @@ class DecimalAttribute(Attribute[Decimal]):
 
     def deserialize(self, value: str) -> Decimal:
         return Decimal(value)
+
+
+def list_page(model: Any, index: Any, hash_value: str | None, condition: Any, limit: int,
+              next_token: str | None) -> tuple[list[Any], str | None]:
+    """One page of a list API: the ``index`` query for ``hash_value`` (e.g. a partner's items), or a
+    scan when it is None, with an optional filter; ``next_token`` is checked to be one this list issued."""
+    table_keys = {k for k in (model._hash_keyname, model._range_keyname) if k}
+    if hash_value is None:
+        results = model.scan(filter_condition=condition, limit=limit, page_size=limit,
+                             last_evaluated_key=decode_token(next_token, table_keys))
+    else:
+        results = index.query(hash_value, filter_condition=condition, limit=limit, page_size=limit,
+                              last_evaluated_key=decode_token(next_token, table_keys | set(index.Meta.attributes)))
+    items = list(results)
+    return items, encode_token(results.last_evaluated_key)

@@ -123,7 +123,7 @@ def apply() -> None:
     @functools.wraps(original_add)
     def add(self: Any, old: Any, new: Any) -> None:
         original_add(self, old, new)
-        EMULATOR_STREAMS.notify()  # a reader may see it only once the transaction commits (lock above)
+        EMULATOR_STREAMS.notify(self.table.name)  # readable once the transaction commits (lock above)
 
     dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
     ShardIterator.get = get

@@ -41,7 +41,7 @@ from .functions import LocalFunction
 from .poller_thread import PollerThread
 from .stream_records import failure_record, lambda_stream_record, lowest_failure, stream_event
 from .stream_records import sequence_number as _seq
-from .stream_signal import StreamSignal
+from .stream_signal import StreamSignal, table_of
 
 __all__ = ["StreamMapping", "StreamPoller", "lambda_stream_record", "stream_mappings"]
 
@@ -84,6 +84,7 @@ class StreamPoller(PollerThread[StreamMapping]):
         # with an in-process emulator, sleep until it appends a record (fallback: idle_interval)
         self.wakeup = wakeup
         self.idle_interval = idle_interval
+        self._table = table_of(mapping.stream_arn)
         self._shards: dict[str, _Shard] = {}
         self._refreshed_at = 0.0
         self._cond = threading.Condition()
@@ -171,7 +172,7 @@ class StreamPoller(PollerThread[StreamMapping]):
 
     def _wake(self) -> None:
         if self.wakeup is not None:
-            self.wakeup.notify()
+            self.wakeup.notify(self._table)
 
     # ---------------------------------------------------------------- loop
 
@@ -180,7 +181,7 @@ class StreamPoller(PollerThread[StreamMapping]):
         with self._cond:
             self._cycle += 1
             cycle = self._cycle
-        seen = self.wakeup.generation if self.wakeup is not None else 0  # before reading: no lost wakeup
+        seen = self.wakeup.generation(self._table) if self.wakeup is not None else 0  # read first: no lost wakeup
         if time.monotonic() - self._refreshed_at > self.shard_refresh_interval:
             self._refresh_shards()
         worked = False
@@ -196,7 +197,7 @@ class StreamPoller(PollerThread[StreamMapping]):
                 self._stop.wait(min(self.poll_interval,
                                     max(0.0, min(s.next_attempt_at for s in pending) - time.monotonic())))
             elif self.wakeup is not None:
-                self.wakeup.wait(seen, self.idle_interval)
+                self.wakeup.wait(self._table, seen, self.idle_interval)
             else:
                 self._stop.wait(self.poll_interval)
 

@@ -19,10 +19,9 @@ from pynamodb.models import Model
 from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
-from hexa_shared.dynamo import DecimalAttribute, Transaction, cancelled_by_condition, meta
+from hexa_shared.dynamo import DecimalAttribute, Transaction, cancelled_by_condition, list_page, meta
 from hexa_shared.errors import FieldIssue
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.http.pagination import decode_token, encode_token
 from hexa_shared.money import money
 from hexa_shared.outbox import outbox_entry
 
@@ -102,14 +101,8 @@ class DynamoCampaignStore:
     def list(self, partner_id: str | None, status: CampaignStatus | None, limit: int,
              next_token: str | None) -> tuple[list[Campaign], str | None]:
         condition = None if status is None else self._campaign.status == status.value
-        if partner_id is None:
-            results = self._campaign.scan(filter_condition=condition, limit=limit, page_size=limit,
-                                          last_evaluated_key=decode_token(next_token, {"campaign_id"}))
-        else:
-            start = decode_token(next_token, {"campaign_id", "partner_id", "created_at"})
-            results = self._campaign.by_partner.query(partner_id, filter_condition=condition, limit=limit,
-                                                      page_size=limit, last_evaluated_key=start)
-        return [_to_campaign(item) for item in results], encode_token(results.last_evaluated_key)
+        items, token = list_page(self._campaign, self._campaign.by_partner, partner_id, condition, limit, next_token)
+        return [_to_campaign(item) for item in items], token
 
     def day(self, campaign_id: str, day: date) -> DailyMetrics | None:
         try:

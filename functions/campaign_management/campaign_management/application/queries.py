@@ -29,12 +29,8 @@ def load_visible(campaigns: CampaignStore, campaign_id: str, principal: Principa
 
 def list_campaigns(query: ListCampaigns, campaigns: CampaignStore,
                    principal: Principal) -> tuple[list[Campaign], str | None]:
-    partner_id = query.partner_id
-    if not principal.is_admin:
-        if partner_id not in (None, principal.partner_id):
-            return [], None
-        partner_id = principal.partner_id
-    return campaigns.list(partner_id, query.status, query.limit, query.next_token)
+    return principal.scoped_list(query.partner_id,
+                                 lambda partner_id: campaigns.list(partner_id, query.status, query.limit, query.next_token))
 
 
 def performance_report(campaign_id: str, window: DateRange, campaigns: CampaignStore,

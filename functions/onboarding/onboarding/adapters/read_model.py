@@ -10,8 +10,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import meta
-from hexa_shared.http.pagination import decode_token, encode_token
+from hexa_shared.dynamo import list_page, meta
 from onboarding.application.ports import ConcurrencyConflict
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
 from onboarding.domain.events import ContractEvent
@@ -72,15 +71,8 @@ class DynamoContractReadModel:
     def list(self, partner_id: str | None, status: ContractStatus | None, limit: int,
              next_token: str | None) -> tuple[list[Contract], str | None]:
         condition = None if status is None else self._model.status == status.value
-        if partner_id is None:
-            results = self._model.scan(filter_condition=condition, limit=limit, page_size=limit,
-                                       last_evaluated_key=decode_token(next_token, {"contract_id"}))
-        else:
-            start = decode_token(next_token, {"contract_id", "partner_id", "created_at"})
-            results = self._model.by_partner.query(partner_id, filter_condition=condition, limit=limit,
-                                                   page_size=limit, last_evaluated_key=start)
-        contracts = [_to_contract(item) for item in results]
-        return contracts, encode_token(results.last_evaluated_key)
+        items, token = list_page(self._model, self._model.by_partner, partner_id, condition, limit, next_token)
+        return [_to_contract(item) for item in items], token
 
     def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:
         """Move the row to ``event.version``; ``False`` if it already is there (redelivery)."""

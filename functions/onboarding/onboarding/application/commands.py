@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from pydantic import Field, StrictStr, field_validator
 
 from hexa_shared.fields import StrictModel, Uuid4
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT

@@ -18,12 +18,8 @@ def get_contract(contract_id: str, read_model: ContractReadModel, principal: Pri
 
 def list_contracts(query: ListContracts, read_model: ContractReadModel,
                    principal: Principal) -> tuple[list[Contract], str | None]:
-    partner_id = query.partner_id
-    if not principal.is_admin:
-        if partner_id not in (None, principal.partner_id):
-            return [], None  # another partner's contracts: nothing to see
-        partner_id = principal.partner_id
-    return read_model.list(partner_id, query.status, query.limit, query.next_token)
+    return principal.scoped_list(query.partner_id,
+                                 lambda partner_id: read_model.list(partner_id, query.status, query.limit, query.next_token))
 
 
 def contract_history(contract_id: str, store: EventStore, principal: Principal) -> list[ContractEvent]:

@@ -15,10 +15,9 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import Transaction, cancelled_by_condition, meta
+from hexa_shared.dynamo import Transaction, cancelled_by_condition, list_page, meta
 from hexa_shared.errors import Conflict
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.http.pagination import decode_token, encode_token
 from hexa_shared.outbox import outbox_entry
 from partner_management.domain.partner import Partner, PartnerStatus, PartnerType
 
@@ -125,13 +124,6 @@ class DynamoPartnerRepository:
     def list(self, status: PartnerStatus | None, partner_type: PartnerType | None, limit: int,
              next_token: str | None) -> tuple[list[Partner], str | None]:
         condition = None if partner_type is None else self._item.partner_type == partner_type.value
-        if status is None:
-            start = decode_token(next_token, {"partner_id"})
-            results = self._item.scan(filter_condition=condition, limit=limit, page_size=limit,
-                                      last_evaluated_key=start)
-        else:
-            start = decode_token(next_token, {"partner_id", "status", "created_at"})
-            results = self._item.by_status.query(status.value, filter_condition=condition, limit=limit,
-                                                 page_size=limit, last_evaluated_key=start)
-        partners = [_to_domain(item) for item in results]
-        return partners, encode_token(results.last_evaluated_key)
+        items, token = list_page(self._item, self._item.by_status, status.value if status else None, condition, limit,
+                                 next_token)
+        return [_to_domain(item) for item in items], token

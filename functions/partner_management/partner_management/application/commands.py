@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Optional
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, field_validator
+from pydantic import BeforeValidator, Field, StrictStr, field_validator
 
 from partner_management.domain.partner import (
     DEFAULT_COMMISSION, PartnerStatus, PartnerType, check_commission_rate, check_country, check_phone,

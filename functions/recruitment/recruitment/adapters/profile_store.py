@@ -10,9 +10,8 @@ from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import meta
+from hexa_shared.dynamo import list_page, meta
 from hexa_shared.errors import Conflict
-from hexa_shared.http.pagination import decode_token, encode_token
 from recruitment.domain.profiles import Availability, Candidate, Job, JobStatus
 
 _deserialize = TypeDeserializer().deserialize
@@ -167,14 +166,8 @@ class DynamoJobStore:
     def list(self, partner_id: str | None, status: JobStatus | None, limit: int,
              next_token: str | None) -> tuple[list[Job], str | None]:
         condition = None if status is None else self._model.status == status.value
-        if partner_id is None:
-            results = self._model.scan(filter_condition=condition, limit=limit, page_size=limit,
-                                       last_evaluated_key=decode_token(next_token, {"job_id"}))
-        else:
-            results = self._model.by_partner.query(
-                partner_id, filter_condition=condition, limit=limit, page_size=limit,
-                last_evaluated_key=decode_token(next_token, {"job_id", "partner_id", "created_at"}))
-        return [job_from(_values(item)) for item in results], encode_token(results.last_evaluated_key)
+        items, token = list_page(self._model, self._model.by_partner, partner_id, condition, limit, next_token)
+        return [job_from(_values(item)) for item in items], token
 
     def scan(self) -> Iterator[Job]:
         return (job_from(_values(item)) for item in self._model.scan(page_size=500))

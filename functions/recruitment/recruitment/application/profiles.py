@@ -62,9 +62,5 @@ def edit_job(job_id: str, command: EditJob, store: JobStore, principal: Principa
 
 
 def list_jobs(query: ListJobs, store: JobStore, principal: Principal) -> tuple[list[Job], str | None]:
-    partner_id = query.partner_id
-    if not principal.is_admin:
-        if partner_id not in (None, principal.partner_id):
-            return [], None
-        partner_id = principal.partner_id
-    return store.list(partner_id, query.status, query.limit, query.next_token)
+    return principal.scoped_list(query.partner_id,
+                                 lambda partner_id: store.list(partner_id, query.status, query.limit, query.next_token))
