@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from recruitment.application.ports import CANDIDATES, JOBS
 from recruitment.domain.search import (
@@ -44,6 +45,17 @@ class SqliteSearchIndex:
             connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
         return connection
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """One read transaction: the live generation and the tables it names stay consistent even if a
+        rebuild switches generations and drops the old tables meanwhile (WAL readers keep their snapshot)."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            yield db
+        finally:
+            db.execute("COMMIT")
 
     def _alias_table(self) -> str:
         return f"{self._prefix}alias"
@@ -88,10 +100,12 @@ class SqliteSearchIndex:
         return generation
 
     def activate(self, kind: str, generation: str) -> str | None:
-        previous = self._live(kind)
-        self._db.execute(f"UPDATE {self._alias_table()} SET generation = ? WHERE kind = ?", (generation, kind))
-        if previous != generation:
-            self._drop(kind, previous)
+        """Switch and drop the old generation in one write transaction (readers keep their snapshot)."""
+        with self._writing():
+            previous = self._live(kind)
+            self._db.execute(f"UPDATE {self._alias_table()} SET generation = ? WHERE kind = ?", (generation, kind))
+            if previous != generation:
+                self._drop(kind, previous)
         return previous
 
     def _drop(self, kind: str, generation: str) -> None:
@@ -99,49 +113,54 @@ class SqliteSearchIndex:
             self._db.execute(f"DROP TABLE IF EXISTS {table}")
 
     # ------------------------------------------------------------------ writes
-    def upsert(self, kind: str, documents: list[dict[str, Any]]) -> None:
-        self.write(kind, self._live(kind), documents)
-
-    def write(self, kind: str, generation: str, documents: list[dict[str, Any]]) -> None:
-        id_field, skills_field, experience_field = KINDS[kind]
-        docs, skills, fts = self._tables(kind, generation)
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (the live generation is read inside it, so a switch cannot slip between)."""
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
-            for document in documents:
-                row = db.execute(f"SELECT rowid, version FROM {docs} WHERE id = ?", (document[id_field],)).fetchone()
-                if row is not None and row[1] > document["version"]:
-                    continue  # never replace a newer version with an older one
-                if row is not None:
-                    self._remove_row(kind, generation, row[0])
-                rowid = db.execute(
-                    f"INSERT INTO {docs} (id, version, doc, experience, location, availability) VALUES (?,?,?,?,?,?)",
-                    (document[id_field], document["version"], json.dumps(document), document[experience_field],
-                     document["location"], document.get("availability"))).lastrowid
-                db.executemany(f"INSERT OR IGNORE INTO {skills} VALUES (?, ?)",
-                               [(rowid, skill) for skill in document[skills_field]])
-                if kind == CANDIDATES:
-                    db.execute(f"INSERT INTO {fts} (rowid, name, profile_summary) VALUES (?, ?, ?)",
-                               (rowid, document["name"], document.get("profile_summary") or ""))
+            yield db
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
             raise
 
-    def delete(self, kind: str, ids: list[str]) -> None:
-        generation = self._live(kind)
-        docs = self._tables(kind, generation)[0]
+    def upsert(self, kind: str, documents: list[dict[str, Any]]) -> None:
+        with self._writing():
+            self._write_rows(kind, self._live(kind), documents)
+
+    def write(self, kind: str, generation: str, documents: list[dict[str, Any]]) -> None:
+        with self._writing():
+            self._write_rows(kind, generation, documents)
+
+    def _write_rows(self, kind: str, generation: str, documents: list[dict[str, Any]]) -> None:
+        id_field, skills_field, experience_field = KINDS[kind]
+        docs, skills, fts = self._tables(kind, generation)
         db = self._db
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        for document in documents:
+            row = db.execute(f"SELECT rowid, version FROM {docs} WHERE id = ?", (document[id_field],)).fetchone()
+            if row is not None and row[1] > document["version"]:
+                continue  # never replace a newer version with an older one
+            if row is not None:
+                self._remove_row(kind, generation, row[0])
+            rowid = db.execute(
+                f"INSERT INTO {docs} (id, version, doc, experience, location, availability) VALUES (?,?,?,?,?,?)",
+                (document[id_field], document["version"], json.dumps(document), document[experience_field],
+                 document["location"], document.get("availability"))).lastrowid
+            db.executemany(f"INSERT OR IGNORE INTO {skills} VALUES (?, ?)",
+                           [(rowid, skill) for skill in document[skills_field]])
+            if kind == CANDIDATES:
+                db.execute(f"INSERT INTO {fts} (rowid, name, profile_summary) VALUES (?, ?, ?)",
+                           (rowid, document["name"], document.get("profile_summary") or ""))
+
+    def delete(self, kind: str, ids: list[str]) -> None:
+        with self._writing() as db:
+            generation = self._live(kind)
+            docs = self._tables(kind, generation)[0]
             for document_id in ids:
                 row = db.execute(f"SELECT rowid FROM {docs} WHERE id = ?", (document_id,)).fetchone()
                 if row is not None:
                     self._remove_row(kind, generation, row[0])
-            db.execute("COMMIT")
-        except BaseException:
-            db.execute("ROLLBACK")
-            raise
 
     def _remove_row(self, kind: str, generation: str, rowid: int) -> None:
         docs, skills, fts = self._tables(kind, generation)
@@ -151,14 +170,20 @@ class SqliteSearchIndex:
             self._db.execute(f"DELETE FROM {fts} WHERE rowid = ?", (rowid,))
 
     def ids(self, kind: str) -> set[str]:
-        docs = self._tables(kind, self._live(kind))[0]
-        return {row[0] for row in self._db.execute(f"SELECT id FROM {docs}")}
+        with self._snapshot() as db:
+            docs = self._tables(kind, self._live(kind))[0]
+            return {row[0] for row in db.execute(f"SELECT id FROM {docs}")}
 
     def count(self, kind: str) -> int:
-        return self._db.execute(f"SELECT COUNT(*) FROM {self._tables(kind, self._live(kind))[0]}").fetchone()[0]
+        with self._snapshot() as db:
+            return db.execute(f"SELECT COUNT(*) FROM {self._tables(kind, self._live(kind))[0]}").fetchone()[0]
 
     # ------------------------------------------------------------------ reads
     def search_candidates(self, query: CandidateQuery) -> SearchPage:
+        with self._snapshot():
+            return self._search(query)
+
+    def _search(self, query: CandidateQuery) -> SearchPage:
         docs, skills, fts = self._tables(CANDIDATES, self._live(CANDIDATES))
         filters, params = self._filters(query, docs, skills)
         terms = words(query.text)
@@ -169,8 +194,7 @@ class SqliteSearchIndex:
             params = [match, *params]
         else:
             matched = f"SELECT d.rowid AS rowid, d.id AS id, 0.0 AS score FROM {docs} d WHERE 1 = 1 {filters}"
-        db = self._db
-        db.execute("BEGIN")  # one snapshot for total, page and facets
+        db = self._db  # inside the caller's snapshot: total, page and facets agree
         try:
             db.execute("DROP TABLE IF EXISTS temp.matched")
             db.execute(f"CREATE TEMP TABLE matched AS {matched}", params)
@@ -187,9 +211,8 @@ class SqliteSearchIndex:
                       "location": self._facet(f"SELECT d.location AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid"),
                       "availability": self._facet(
                           f"SELECT d.availability AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid")}
-            db.execute("DROP TABLE temp.matched")
         finally:
-            db.execute("COMMIT")
+            db.execute("DROP TABLE IF EXISTS temp.matched")
         next_after = (hits[-1].score, hits[-1].document["candidate_id"]) if len(hits) == query.limit else None
         return SearchPage(total=total, hits=hits, facets=facets, next_after=next_after)
 
@@ -226,9 +249,14 @@ class SqliteSearchIndex:
     def match_candidates(self, required: tuple[str, ...], experience: int, location: str, limit: int) -> list[Match]:
         if not required:
             return []
+        with self._snapshot() as db:
+            return self._match(db, required, experience, location, limit)
+
+    def _match(self, db: sqlite3.Connection, required: tuple[str, ...], experience: int, location: str,
+               limit: int) -> list[Match]:
         docs, skills, _ = self._tables(CANDIDATES, self._live(CANDIDATES))
         marks = ",".join("?" * len(required))
-        rows = self._db.execute(
+        rows = db.execute(
             f"SELECT d.doc, COUNT(s.skill) * {SKILL_POINTS} "
             f"  + CASE WHEN d.experience >= ? THEN {EXPERIENCE_POINTS} ELSE 0 END"
             f"  + CASE WHEN d.location = ? THEN {LOCATION_POINTS} ELSE 0 END AS score "
