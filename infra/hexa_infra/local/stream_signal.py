@@ -2,8 +2,8 @@
 
 With moto in this process, ``moto_fixes`` makes every ``StreamShard.add`` call :meth:`notify` with
 the table's name; each stream poller sleeps on :meth:`wait` for its own table, with a long fallback
-timeout. Eleven pollers polling every 50 ms cost ~200 emulator requests a second on a 2-core machine
-for nothing; with the signal an idle local cloud makes ~11, a new record is picked up at once rather
+timeout. Six stream pollers polling every 50 ms cost ~120 emulator requests a second on a 2-core
+machine for nothing; with the signal an idle local cloud makes ~6, a new record is picked up at once rather
 than after half an interval on average, and only the readers of that table wake. Against an external
 endpoint (LocalStack, AWS) nobody notifies and pollers keep their interval.
 """
