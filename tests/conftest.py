@@ -6,6 +6,7 @@ Nothing here is skipped: if a server cannot start, the tests that need it fail (
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Iterator
 
@@ -15,6 +16,12 @@ from support import Api
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE = ROOT / "template.yaml"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def search_endpoint(tmp: Path) -> str:
@@ -33,9 +40,11 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
     endpoint = search_endpoint(tmp_path_factory.mktemp("search"))
     search.reset(endpoint, "hexa-test")
-    local = LocalCloud(str(TEMPLATE), stack_name="hexa-test", emulator_port=0, gateway_port=0,
+    gateway_port = free_port()
+    local = LocalCloud(str(TEMPLATE), stack_name="hexa-test", emulator_port=0, gateway_port=gateway_port,
                        retry_delay=0.05, stream_poll_interval=0.02,
-                       parameter_overrides={"SearchEndpoint": endpoint, "SearchRefreshInterval": "200ms"})
+                       parameter_overrides={"SearchEndpoint": endpoint, "SearchRefreshInterval": "200ms",
+                                            "ServiceBaseUrl": f"http://127.0.0.1:{gateway_port}"})
     local.start()
     try:
         yield local

@@ -19,7 +19,9 @@ from hexa_shared.http import HttpApi, RequestContext
 from hexa_shared.observability import enable_tracing
 from partner_management.adapters.commission_ledger import DynamoCommissionLedger
 from partner_management.adapters.dynamodb_partners import DynamoPartnerRepository
+from partner_management.adapters.owner_apis import OwnerApis
 from partner_management.application.commissions import CommissionQuery, commission_statement, record_commission
+from partner_management.application.profile_360 import profile_360
 from partner_management.application.commands import ListPartners, RegisterPartner, UpdatePartner
 from partner_management.application.queries import get_partner, list_partners
 from partner_management.application.register_partner import register_partner
@@ -77,6 +79,24 @@ def deactivate(request: RequestContext, partner_id: str) -> dict[str, Any]:
 @api.route("/partners/{partner_id}/commissions", methods=["GET"])
 def commissions(request: RequestContext, partner_id: str) -> dict[str, Any]:
     return commission_statement(partner_id, request.query(CommissionQuery), repository(), ledger(), request.principal)
+
+
+@api.route("/partners/{partner_id}/profile-360", methods=["GET"])
+def profile(request: RequestContext, partner_id: str) -> dict[str, Any]:
+    timeout = int(os.environ.get("PROFILE_360_TIMEOUT_MS", "300")) / 1000
+    owners = OwnerApis(service_base_url(request), timeout)
+    forwarded = {"Authorization": request.raw.headers.get("authorization", ""),
+                 "X-Correlation-Id": request.correlation_id}
+    return profile_360(partner_id, repository(), owners, request.principal, forwarded, timeout)
+
+
+def service_base_url(request: RequestContext) -> str:
+    """Configured (SERVICE_BASE_URL), else the API this request came in through."""
+    configured = os.environ.get("SERVICE_BASE_URL", "")
+    if configured:
+        return configured
+    context = request.raw.context or {}
+    return f"https://{context.get('domainName', '')}/{context.get('stage', '')}"
 
 
 def _on_campaign_event(event: IntegrationEvent) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import threading
 from pathlib import Path
 from typing import Optional
@@ -45,6 +46,8 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
     """Start the emulator, create every template resource, serve all routes, run every event source."""
     from hexa_infra.local.cloud import LocalCloud
 
+    if port == 0:  # the contexts call each other through this gateway: its URL is known before start
+        port = free_port(host)
     search_endpoint = search_endpoint or search.default_endpoint(stack)
     if not endpoint_url:  # a fresh embedded emulator: the search index must start empty too
         search.reset(search_endpoint, stack)
@@ -53,7 +56,8 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
                        parameter_overrides={"SearchEndpoint": search_endpoint,
                                             # locally a new candidate should be searchable quickly;
                                             # AWS keeps the template's default (1s)
-                                            "SearchRefreshInterval": "500ms"})
+                                            "SearchRefreshInterval": "500ms",
+                                            "ServiceBaseUrl": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"})
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())
@@ -78,6 +82,12 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
     finally:
         console.print("stopping…")
         cloud.stop()
+
+
+def free_port(host: str) -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
 
 
 def _banner(cloud, admin: str, partner_id: str | None, partner: str | None) -> None:  # noqa: ANN001

@@ -23,7 +23,7 @@ from .aws import Clients
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
-from .gateway import Gateway, routes_from_template
+from .gateway import Fault, Gateway, routes_from_template
 from .poller_thread import PollerThread
 from .provisioner import provision
 from .resources import ResourceMap
@@ -240,6 +240,16 @@ class LocalCloud:
     def client(self, service: str) -> Any:
         """A boto3 client for this cloud's endpoint and region (shared, thread-safe)."""
         return _started(self._clients)(service)
+
+    def inject_fault(self, logical_id: str, *, down: bool = False, stall: float = 0.0) -> None:
+        """Test-only: make one function's HTTP routes answer 503 (``down``) or ``stall`` seconds late,
+        the way a stopped or overloaded owner would — without touching its handlers."""
+        if logical_id not in self.functions:
+            raise KeyError(f"no function {logical_id} in the template")
+        _started(self._gateway).faults[logical_id] = Fault(down=down, stall=stall)
+
+    def clear_faults(self) -> None:
+        _started(self._gateway).faults.clear()
 
     def invoke(self, logical_id: str, event: Any) -> Any:
         """Invoke a function directly (like ``aws lambda invoke``); exceptions propagate."""

@@ -151,6 +151,12 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_error(405, "method_not_allowed",
                                     f"{self.command} is not allowed on {resource.path} (allowed: {allowed})",
                                     request_id, {"Allow": allowed})
+        fault = self.gateway.faults.get(route.function)
+        if fault is not None:  # test-only switch: a stopped or stalled owner, outside the handlers
+            if fault.down:
+                return self._send_error(503, "service_unavailable", f"{route.function} is stopped (fault injected)",
+                                        request_id)
+            time.sleep(fault.stall)
         event = self._event(route, url.path, url.query, params, body, request_id)
         function = self.gateway.functions[route.function]
         try:
@@ -270,6 +276,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
 
+@dataclass(frozen=True)
+class Fault:
+    """A test-only failure of one function's routes: answer 503 (``down``) or answer late (``stall`` s)."""
+
+    down: bool = False
+    stall: float = 0.0
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # keep-alive connections must not hold stop() hostage
@@ -288,6 +302,7 @@ class Gateway:
         self.port = port
         self.account_id = account_id
         self._resources = _compile(self.routes)
+        self.faults: dict[str, Fault] = {}  # function logical id -> injected fault (tests only)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
