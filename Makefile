@@ -39,6 +39,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/bench_foundation.py $(ARGS)
 	$(BIN)/python benchmarks/bench_campaigns.py $(ARGS)
+	$(BIN)/python benchmarks/bench_profile.py $(ARGS)
 	@os=$$(infra/opensearch/start.sh) && eval "$$os" && $(BIN)/python benchmarks/bench_search.py --opensearch "$$OPENSEARCH_URL" $(SEARCH_ARGS)
 
 clean:
