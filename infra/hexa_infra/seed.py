@@ -19,11 +19,31 @@ DEMO_PARTNERS = [
 ]
 
 
+DEMO_CANDIDATES = [
+    {"name": "Valentina Ríos", "skills": ["video editing", "tiktok", "copywriting"], "experience_years": 4,
+     "location": "Madrid", "availability": "IMMEDIATE",
+     "profile_summary": "Short-form video creator who grew three ecommerce brands on TikTok"},
+    {"name": "Tomás Herrera", "skills": ["seo", "sem", "google ads", "analytics"], "experience_years": 7,
+     "location": "Barcelona", "availability": "TWO_WEEKS",
+     "profile_summary": "Performance marketer: paid search, SEO audits and attribution dashboards"},
+    {"name": "Camila Duarte", "skills": ["python", "sql", "dbt", "analytics"], "experience_years": 5,
+     "location": "Mexico City", "availability": "ONE_MONTH",
+     "profile_summary": "Marketing data analyst building campaign ROI models in Python and dbt"},
+    {"name": "Joaquín Pérez", "skills": ["instagram", "photography", "copywriting"], "experience_years": 2,
+     "location": "Madrid", "availability": "IMMEDIATE",
+     "profile_summary": "Lifestyle photographer and Instagram storyteller for fashion partners"},
+    {"name": "Lucía Fernández", "skills": ["tiktok", "video editing", "community management"],
+     "experience_years": 6, "location": "Buenos Aires", "availability": "UNAVAILABLE",
+     "profile_summary": "Community manager and video editor, currently on a long engagement"},
+]
+
+
 @dataclass
 class SeedResult:
     partner_ids: list[str]
     active_contract_id: str | None
     campaign_id: str | None = None
+    job_id: str | None = None
 
 
 def seed(api_url: str, admin_token: str, timeout: float = 15.0) -> SeedResult:
@@ -36,7 +56,22 @@ def seed(api_url: str, admin_token: str, timeout: float = 15.0) -> SeedResult:
         for step, body in (("submit", {}), ("sign", {"signed_by": "María García (CEO)"}), ("activate", {})):
             http.post(f"{api_url}/contracts/{cid}/{step}", json=body, timeout=10).raise_for_status()
     campaign_id = _demo_campaign(http, api_url, partner_ids[0], timeout)
-    return SeedResult(partner_ids, contract["contract_id"] if contract else None, campaign_id)
+    job_id = _demo_recruitment(http, api_url, partner_ids[0])
+    return SeedResult(partner_ids, contract["contract_id"] if contract else None, campaign_id, job_id)
+
+
+def _demo_recruitment(http: requests.Session, api_url: str, partner_id: str) -> str:
+    """A job for the demo partner and a small talent pool (once: the job is the marker)."""
+    existing = http.get(f"{api_url}/jobs", params={"partner_id": partner_id}, timeout=10).json()["items"]
+    if existing:
+        return existing[0]["job_id"]
+    for candidate in DEMO_CANDIDATES:
+        http.post(f"{api_url}/candidates", json=candidate, timeout=10).raise_for_status()
+    job = http.post(f"{api_url}/jobs", timeout=10, json={
+        "partner_id": partner_id, "title": "TikTok video creator", "description": "Short-form content for Black Friday",
+        "required_skills": ["tiktok", "video editing"], "experience_required": 3, "location": "Madrid"})
+    job.raise_for_status()
+    return job.json()["job_id"]
 
 
 def _demo_campaign(http: requests.Session, api_url: str, partner_id: str, timeout: float) -> str | None:

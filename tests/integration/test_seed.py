@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from hexa_infra.seed import DEMO_PARTNERS, seed
-from support import Api
+from support import Api, poll
 
 
 def test_seed_is_complete_and_idempotent(cloud, admin_token: str, api: Api) -> None:  # noqa: ANN001
@@ -13,6 +13,11 @@ def test_seed_is_complete_and_idempotent(cloud, admin_token: str, api: Api) -> N
     assert (campaign["status"], campaign["spent"]) == ("ACTIVE", "1304.25")
     assert api.get(f"/campaigns/{first.campaign_id}/performance").json()["totals"]["revenue"] == "5733.05"
 
+    matches = poll(lambda: api.get(f"/jobs/{first.job_id}/matches").json()["items"], what="demo matches")
+    assert matches[0]["candidate"]["name"] == "Valentina Ríos"  # both skills, Madrid; Lucía is UNAVAILABLE
+    assert "Lucía Fernández" not in {m["candidate"]["name"] for m in matches}
+
     again = seed(cloud.api_url, admin_token)
-    assert (again.partner_ids, again.active_contract_id, again.campaign_id) == \
-        (first.partner_ids, first.active_contract_id, first.campaign_id)
+    assert (again.partner_ids, again.active_contract_id, again.campaign_id, again.job_id) == \
+        (first.partner_ids, first.active_contract_id, first.campaign_id, first.job_id)
+    assert api.get("/candidates/search", params={"q": "Valentina"}).json()["total"] == 1
