@@ -16,19 +16,27 @@ from hexa_shared.errors import FieldIssue, MalformedRequest
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
 
-def encode_token(last_key: dict[str, Any] | None) -> str | None:
-    if not last_key:
+def encode_opaque(value: Any) -> str:
+    """Any JSON value as an opaque URL-safe token (base64url, no padding)."""
+    return base64.urlsafe_b64encode(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_opaque(token: str) -> Any:
+    """The JSON value inside a token, or ``None`` when it is not one (the caller names the field)."""
+    try:
+        return json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
         return None
-    return base64.urlsafe_b64encode(json.dumps(last_key, sort_keys=True, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def encode_token(last_key: dict[str, Any] | None) -> str | None:
+    return encode_opaque(last_key) if last_key else None
 
 
 def decode_token(token: str | None, expected_keys: set[str]) -> dict[str, Any] | None:
     if not token:
         return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        key = None
+    key = decode_opaque(token)
     if not _is_key(key, expected_keys):
         raise MalformedRequest("next_token is not a token this list issued",
                                [FieldIssue("next_token", "malformed or issued by another list")])

@@ -85,41 +85,59 @@ def _values(item: Model) -> dict[str, Any]:
     return {name: getattr(item, name) for name in item.get_attributes()}
 
 
-def _conflict(error: PutError) -> None:
-    if error.cause_response_code == "ConditionalCheckFailedException":
-        raise Conflict("changed concurrently; reload and retry") from None
-    raise error
+class _VersionedStore:
+    """add / get / save / scan for one versioned item type; subclasses map the domain object to an item."""
 
+    base: type
+    parse: Any
 
-class DynamoCandidateStore:
     def __init__(self, table_name: str) -> None:
-        self._model = _model(_CandidateItem, table_name)
+        self._model = _model(self.base, table_name)
+        self._key = self._model._hash_keyname
 
-    def _item(self, c: Candidate) -> _CandidateItem:
-        item = self._model(c.candidate_id, name=c.name, email=c.email, skills=list(c.skills),
-                           experience_years=c.experience_years, location=c.location,
-                           availability=c.availability.value, profile_summary=c.profile_summary,
-                           created_at=c.created_at, updated_at=c.updated_at)
-        if c.version:
-            item.version = c.version
+    def _item(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def _versioned(self, item: Any, version: int) -> Any:
+        if version:
+            item.version = version
         return item
 
-    def add(self, candidate: Candidate) -> None:
-        self._item(candidate).save(condition=self._model.candidate_id.does_not_exist())
+    def _parse(self, item: Any) -> Any:
+        return type(self).parse(_values(item))
 
-    def get(self, candidate_id: str) -> Candidate | None:
+    def add(self, value: Any) -> None:
+        self._item(value).save(condition=getattr(self._model, self._key).does_not_exist())
+
+    def get(self, key: str) -> Any:
         try:
-            return candidate_from(_values(self._model.get(candidate_id, consistent_read=True)))
+            return self._parse(self._model.get(key, consistent_read=True))
         except self._model.DoesNotExist:
             return None
 
-    def save(self, candidate: Candidate) -> Candidate:
-        item = self._item(candidate)
+    def save(self, value: Any) -> Any:
+        """Only if nobody saved since ``value`` was read (VersionAttribute), else 409."""
+        item = self._item(value)
         try:
             item.save()
         except PutError as error:
-            _conflict(error)
-        return candidate_from(_values(item))
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise Conflict("changed concurrently; reload and retry") from None
+            raise
+        return self._parse(item)
+
+    def scan(self) -> Iterator[Any]:
+        return (self._parse(item) for item in self._model.scan(page_size=500))
+
+
+class DynamoCandidateStore(_VersionedStore):
+    base, parse = _CandidateItem, staticmethod(candidate_from)
+
+    def _item(self, c: Candidate) -> _CandidateItem:
+        return self._versioned(self._model(
+            c.candidate_id, name=c.name, email=c.email, skills=list(c.skills), experience_years=c.experience_years,
+            location=c.location, availability=c.availability.value, profile_summary=c.profile_summary,
+            created_at=c.created_at, updated_at=c.updated_at), c.version)
 
     def delete(self, candidate_id: str) -> bool:
         try:
@@ -130,44 +148,18 @@ class DynamoCandidateStore:
                 return False
             raise
 
-    def scan(self) -> Iterator[Candidate]:
-        return (candidate_from(_values(item)) for item in self._model.scan(page_size=500))
 
-
-class DynamoJobStore:
-    def __init__(self, table_name: str) -> None:
-        self._model = _model(_JobItem, table_name)
+class DynamoJobStore(_VersionedStore):
+    base, parse = _JobItem, staticmethod(job_from)
 
     def _item(self, j: Job) -> _JobItem:
-        item = self._model(j.job_id, partner_id=j.partner_id, title=j.title, description=j.description,
-                           required_skills=list(j.required_skills), experience_required=j.experience_required,
-                           location=j.location, status=j.status.value, created_at=j.created_at, updated_at=j.updated_at)
-        if j.version:
-            item.version = j.version
-        return item
-
-    def add(self, job: Job) -> None:
-        self._item(job).save(condition=self._model.job_id.does_not_exist())
-
-    def get(self, job_id: str) -> Job | None:
-        try:
-            return job_from(_values(self._model.get(job_id, consistent_read=True)))
-        except self._model.DoesNotExist:
-            return None
-
-    def save(self, job: Job) -> Job:
-        item = self._item(job)
-        try:
-            item.save()
-        except PutError as error:
-            _conflict(error)
-        return job_from(_values(item))
+        return self._versioned(self._model(
+            j.job_id, partner_id=j.partner_id, title=j.title, description=j.description,
+            required_skills=list(j.required_skills), experience_required=j.experience_required, location=j.location,
+            status=j.status.value, created_at=j.created_at, updated_at=j.updated_at), j.version)
 
     def list(self, partner_id: str | None, status: JobStatus | None, limit: int,
              next_token: str | None) -> tuple[list[Job], str | None]:
         condition = None if status is None else self._model.status == status.value
         items, token = list_page(self._model, self._model.by_partner, partner_id, condition, limit, next_token)
-        return [job_from(_values(item)) for item in items], token
-
-    def scan(self) -> Iterator[Job]:
-        return (job_from(_values(item)) for item in self._model.scan(page_size=500))
+        return [self._parse(item) for item in items], token

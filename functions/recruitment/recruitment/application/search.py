@@ -1,13 +1,11 @@
 """Search and matching use cases; the opaque cursor that carries ``search_after`` between pages."""
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from typing import Any
 
 from hexa_shared.auth import ADMIN, PARTNER, Principal
 from hexa_shared.errors import FieldIssue, MalformedRequest, invalid
+from hexa_shared.http.pagination import decode_opaque, encode_opaque
 from recruitment.application.commands import SearchCandidates
 from recruitment.application.ports import JobStore, SearchIndex
 from recruitment.application.profiles import get_job
@@ -15,18 +13,13 @@ from recruitment.domain.search import CandidateQuery, SearchPage, words
 
 
 def encode_cursor(after: tuple[float, str] | None) -> str | None:
-    if after is None:
-        return None
-    return base64.urlsafe_b64encode(json.dumps([after[0], after[1]]).encode()).decode().rstrip("=")
+    return None if after is None else encode_opaque([after[0], after[1]])
 
 
 def decode_cursor(token: str | None) -> tuple[float, str] | None:
     if not token:
         return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        value = None
+    value = decode_opaque(token)
     if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], (int, float))
             and not isinstance(value[0], bool) and isinstance(value[1], str) and len(value[1]) <= 64):
         raise MalformedRequest("next_token is not a token this search issued",
