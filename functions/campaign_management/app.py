@@ -19,6 +19,7 @@ from campaign_management.application.commands import (
 from campaign_management.application.performance import record_performance
 from campaign_management.application.permission_events import on_contract_event
 from campaign_management.application.queries import get_permission, list_campaigns, load_visible, performance_report
+from campaign_management.application.views import Campaign, CampaignPage, PerformanceReport, Permission, RecordedDay
 from hexa_shared import outbox
 from hexa_shared.batch import handle_integration_events, handle_stream_in_order
 from hexa_shared.errors import invalid
@@ -32,6 +33,8 @@ from hexa_shared.observability import enable_tracing
 enable_tracing()
 app = Chalice(app_name="campaign-management", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="campaign-management")
+api.openapi_route("/openapi/campaign-management.json", "Campaign Management", "1.0.0",
+                  "Campaigns, their budgets and daily performance, and the permissions active contracts grant.")
 
 
 @functools.lru_cache(maxsize=None)
@@ -45,29 +48,29 @@ def permissions() -> DynamoPermissionStore:
     return DynamoPermissionStore(os.environ["CAMPAIGN_PERMISSIONS_TABLE"])
 
 
-@api.route("/permissions/{partner_id}", methods=["GET"])
+@api.route("/permissions/{partner_id}", methods=["GET"], response=Permission)
 def permission(request: RequestContext, partner_id: str) -> dict[str, Any]:
     return get_permission(partner_id, permissions(), request.principal).to_dict()
 
 
-@api.route("/campaigns", methods=["POST"], status=201)
+@api.route("/campaigns", methods=["POST"], status=201, body=CreateCampaign, response=Campaign)
 def create(request: RequestContext) -> dict[str, Any]:
     command = request.body(CreateCampaign)
     return use_cases.create_campaign(command, campaigns(), permissions(), request.principal).to_dict()
 
 
-@api.route("/campaigns", methods=["GET"])
+@api.route("/campaigns", methods=["GET"], query=ListCampaigns, response=CampaignPage)
 def list_all(request: RequestContext) -> dict[str, Any]:
     found, next_token = list_campaigns(request.query(ListCampaigns), campaigns(), request.principal)
     return {"items": [c.to_dict() for c in found], "next_token": next_token}
 
 
-@api.route("/campaigns/{campaign_id}", methods=["GET"])
+@api.route("/campaigns/{campaign_id}", methods=["GET"], response=Campaign)
 def get_one(request: RequestContext, campaign_id: str) -> dict[str, Any]:
     return load_visible(campaigns(), campaign_id, request.principal).to_dict()
 
 
-@api.route("/campaigns/{campaign_id}", methods=["PATCH"])
+@api.route("/campaigns/{campaign_id}", methods=["PATCH"], body=EditCampaign, response=Campaign)
 def edit(request: RequestContext, campaign_id: str) -> dict[str, Any]:
     command = request.body(EditCampaign)
     return use_cases.edit_campaign(campaign_id, command, campaigns(), permissions(), request.principal).to_dict()
@@ -80,14 +83,15 @@ def _lifecycle(name: str) -> None:
         return command(campaign_id, campaigns(), permissions(), request.principal).to_dict()
 
     view.__name__ = f"{name}_campaign"
-    api.route(f"/campaigns/{{campaign_id}}/{name}", methods=["POST"])(view)
+    api.route(f"/campaigns/{{campaign_id}}/{name}", methods=["POST"], response=Campaign)(view)
 
 
 for _name in ("pause", "resume", "complete", "cancel"):
     _lifecycle(_name)
 
 
-@api.route("/campaigns/{campaign_id}/performance/{date}", methods=["PUT"])
+@api.route("/campaigns/{campaign_id}/performance/{date}", methods=["PUT"], body=RecordPerformance,
+           response=RecordedDay)
 def put_performance(request: RequestContext, campaign_id: str, date: str) -> dict[str, Any]:
     try:
         day = iso_date(date)
@@ -98,7 +102,8 @@ def put_performance(request: RequestContext, campaign_id: str, date: str) -> dic
     return {"campaign": updated.to_dict(), "date": day.isoformat(), "metrics": command.model_dump(mode="json")}
 
 
-@api.route("/campaigns/{campaign_id}/performance", methods=["GET"])
+@api.route("/campaigns/{campaign_id}/performance", methods=["GET"], query=DateRange,
+           response=PerformanceReport)
 def get_performance(request: RequestContext, campaign_id: str) -> dict[str, Any]:
     return performance_report(campaign_id, request.query(DateRange), campaigns(), request.principal)
 

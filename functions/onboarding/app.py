@@ -8,13 +8,12 @@ import functools
 import os
 from typing import Any
 
-from chalice import Chalice, Response
+from chalice import Chalice
 
 from hexa_shared.batch import handle_integration_events, handle_stream_in_order
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.events.publisher import publisher_from_env
-from hexa_shared.http import HttpApi, RequestContext
-from hexa_shared.http.responses import json_response
+from hexa_shared.http import HttpApi, Reply, RequestContext
 from hexa_shared.idempotency import ProcessedEvents
 from hexa_shared.observability import enable_tracing
 from onboarding.adapters.event_store import DynamoEventStore, event_from_image
@@ -26,11 +25,14 @@ from onboarding.application.commands import (
 from onboarding.application.partner_events import draft_contract_for_new_partner, terminate_partner_contracts
 from onboarding.application.projections import project, publish, rebuild_read_model
 from onboarding.application.queries import contract_history, get_contract, list_contracts
+from onboarding.application.views import Contract as ContractView, ContractHistory, ContractPage
 from onboarding.domain.contract import Contract
 
 enable_tracing()
 app = Chalice(app_name="onboarding", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="onboarding")
+api.openapi_route("/openapi/onboarding.json", "Onboarding", "1.0.0",
+                  "Contracts: an event-sourced lifecycle DRAFT → PENDING_SIGNATURE → SIGNED → ACTIVE → TERMINATED.")
 
 
 @functools.lru_cache(maxsize=None)
@@ -43,62 +45,63 @@ def read_model() -> DynamoContractReadModel:
     return DynamoContractReadModel(os.environ["CONTRACTS_TABLE"])
 
 
-def _contract(contract: Contract, status: int = 200) -> Response:
+def _contract(contract: Contract) -> Reply:
     """A contract, with its version as the ETag clients send back in ``If-Match``."""
-    return json_response(contract.to_dict(), status, {"ETag": f'"{contract.version}"'})
+    return Reply(contract.to_dict(), {"ETag": f'"{contract.version}"'})
 
 
-@api.route("/contracts", methods=["POST"])
-def create(request: RequestContext) -> Response:
+@api.route("/contracts", methods=["POST"], status=201, body=CreateContract, response=ContractView)
+def create(request: RequestContext) -> Reply:
     command = request.body(CreateContract)
-    return _contract(commands.create_contract(command, store(), request.principal, request.correlation_id), 201)
+    return _contract(commands.create_contract(command, store(), request.principal, request.correlation_id))
 
 
-@api.route("/contracts", methods=["GET"])
+@api.route("/contracts", methods=["GET"], query=ListContracts, response=ContractPage)
 def list_all(request: RequestContext) -> dict[str, Any]:
     contracts, next_token = list_contracts(request.query(ListContracts), read_model(), request.principal)
     return {"items": [c.to_dict() for c in contracts], "next_token": next_token}
 
 
-@api.route("/contracts/{contract_id}", methods=["GET"])
-def get_one(request: RequestContext, contract_id: str) -> Response:
+@api.route("/contracts/{contract_id}", methods=["GET"], response=ContractView)
+def get_one(request: RequestContext, contract_id: str) -> Reply:
     return _contract(get_contract(contract_id, read_model(), request.principal))
 
 
-@api.route("/contracts/{contract_id}/events", methods=["GET"])
+@api.route("/contracts/{contract_id}/events", methods=["GET"], response=ContractHistory)
 def history(request: RequestContext, contract_id: str) -> dict[str, Any]:
     events = contract_history(contract_id, store(), request.principal)
     return {"items": [e.public_view() for e in events], "next_token": None}
 
 
-@api.route("/contracts/{contract_id}/terms", methods=["PATCH"])
-def amend_terms(request: RequestContext, contract_id: str) -> Response:
+@api.route("/contracts/{contract_id}/terms", methods=["PATCH"], body=AmendTerms, if_match=True, response=ContractView)
+def amend_terms(request: RequestContext, contract_id: str) -> Reply:
     return _contract(commands.amend_terms(contract_id, request.body(AmendTerms), store(), request.principal,
                                           request.if_match(), request.correlation_id))
 
 
-@api.route("/contracts/{contract_id}/submit", methods=["POST"])
-def submit(request: RequestContext, contract_id: str) -> Response:
+@api.route("/contracts/{contract_id}/submit", methods=["POST"], body=NoBody, if_match=True, response=ContractView)
+def submit(request: RequestContext, contract_id: str) -> Reply:
     request.body(NoBody)
     return _contract(commands.submit(contract_id, store(), request.principal, request.if_match(),
                                      request.correlation_id))
 
 
-@api.route("/contracts/{contract_id}/sign", methods=["POST"])
-def sign(request: RequestContext, contract_id: str) -> Response:
+@api.route("/contracts/{contract_id}/sign", methods=["POST"], body=SignContract, if_match=True, response=ContractView)
+def sign(request: RequestContext, contract_id: str) -> Reply:
     return _contract(commands.sign(contract_id, request.body(SignContract), store(), request.principal,
                                    request.if_match(), request.correlation_id))
 
 
-@api.route("/contracts/{contract_id}/activate", methods=["POST"])
-def activate(request: RequestContext, contract_id: str) -> Response:
+@api.route("/contracts/{contract_id}/activate", methods=["POST"], body=NoBody, if_match=True, response=ContractView)
+def activate(request: RequestContext, contract_id: str) -> Reply:
     request.body(NoBody)
     return _contract(commands.activate(contract_id, store(), request.principal, request.if_match(),
                                        request.correlation_id))
 
 
-@api.route("/contracts/{contract_id}/terminate", methods=["POST"])
-def terminate(request: RequestContext, contract_id: str) -> Response:
+@api.route("/contracts/{contract_id}/terminate", methods=["POST"], body=TerminateContract, if_match=True,
+           response=ContractView)
+def terminate(request: RequestContext, contract_id: str) -> Reply:
     return _contract(commands.terminate(contract_id, request.body(TerminateContract), store(), request.principal,
                                         request.if_match(), request.correlation_id))
 

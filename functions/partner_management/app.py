@@ -26,10 +26,13 @@ from partner_management.application.commands import ListPartners, RegisterPartne
 from partner_management.application.queries import get_partner, list_partners
 from partner_management.application.register_partner import register_partner
 from partner_management.application.update_partner import deactivate_partner, update_partner
+from partner_management.application.views import CommissionStatement, Health, Partner, PartnerPage, Profile360
 
 enable_tracing()
 app = Chalice(app_name="partner-management", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="partner-management")
+api.openapi_route("/openapi/partner-management.json", "Partner Management", "1.0.0",
+                  "Partners, their commissions and the Profile 360 view across the four contexts.")
 
 
 @functools.lru_cache(maxsize=None)
@@ -43,45 +46,46 @@ def ledger() -> DynamoCommissionLedger:
     return DynamoCommissionLedger(os.environ["COMMISSION_LEDGER_TABLE"])
 
 
-@api.route("/health", methods=["GET"], public=True)
+@api.route("/health", methods=["GET"], public=True, response=Health)
 def health(_: RequestContext) -> dict[str, str]:
     return {"status": "ok", "service": "partner-management"}
 
 
-@api.route("/partners", methods=["POST"], status=201)
+@api.route("/partners", methods=["POST"], status=201, body=RegisterPartner, response=Partner)
 def register(request: RequestContext) -> dict[str, Any]:
     request.principal.require_role(ADMIN)
     return register_partner(request.body(RegisterPartner), repository(), request.correlation_id).to_dict()
 
 
-@api.route("/partners", methods=["GET"])
+@api.route("/partners", methods=["GET"], query=ListPartners, response=PartnerPage)
 def list_all(request: RequestContext) -> dict[str, Any]:
     partners, next_token = list_partners(request.query(ListPartners), repository(), request.principal)
     return {"items": [p.to_dict() for p in partners], "next_token": next_token}
 
 
-@api.route("/partners/{partner_id}", methods=["GET"])
+@api.route("/partners/{partner_id}", methods=["GET"], response=Partner)
 def get_one(request: RequestContext, partner_id: str) -> dict[str, Any]:
     return get_partner(partner_id, repository(), request.principal).to_dict()
 
 
-@api.route("/partners/{partner_id}", methods=["PATCH"])
+@api.route("/partners/{partner_id}", methods=["PATCH"], body=UpdatePartner, response=Partner)
 def update(request: RequestContext, partner_id: str) -> dict[str, Any]:
     return update_partner(partner_id, request.body(UpdatePartner), repository(), request.principal).to_dict()
 
 
-@api.route("/partners/{partner_id}/deactivate", methods=["POST"])
+@api.route("/partners/{partner_id}/deactivate", methods=["POST"], response=Partner)
 def deactivate(request: RequestContext, partner_id: str) -> dict[str, Any]:
     request.principal.require_role(ADMIN)
     return deactivate_partner(partner_id, repository(), request.principal, request.correlation_id).to_dict()
 
 
-@api.route("/partners/{partner_id}/commissions", methods=["GET"])
+@api.route("/partners/{partner_id}/commissions", methods=["GET"], query=CommissionQuery,
+           response=CommissionStatement)
 def commissions(request: RequestContext, partner_id: str) -> dict[str, Any]:
     return commission_statement(partner_id, request.query(CommissionQuery), repository(), ledger(), request.principal)
 
 
-@api.route("/partners/{partner_id}/profile-360", methods=["GET"])
+@api.route("/partners/{partner_id}/profile-360", methods=["GET"], response=Profile360)
 def profile(request: RequestContext, partner_id: str) -> dict[str, Any]:
     timeout = int(os.environ.get("PROFILE_360_TIMEOUT_MS", "300")) / 1000
     owners = OwnerApis(service_base_url(request), timeout)

@@ -25,10 +25,13 @@ from recruitment.application.commands import (
 from recruitment.application.indexing import index_stream_record, rebuild_all
 from recruitment.application.ports import CANDIDATES, JOBS, documents
 from recruitment.application.search import job_matches, search_candidates
+from recruitment.application.views import Candidate, Job, JobPage, Matches, SearchResults
 
 enable_tracing()
 app = Chalice(app_name="recruitment", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="recruitment")
+api.openapi_route("/openapi/recruitment.json", "Recruitment", "1.0.0",
+                  "Candidates and jobs: full-text and filtered search, job ↔ candidate matching.")
 
 
 @functools.lru_cache(maxsize=None)
@@ -41,22 +44,22 @@ def jobs() -> DynamoJobStore:
     return DynamoJobStore(os.environ["JOBS_TABLE"])
 
 
-@api.route("/candidates", methods=["POST"], status=201)
+@api.route("/candidates", methods=["POST"], status=201, body=CreateCandidate, response=Candidate)
 def create_candidate(request: RequestContext) -> dict[str, Any]:
     return profiles.create_candidate(request.body(CreateCandidate), candidates(), request.principal).to_dict()
 
 
-@api.route("/candidates/search", methods=["GET"])
+@api.route("/candidates/search", methods=["GET"], query=SearchCandidates, response=SearchResults)
 def search(request: RequestContext) -> dict[str, Any]:
     return search_candidates(request.query(SearchCandidates), search_index(), request.principal)
 
 
-@api.route("/candidates/{candidate_id}", methods=["GET"])
+@api.route("/candidates/{candidate_id}", methods=["GET"], response=Candidate)
 def get_candidate(request: RequestContext, candidate_id: str) -> dict[str, Any]:
     return profiles.get_candidate(candidate_id, candidates(), request.principal).to_dict()
 
 
-@api.route("/candidates/{candidate_id}", methods=["PATCH"])
+@api.route("/candidates/{candidate_id}", methods=["PATCH"], body=EditCandidate, response=Candidate)
 def edit_candidate(request: RequestContext, candidate_id: str) -> dict[str, Any]:
     command = request.body(EditCandidate)
     return profiles.edit_candidate(candidate_id, command, candidates(), request.principal).to_dict()
@@ -67,28 +70,28 @@ def delete_candidate(request: RequestContext, candidate_id: str) -> None:
     profiles.delete_candidate(candidate_id, candidates(), request.principal)
 
 
-@api.route("/jobs", methods=["POST"], status=201)
+@api.route("/jobs", methods=["POST"], status=201, body=CreateJob, response=Job)
 def create_job(request: RequestContext) -> dict[str, Any]:
     return profiles.create_job(request.body(CreateJob), jobs(), request.principal).to_dict()
 
 
-@api.route("/jobs", methods=["GET"])
+@api.route("/jobs", methods=["GET"], query=ListJobs, response=JobPage)
 def list_jobs(request: RequestContext) -> dict[str, Any]:
     found, next_token = profiles.list_jobs(request.query(ListJobs), jobs(), request.principal)
     return {"items": [j.to_dict() for j in found], "next_token": next_token}
 
 
-@api.route("/jobs/{job_id}", methods=["GET"])
+@api.route("/jobs/{job_id}", methods=["GET"], response=Job)
 def get_job(request: RequestContext, job_id: str) -> dict[str, Any]:
     return profiles.get_job(job_id, jobs(), request.principal).to_dict()
 
 
-@api.route("/jobs/{job_id}", methods=["PATCH"])
+@api.route("/jobs/{job_id}", methods=["PATCH"], body=EditJob, response=Job)
 def edit_job(request: RequestContext, job_id: str) -> dict[str, Any]:
     return profiles.edit_job(job_id, request.body(EditJob), jobs(), request.principal).to_dict()
 
 
-@api.route("/jobs/{job_id}/matches", methods=["GET"])
+@api.route("/jobs/{job_id}/matches", methods=["GET"], query=MatchLimit, response=Matches)
 def matches(request: RequestContext, job_id: str) -> dict[str, Any]:
     limit = request.query(MatchLimit).limit
     return job_matches(job_id, limit, jobs(), search_index(), request.principal)

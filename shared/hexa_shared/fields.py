@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, WithJsonSchema
 
 from hexa_shared.money import parse_money
 
@@ -20,8 +20,13 @@ def iso_date(value: object) -> date:
 
 
 IsoDate = Annotated[date, BeforeValidator(iso_date)]
-Money = Annotated[Decimal, BeforeValidator(lambda v: parse_money(v))]
-PositiveMoney = Annotated[Decimal, BeforeValidator(lambda v: parse_money(v, allow_zero=False))]
+MONEY_SCHEMA = {"anyOf": [{"type": "string", "pattern": r"^[0-9]{1,13}(\.[0-9]{1,2})?$"},
+                          {"type": "integer", "minimum": 0, "maximum": 10**12}],
+                "description": "a decimal string with at most two decimals, or an integer; never a float",
+                "examples": ["1500.00"]}
+Money = Annotated[Decimal, BeforeValidator(lambda v: parse_money(v)), WithJsonSchema(MONEY_SCHEMA)]
+PositiveMoney = Annotated[Decimal, BeforeValidator(lambda v: parse_money(v, allow_zero=False)),
+                          WithJsonSchema(MONEY_SCHEMA)]
 
 UUID4_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 Uuid4 = Annotated[StrictStr, Field(pattern=UUID4_PATTERN)]

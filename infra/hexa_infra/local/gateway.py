@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import re
 import threading
 import time
 import uuid
@@ -27,6 +28,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from hexa_shared.http.openapi import merge
+
 from .functions import LocalFunction
 from .resources import ResourceMap
 from .template import Template, TemplateError
@@ -34,6 +37,9 @@ from .template import Template, TemplateError
 __all__ = ["Gateway", "Route", "routes_from_template"]
 
 log = logging.getLogger("hexa.local.gateway")
+
+MERGED_SPEC_PATH = "/openapi.json"
+CONTEXT_SPEC_PATH = re.compile(r"/openapi/[\w-]+\.json")
 
 
 class Route(NamedTuple):
@@ -141,6 +147,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, request_id: str) -> int:
         body = self._read_body()
         url = urlsplit(self.path)
+        if url.path == MERGED_SPEC_PATH and self.command == "GET":
+            return self._serve_merged_spec(request_id)
         parts = [p for p in url.path.split("/") if p]
         resource, params = self.gateway.match(parts)
         if resource is None:
@@ -169,6 +177,28 @@ class _Handler(BaseHTTPRequestHandler):
             log.error("%s returned a malformed proxy response (%s)", route.function, type(result).__name__)
             return self._send_error(502, "bad_gateway", "Malformed Lambda proxy response", request_id)
         return self._send_result(result, request_id)
+
+    def _serve_merged_spec(self, request_id: str) -> int:
+        """``GET /openapi.json``: each context's own spec (same token rules), merged into one document."""
+        documents = []
+        for route in self.gateway.routes:
+            if route.method != "GET" or not CONTEXT_SPEC_PATH.fullmatch(route.path):
+                continue
+            try:
+                result = self.gateway.functions[route.function].invoke(
+                    self._event(route, route.path, "", {}, b"", request_id))
+            except Exception:
+                log.exception("%s failed serving %s", route.function, route.path)
+                return self._send_error(502, "bad_gateway", "A context failed to serve its OpenAPI document",
+                                        request_id)
+            if int(result.get("statusCode", 502)) != 200:
+                return self._send_result(result, request_id)
+            documents.append(json.loads(result["body"]))
+        if not documents:
+            return self._send_error(404, "route_not_found", "No context serves an OpenAPI document", request_id)
+        merged = merge("HexaBuilders API", "1.0.0", sorted(documents, key=lambda d: d["info"]["title"]))
+        self._write(200, json.dumps(merged).encode(), [("Content-Type", "application/json")], request_id)
+        return 200
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():

@@ -1,15 +1,17 @@
 """``HttpApi``: registers Chalice routes that authenticate, parse, and map every failure to JSON.
 
-A view receives a :class:`RequestContext` (principal, correlation id, body/query parsing) plus the
-path parameters, and returns a JSON-able body or a ``chalice.Response``. Whatever it raises becomes
-DESIGN.md's error body: :class:`~hexa_shared.errors.HexaError` with its own status, anything else a
-logged 500 ``internal_error`` (no stack trace leaves the service).
+A route declares its request body, query and response models; they validate the request, check the
+answer and generate the OpenAPI document (:mod:`hexa_shared.http.openapi`). A view receives a
+:class:`RequestContext` (principal, correlation id, parsing of the declared models) plus the path
+parameters, and returns a JSON-able body, a :class:`Reply` (body + headers) or a ``chalice.Response``.
+Whatever it raises becomes DESIGN.md's error body: :class:`~hexa_shared.errors.HexaError` with its own
+status, anything else a logged 500 ``internal_error`` (no stack trace leaves the service).
 """
 from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from chalice import Chalice, Response
@@ -18,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 from hexa_shared.auth import Principal, TokenVerifier, verifier_from_env
 from hexa_shared.clock import new_id
 from hexa_shared.errors import FieldIssue, HexaError, InvalidInput, MalformedRequest
+from hexa_shared.http.openapi import Operation, document
 from hexa_shared.http.responses import CHALICE_CODES, error_body, error_response, json_response
 from hexa_shared.observability import CORRELATION_HEADER, bound_correlation_id, logger, safe_correlation_id
 
@@ -29,13 +32,32 @@ def validation_issues(error: ValidationError) -> list[FieldIssue]:
     return [FieldIssue(".".join(str(p) for p in e["loc"]) or "(body)", e["msg"]) for e in error.errors()]
 
 
+class UndeclaredInput(TypeError):
+    """A view parsed something its route does not declare (the spec would lie): a bug, so a 500."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A body plus headers (e.g. ``ETag``); the body is checked against the route's response model."""
+
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass
 class RequestContext:
     raw: Any  # chalice.app.Request
     principal: Principal
     correlation_id: str
+    operation: Operation
+
+    def _declared(self, kind: str, model: Any) -> None:
+        if getattr(self.operation, kind) is not model:
+            raise UndeclaredInput(f"{self.operation.method} {self.operation.path} reads a {kind} "
+                                  f"{getattr(model, '__name__', model)} it does not declare")
 
     def body(self, model: type[M]) -> M:
+        self._declared("body", model)
         raw = self.raw.raw_body or b""
         if len(raw) > MAX_BODY_BYTES:
             raise MalformedRequest(f"body larger than {MAX_BODY_BYTES} bytes", [FieldIssue("(body)", "too large")])
@@ -48,10 +70,12 @@ class RequestContext:
         return _validate(model, data)
 
     def query(self, model: type[M]) -> M:
+        self._declared("query", model)
         return _validate(model, dict(self.raw.query_params or {}))
 
     def if_match(self) -> int | None:
         """``If-Match: 3`` or ``If-Match: "3"`` → 3; absent → None; anything else → 400."""
+        self._declared("if_match", True)
         value = (self.raw.headers or {}).get("if-match")
         if value is None:
             return None
@@ -73,7 +97,9 @@ class HttpApi:
     def __init__(self, app: Chalice, service: str,
                  verifier: Callable[[], TokenVerifier] = verifier_from_env) -> None:
         self.app = app
+        self.service = service
         self.log = logger(service)
+        self.operations: list[Operation] = []
         self._verifier_factory = verifier
         app.register_middleware(self._translate_chalice_errors, "http")
 
@@ -81,28 +107,55 @@ class HttpApi:
     def verifier(self) -> TokenVerifier:
         return self._verifier_factory()
 
-    def route(self, path: str, methods: list[str], *, public: bool = False,
-              status: int = 200) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def route(self, path: str, methods: list[str], *, public: bool = False, status: int = 200,
+              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
+              response: type[BaseModel] | None = None,
+              if_match: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
-            @functools.wraps(view)
-            def endpoint(**path_params: str) -> Response:
-                return self._serve(view, path_params, public, status)
+            summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().splitlines()[0]
+            for method in methods:
+                operation = Operation(path=path, method=method, operation_id=f"{self.service}.{view.__name__}",
+                                      summary=summary, status=status, public=public, body=body, query=query,
+                                      response=response, if_match=if_match, tags=(self.service,))
+                self.operations.append(operation)
 
-            self.app.route(path, methods=methods, content_types=["application/json", "text/plain"])(endpoint)
+                @functools.wraps(view)
+                def endpoint(_operation: Operation = operation, **path_params: str) -> Response:
+                    return self._serve(view, path_params, _operation)
+
+                self.app.route(path, methods=[method], content_types=["application/json", "text/plain"])(endpoint)
             return view
 
         return register
 
-    def _serve(self, view: Callable[..., Any], path_params: dict[str, str], public: bool, status: int) -> Response:
+    def openapi_route(self, path: str, title: str, version: str, description: str = "") -> None:
+        """Serve this context's OpenAPI 3.1 document at ``path`` (built once, from the declared models)."""
+
+        @functools.lru_cache(maxsize=1)
+        def spec() -> dict[str, Any]:
+            return document(title, version, [op for op in self.operations if op.path != path], description)
+
+        def openapi(_: RequestContext) -> dict[str, Any]:
+            """This context's OpenAPI 3.1 document"""
+            return spec()
+
+        self.route(path, methods=["GET"])(openapi)
+
+    def _serve(self, view: Callable[..., Any], path_params: dict[str, str], operation: Operation) -> Response:
         request = self.app.current_request
         fallback = (request.context or {}).get("requestId") or new_id()
         correlation_id = safe_correlation_id((request.headers or {}).get(CORRELATION_HEADER), fallback)
         headers = {"X-Correlation-Id": correlation_id}
         with bound_correlation_id(self.log, correlation_id):
             try:
-                principal = (Principal("anonymous", "anonymous") if public
+                principal = (Principal("anonymous", "anonymous") if operation.public
                              else self.verifier.principal((request.headers or {}).get("authorization")))
-                result = view(RequestContext(request, principal, correlation_id), **path_params)
+                result = view(RequestContext(request, principal, correlation_id, operation), **path_params)
+                if isinstance(result, Reply):
+                    headers.update(result.headers)
+                    result = result.body
+                if operation.response is not None and not isinstance(result, Response):
+                    operation.response.model_validate(result)
             except HexaError as error:
                 if error.status >= 500:
                     self.log.exception("request failed")
@@ -117,9 +170,9 @@ class HttpApi:
         if isinstance(result, Response):
             result.headers = {**headers, **(result.headers or {})}
             return result
-        if status == 204:
+        if operation.status == 204:
             return Response(body="", status_code=204, headers=headers)
-        return json_response(result, status, headers)
+        return json_response(result, operation.status, headers)
 
     @staticmethod
     def _translate_chalice_errors(event: Any, get_response: Callable[[Any], Response]) -> Response:
