@@ -52,7 +52,7 @@ def local_cloud(stack: str, *extra: str) -> Iterator[dict]:
     ready = workdir / "ready.json"
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--port", "0", "--emulator-port", "0",
-                                "--no-seed", "--stack", stack, "--ready-file", str(ready), *extra], cwd=ROOT, env=env,
+                                "--trace-port", "0", "--no-seed", "--stack", stack, "--ready-file", str(ready), *extra], cwd=ROOT, env=env,
                                stdout=open(workdir / "cloud.log", "w"), stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 90

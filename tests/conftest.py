@@ -42,7 +42,7 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     search.reset(endpoint, "hexa-test")
     gateway_port = free_port()
     local = LocalCloud(str(TEMPLATE), stack_name="hexa-test", emulator_port=0, gateway_port=gateway_port,
-                       retry_delay=0.05, stream_poll_interval=0.02,
+                       retry_delay=0.05, stream_poll_interval=0.02, trace_port=0,
                        parameter_overrides={"SearchEndpoint": endpoint, "SearchRefreshInterval": "200ms",
                                             "ServiceBaseUrl": f"http://127.0.0.1:{gateway_port}"})
     local.start()

@@ -1,4 +1,4 @@
-"""``hexa``: the one CLI — run the local cloud, mint dev tokens, rebuild projections, redrive DLQs."""
+"""``hexa``: the one CLI — run the local cloud, mint dev tokens, rebuild projections, redrive DLQs, show traces."""
 from __future__ import annotations
 
 import json
@@ -15,6 +15,7 @@ from rich.table import Table
 
 from hexa_infra import dlq as dead_letters
 from hexa_infra import search
+from hexa_infra import traces as trace_view
 from hexa_infra.seed import seed
 from hexa_infra.stack import DEFAULT_ENDPOINT, DEFAULT_STACK, Stack, find_template
 
@@ -42,6 +43,8 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
        emulator_port: int = typer.Option(4566, help="Embedded emulator port (0 = any free port)"),
        no_seed: bool = typer.Option(False, "--no-seed", help="Skip the demo data"),
        search_endpoint: Optional[str] = SearchOpt,
+       trace_port: int = typer.Option(2000, help="Local X-Ray daemon port, UDP + TCP on 127.0.0.1 (0 = any free "
+                                                 "port; taken = a real daemon gets the segments)"),
        ready_file: Optional[Path] = typer.Option(None, help="Write URLs and tokens here as JSON once ready")) -> None:
     """Start the emulator, create every template resource, serve all routes, run every event source."""
     from hexa_infra.local.cloud import LocalCloud
@@ -53,6 +56,7 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
         search.reset(search_endpoint, stack)
     cloud = LocalCloud(str(find_template(template)), stack_name=stack, endpoint_url=endpoint_url or None,
                        emulator_host=host, emulator_port=emulator_port, gateway_host=host, gateway_port=port,
+                       trace_port=trace_port,
                        parameter_overrides={"SearchEndpoint": search_endpoint,
                                             # locally a new candidate should be searchable quickly;
                                             # AWS keeps the template's default (1s)
@@ -76,7 +80,8 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
         if ready_file:
             ready_file.write_text(json.dumps({"api_url": cloud.api_url, "endpoint_url": cloud.endpoint_url,
                                               "admin_token": admin, "partner_id": partner_id,
-                                              "partner_token": partner, "pid": os.getpid()}))
+                                              "partner_token": partner, "pid": os.getpid(),
+                                              "xray_daemon_address": cloud.xray_daemon_address}))
         while not stopping.wait(0.5):  # a timed wait keeps the main thread responsive to signals
             pass
     finally:
@@ -96,6 +101,8 @@ def _banner(cloud, admin: str, partner_id: str | None, partner: str | None) -> N
     table.add_row("AWS endpoint", cloud.endpoint_url or "AWS")
     table.add_row("routes", str(len(cloud.routes)))
     table.add_row("search", cloud.template.parameters.get("SearchEndpoint", ""))
+    table.add_row("traces", f"hexa traces (X-Ray daemon {cloud.xray_daemon_address})" if cloud.xray_daemon_address
+                  else "sent to the X-Ray daemon already on the trace port")
     table.add_row("demo partner", partner_id or "(not seeded)")
     console.print(table)
     # tokens are printed whole and unstyled so they can be copied (a table would truncate them)
@@ -139,6 +146,24 @@ def rebuild_projections(context: str = typer.Argument(..., help="e.g. onboarding
     """Rebuild a context's read models from its event store."""
     result = Stack.connect(find_template(template), stack, endpoint_url).run_maintenance(context, "rebuild_projections")
     console.print(f"{context}: rebuilt {result}")
+
+
+@cli.command()
+def traces(correlation_id: Optional[str] = typer.Option(None, "--correlation-id", help="The trace(s) of one request"),
+           trace_id: Optional[str] = typer.Option(None, "--trace-id", help="One trace, e.g. from X-Amzn-Trace-Id"),
+           last: int = typer.Option(5, "--last", help="Without an id: the N traces that started last"),
+           stack: str = StackOpt,
+           daemon_address: str = typer.Option(trace_view.daemon_address(), "--daemon-address",
+                                              help="host:port of `hexa up`'s X-Ray daemon (its TCP side)")) -> None:
+    """Print traces of the running local cloud as trees: segments, subsegments, start offsets, durations."""
+    by_id = correlation_id is not None or trace_id is not None
+    found = trace_view.fetch(daemon_address, stack, correlation_id=correlation_id, trace_id=trace_id,
+                             last=None if by_id else last)
+    if not found:
+        console.print("no matching trace (yet): segments arrive when their invocation ends")
+        raise typer.Exit(1)
+    for trace in found:
+        console.print(trace_view.tree(trace))
 
 
 @dlq_cli.command("list")

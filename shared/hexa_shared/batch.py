@@ -2,7 +2,8 @@
 
 * SQS (EventBridge → queue → Lambda): Powertools ``BatchProcessor``; each failed record is reported
   in ``batchItemFailures`` and comes back after the visibility timeout, reaching the DLQ after
-  ``maxReceiveCount`` receives. Unparseable messages fail like any other (poison → DLQ).
+  ``maxReceiveCount`` receives. Unparseable messages fail like any other (poison → DLQ). Each record
+  is handled in the X-Ray trace its ``AWSTraceHeader`` names (the producing request's).
 * DynamoDB streams: order matters (a projection must see version 2 after version 1), so records are
   handled strictly in order and the first failure stops the batch: it and everything after it are
   reported, and Lambda resumes from it. Nothing after a failure is applied early, nothing is skipped.
@@ -17,6 +18,7 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from hexa_shared.events.envelope import IntegrationEvent, parse_eventbridge_message
 from hexa_shared.observability import bound_correlation_id
+from hexa_shared.tracing import continue_trace
 
 
 def handle_integration_events(event: dict[str, Any], context: Any, log: Logger,
@@ -25,7 +27,8 @@ def handle_integration_events(event: dict[str, Any], context: Any, log: Logger,
 
     def record_handler(record: SQSRecord) -> None:
         integration_event = parse_eventbridge_message(record.body)
-        with bound_correlation_id(log, integration_event.correlation_id):
+        with continue_trace(record.attributes.aws_trace_header, f"consume {integration_event.name}"), \
+                bound_correlation_id(log, integration_event.correlation_id):
             log.info("consuming event", extra={"event_name": integration_event.name,
                                                 "event_id": integration_event.event_id,
                                                 "receive_count": record.attributes.approximate_receive_count})

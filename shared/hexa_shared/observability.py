@@ -2,9 +2,11 @@
 
 * Logs: Powertools ``Logger`` (one JSON object per line). ``bind_correlation_id`` uses Powertools'
   thread-safe keys, so concurrent requests served by one local process never mix their ids.
-* Traces: aws-xray-sdk patches botocore (so boto3 *and* pynamodb calls become subsegments).
-  ``context_missing=IGNORE_ERROR`` means code running outside a segment (a CLI, a unit test) neither
-  raises nor logs; the UDP emitter is fire-and-forget, so no listening daemon costs no time.
+* Traces: aws-xray-sdk patches botocore (so boto3 *and* pynamodb calls become subsegments) and
+  ``requests`` (calls to other contexts carry ``X-Amzn-Trace-Id``; ``hexa_shared.tracing`` carries the
+  header through events). ``context_missing=IGNORE_ERROR`` means code running outside a segment (a
+  CLI, a unit test) neither raises nor logs; the UDP emitter is fire-and-forget, so no listening daemon
+  costs no time. A bound correlation id is also an X-Ray annotation (``correlation_id``).
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ from contextlib import contextmanager
 from typing import Iterator
 
 from aws_lambda_powertools import Logger
+
+from hexa_shared import tracing
 
 CORRELATION_HEADER = "x-correlation-id"
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
@@ -34,22 +38,17 @@ def safe_correlation_id(candidate: str | None, fallback: str) -> str:
 def bound_correlation_id(log: Logger, correlation_id: str) -> Iterator[None]:
     log.thread_safe_append_keys(correlation_id=correlation_id)
     try:
-        yield
+        with tracing.annotated(log.service, correlation_id=correlation_id):
+            yield
     finally:
         log.thread_safe_remove_keys(["correlation_id"])
 
 
 @functools.lru_cache(maxsize=None)
 def enable_tracing() -> None:
-    """Patch AWS SDK calls once per container. ``HEXA_TRACING=off`` disables patching entirely."""
-    if os.environ.get("HEXA_TRACING", "on").lower() == "off":
+    """Patch AWS SDK and ``requests`` calls once per container. ``HEXA_TRACING=off`` disables patching entirely."""
+    if tracing.recorder() is None:
         return
-    import logging
+    from aws_xray_sdk.core import patch
 
-    from aws_xray_sdk.core import patch, xray_recorder
-
-    xray_recorder.configure(context_missing="IGNORE_ERROR")
-    # the SDK warns on every AWS call made outside a segment (CLIs, local pollers) even when told to
-    # ignore it; a missing segment is expected there, so only real errors are worth a log line
-    logging.getLogger("aws_xray_sdk.core.recorder").setLevel(logging.ERROR)
-    patch(["botocore"])
+    patch(["botocore", "requests"])

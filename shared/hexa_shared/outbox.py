@@ -4,6 +4,9 @@ The use case writes its integration event into an outbox table *in the same Dyna
 as its state change. The outbox table's stream feeds a relay Lambda that publishes to EventBridge;
 a failed publish fails that stream record, which Lambda retries (never dropped). Outbox rows expire
 by TTL; the relay ignores those REMOVE records.
+
+A row also keeps the X-Ray trace header of the request that wrote it (rows written before that have
+none); the relay publishes under that trace, so the event's consumers join the request's trace.
 """
 from __future__ import annotations
 
@@ -19,6 +22,7 @@ from hexa_shared.dynamo import meta
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.events.publisher import EventBridgePublisher
+from hexa_shared.tracing import continue_trace, current_trace_header
 
 RETENTION_SECONDS = 7 * 24 * 3600
 
@@ -31,6 +35,7 @@ class _OutboxEntry(Model):
     occurred_at = UnicodeAttribute()
     event_version = NumberAttribute()
     data = UnicodeAttribute()  # JSON text: no float/Decimal surprises on the way through DynamoDB
+    trace_header = UnicodeAttribute(null=True)
     expiration = TTLAttribute()
 
 
@@ -45,7 +50,8 @@ def outbox_entry(table_name: str, event: IntegrationEvent) -> _OutboxEntry:
     return outbox_model(table_name)(
         event.event_id, name=event.name, source=event.source, correlation_id=event.correlation_id,
         occurred_at=event.occurred_at, event_version=event.event_version,
-        data=json.dumps(event.data, separators=(",", ":")), expiration=timedelta(seconds=RETENTION_SECONDS))
+        data=json.dumps(event.data, separators=(",", ":")), trace_header=event.trace_header or current_trace_header(),
+        expiration=timedelta(seconds=RETENTION_SECONDS))
 
 
 def event_from_stream_record(record: dict[str, Any]) -> IntegrationEvent | None:
@@ -56,10 +62,12 @@ def event_from_stream_record(record: dict[str, Any]) -> IntegrationEvent | None:
     text = {k: v.get("S") for k, v in image.items()}
     return IntegrationEvent(name=text["name"], source=text["source"], data=json.loads(text["data"]),
                             correlation_id=text["correlation_id"], event_id=text["event_id"],
-                            occurred_at=text["occurred_at"], event_version=int(image["event_version"]["N"]))
+                            occurred_at=text["occurred_at"], event_version=int(image["event_version"]["N"]),
+                            trace_header=text.get("trace_header"))
 
 
 def relay(record: dict[str, Any], publisher: EventBridgePublisher) -> None:
     event = event_from_stream_record(record)
     if event is not None:
-        publisher.publish([event])
+        with continue_trace(event.trace_header, f"relay {event.name}"):
+            publisher.publish([event])

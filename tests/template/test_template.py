@@ -104,7 +104,8 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
         (tmp_path / folder).symlink_to(ROOT / folder)
     ready = tmp_path / "ready.json"
     process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--template", str(copy_path),
-                                "--port", "0", "--emulator-port", "0", "--no-seed", "--stack", "hexa-vanish",
+                                "--port", "0", "--emulator-port", "0", "--trace-port", "0", "--no-seed",
+                                "--stack", "hexa-vanish",
                                 "--ready-file", str(ready)], cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"},
                                stdout=(tmp_path / "cloud.log").open("w"), stderr=subprocess.STDOUT)
     try:

@@ -8,6 +8,9 @@ declares.
 
 One running ``LocalCloud`` per process: functions share ``os.environ`` (the endpoint, region and
 every function's variables), which ``stop()`` restores.
+
+With ``trace_port`` it also runs a local X-Ray daemon stand-in (``xray_daemon``) that keeps every
+invocation's segments in :attr:`traces`; a port already taken (a real daemon) is logged and skipped.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from .sqs_poller import SqsPoller
 from .stream_poller import StreamPoller
 from .stream_signal import EMULATOR_STREAMS
 from .template import MOTO_ACCOUNT_ID, Template
+from .trace_store import TraceStore
+from .tracing import refresh_daemon_address
+from .xray_daemon import LocalXRayDaemon
 
 __all__ = ["LocalCloud"]
 
@@ -67,6 +73,7 @@ class LocalCloud:
         max_retry_delay: float | None = None,
         stream_poll_interval: float = 0.05,
         start_pollers: bool = True,
+        trace_port: int | None = None,
     ) -> None:
         self.template_path = Path(template_path)
         self.stack_name = stack_name
@@ -78,6 +85,9 @@ class LocalCloud:
         self.max_retry_delay = max_retry_delay
         self.stream_poll_interval = stream_poll_interval
         self.start_pollers = start_pollers
+        self.trace_port = trace_port
+        self.traces = TraceStore()
+        self._xray: LocalXRayDaemon | None = None
         self._given_endpoint = endpoint_url
         self._endpoint_url: str | None = endpoint_url
         self._emulator: Emulator | None = None
@@ -99,6 +109,7 @@ class LocalCloud:
         started = time.monotonic()
         try:
             self._start_endpoint()
+            self._start_xray_daemon()
             clients = self._clients = Clients(self._endpoint_url, self.region)
             template = self._template = Template(
                 self.template_path, stack_name=self.stack_name, region=self.region,
@@ -135,8 +146,13 @@ class LocalCloud:
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None
+        if self._xray is not None:
+            self._xray.stop()
+            self._xray = None
         remove_sys_paths([p for f in self._functions.values() for p in f.added_paths])
         self._restore_env()
+        if self.trace_port is not None:
+            refresh_daemon_address()
         if self._started:
             log.info("local cloud %r stopped", self.stack_name)
         self._started = False
@@ -162,6 +178,24 @@ class LocalCloud:
         if self._emulator is not None and not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
             env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105 - moto's fake creds
         self._set_env(env)
+
+    def _start_xray_daemon(self) -> None:
+        if self.trace_port is None:
+            return
+        try:
+            self._xray = LocalXRayDaemon(self.traces, "127.0.0.1", self.trace_port, self.stack_name).start()
+        except OSError as error:
+            log.warning("X-Ray: 127.0.0.1:%s is taken (%s), presumably by an X-Ray daemon: segments go there and "
+                        "`hexa traces` has nothing to show", self.trace_port, error.strerror or error)
+            self._set_env({"AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{self.trace_port}"})
+        else:
+            self._set_env({"AWS_XRAY_DAEMON_ADDRESS": self._xray.address})
+        refresh_daemon_address()
+
+    @property
+    def xray_daemon_address(self) -> str | None:
+        """Where this cloud's trace store is queried (``hexa traces --daemon-address``); None without one."""
+        return self._xray.address if self._xray is not None else None
 
     def _account_id(self, clients: Clients) -> str:
         if self._emulator is not None:

@@ -9,7 +9,8 @@ what makes the local cloud fast enough for tests and benchmarks. What we keep fr
 * environment variables come from Globals + the function; since all functions share one
   ``os.environ``, a variable two functions set differently is an error, not a silent override;
 * a ``LocalLambdaContext`` per invocation, and an X-Ray segment around it so handlers' patched boto
-  calls have a parent (``tracing``: no daemon needed, sampling is local, emission is UDP);
+  calls have a parent, continuing the trace the caller names (``tracing``: no daemon needed, everything
+  sampled, emission is UDP);
 * a Chalice app's ``current_request``/``lambda_context`` become thread-local, because the gateway
   serves requests concurrently (``chalice_compat``; ``chalice local`` does the same).
 """
@@ -34,7 +35,7 @@ from typing import Any
 from .chalice_compat import make_chalice_thread_local
 from .resources import ResourceMap
 from .template import FUNCTION_TYPE, Template, TemplateError
-from .tracing import xray_segment
+from .tracing import Traced, record_result, xray_segment
 
 __all__ = [
     "LocalFunction",
@@ -132,15 +133,17 @@ class LocalFunction:
         """A fresh context, as Lambda makes for every invocation."""
         return LocalLambdaContext(self.name, self.arn, self.memory_mb, self.timeout)
 
-    def invoke(self, event: Any, context: LocalLambdaContext | None = None) -> Any:
+    def invoke(self, event: Any, context: LocalLambdaContext | None = None, traced: Traced | None = None) -> Any:
         """Call the handler like Lambda does; exceptions propagate (the caller decides what failure means)."""
         if self.handler is None:
             raise RuntimeError(f"{self.logical_id}: handler not loaded")
         context = context or self.new_context()
-        with xray_segment(self.name):
+        with xray_segment(self.name, traced) as segment:
             started = time.monotonic()
             try:
-                return self.handler(event, context)
+                result = self.handler(event, context)
+                record_result(segment, result)
+                return result
             finally:
                 elapsed = time.monotonic() - started
                 if elapsed > self.timeout:

@@ -7,6 +7,8 @@ the template, so a route missing there is missing locally too (404), as it would
 Behaviour follows API Gateway where it matters to handlers: the v1 proxy event (with
 ``requestContext.resourcePath`` = the template path, which Chalice routes on), the most specific
 resource wins (literal segment > ``{param}`` > ``{proxy+}``), a handler exception is a 502.
+X-Ray as with ``TracingEnabled``: the function's segment continues the caller's ``X-Amzn-Trace-Id``
+or starts a trace, records the request and status, and the response says ``X-Amzn-Trace-Id: Root=…``.
 Deviations: 404/405 bodies use the project's error envelope instead of API Gateway's
 ``{"message": "Missing Authentication Token"}`` 403, the stage is not part of the URL, and there is
 no authorizer, throttling, request validation or payload size limit.
@@ -33,6 +35,7 @@ from hexa_shared.http.openapi import merge
 from .functions import LocalFunction
 from .resources import ResourceMap
 from .template import Template, TemplateError
+from .tracing import Traced
 
 __all__ = ["Gateway", "Route", "routes_from_template"]
 
@@ -167,8 +170,9 @@ class _Handler(BaseHTTPRequestHandler):
             time.sleep(fault.stall)
         event = self._event(route, url.path, url.query, params, body, request_id)
         function = self.gateway.functions[route.function]
+        traced = self._traced(url.path)
         try:
-            result = function.invoke(event)
+            result = function.invoke(event, traced=traced)
         except Exception:
             log.exception("%s failed handling %s %s", route.function, self.command, url.path)
             return self._send_error(502, "bad_gateway", "The function failed (see the local cloud's log)",
@@ -176,7 +180,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not isinstance(result, dict) or "statusCode" not in result:
             log.error("%s returned a malformed proxy response (%s)", route.function, type(result).__name__)
             return self._send_error(502, "bad_gateway", "Malformed Lambda proxy response", request_id)
-        return self._send_result(result, request_id)
+        return self._send_result(result, request_id, traced.trace_id)
+
+    def _traced(self, path: str) -> Traced:
+        """Continue the caller's ``X-Amzn-Trace-Id`` or start a trace, as API Gateway does with tracing on."""
+        return Traced(header=self.headers.get("X-Amzn-Trace-Id"),
+                      http={"method": self.command, "url": self.gateway.url + path,
+                            "client_ip": self.client_address[0], "user_agent": self.headers.get("User-Agent")})
 
     def _serve_merged_spec(self, request_id: str) -> int:
         """``GET /openapi.json``: each context's own spec (same token rules), merged into one document."""
@@ -261,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
             "isBase64Encoded": encoded,
         }
 
-    def _send_result(self, result: dict[str, Any], request_id: str) -> int:
+    def _send_result(self, result: dict[str, Any], request_id: str, trace_id: str | None = None) -> int:
         status = int(result["statusCode"])
         body = result.get("body")
         if body is None:
@@ -278,6 +288,8 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in (result.get("headers") or {}).items():
             if name.lower() not in multi_names:
                 headers.append((name, str(value)))
+        if trace_id:
+            headers.append(("X-Amzn-Trace-Id", f"Root={trace_id}"))
         self._write(status, payload, headers, request_id)
         return status
 

@@ -25,16 +25,26 @@ does not change while the process runs, so the list is computed once.
 
 **Stream readers can only poll.** Every appended stream record also notifies
 :data:`stream_signal.EMULATOR_STREAMS`, so the local stream pollers sleep until there is work.
+
+**EventBridge drops X-Ray trace headers.** EventBridge hands a PutEvents entry's ``TraceHeader``
+(else the request's ``X-Amzn-Trace-Id``; malformed ones are dropped) to the targets, and an SQS
+target's message carries it as the ``AWSTraceHeader`` system attribute, never in the body. moto ignores
+both, so a consumer could never join its producer's trace. The fix puts entries one at a time with
+their header in a thread-local, and an SQS message sent meanwhile (by a rule's target) carries it.
+Proven by ``tests/integration/test_trace_headers.py``.
 """
 from __future__ import annotations
 
 import copy
 import functools
+import re
 import threading
 from typing import Any
 
 _LOCK = threading.RLock()
 _applied = False
+_TRACE = threading.local()
+_VALID_TRACE_HEADER = re.compile(r"(^|;)Root=1-[0-9a-f]{8}-[0-9a-f]{24}(;|$)")
 
 
 class _TableKeepingCopy:
@@ -78,6 +88,52 @@ def _restore(table: Any, hash_key: Any, range_key: Any, previous: Any) -> None:
         table.items.pop(hash_key, None)
     else:
         table.items[hash_key] = previous
+
+
+def _valid_trace_header(header: str | None) -> str | None:
+    return header if header and _VALID_TRACE_HEADER.search(header) else None
+
+
+def _carry_trace_headers() -> None:
+    from moto.events.models import EventsBackend
+    from moto.events.responses import EventsHandler
+    from moto.sqs.models import SQSBackend
+
+    original_put, original_respond = EventsBackend.put_events, EventsHandler.put_events
+    original_send = SQSBackend.send_message
+
+    @functools.wraps(original_respond)
+    def respond(self: Any) -> str:
+        _TRACE.header = _valid_trace_header(self.headers.get("X-Amzn-Trace-Id"))
+        try:
+            return original_respond(self)
+        finally:
+            _TRACE.header = None
+
+    @functools.wraps(original_put)
+    def put_events(self: Any, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if len(events) > 10:
+            return original_put(self, events)  # moto's own validation error
+        outer = getattr(_TRACE, "header", None)
+        results: list[dict[str, Any]] = []
+        for entry in events:
+            _TRACE.header = _valid_trace_header(entry.get("TraceHeader")) or outer
+            try:
+                results += original_put(self, [entry])
+            finally:
+                _TRACE.header = outer
+        return results
+
+    @functools.wraps(original_send)
+    def send_message(self: Any, *args: Any, **kwargs: Any) -> Any:
+        header = getattr(_TRACE, "header", None)
+        if header and not kwargs.get("system_attributes"):
+            kwargs["system_attributes"] = {"AWSTraceHeader": {"StringValue": header, "DataType": "String"}}
+        return original_send(self, *args, **kwargs)
+
+    EventsHandler.put_events = respond
+    EventsBackend.put_events = put_events
+    SQSBackend.send_message = send_message
 
 
 def apply() -> None:
@@ -128,4 +184,5 @@ def apply() -> None:
     dynamodb_models.DynamoDBBackend.transact_write_items = transact_write_items
     ShardIterator.get = get
     StreamShard.add = add
+    _carry_trace_headers()
     _applied = True

@@ -11,6 +11,9 @@ Semantics follow Lambda:
   ``itemIdentifier`` fails the whole batch;
 * redrive to the DLQ after ``maxReceiveCount`` receives is the queue's own ``RedrivePolicy``,
   applied by the endpoint on receive; it is deliberately not reimplemented here.
+* X-Ray: the invocation continues the trace of the batch's first record with an ``AWSTraceHeader``
+  (the other records' traces are linked in its metadata), so a consumer shows up under its producer.
+  Lambda instead starts its own trace and *links* the producers' (AWS X-Ray trace linking).
 
 Deviation (documented, intentional): Lambda leaves a failed message invisible until the queue's
 ``VisibilityTimeout`` expires (90 s in our template). Locally a failed message is made visible
@@ -33,8 +36,10 @@ from .aws import Clients
 from .event_sources import SqsMapping, queue_url_for_arn, sqs_mappings
 from .functions import LocalFunction
 from .poller_thread import PollerThread
+from .tracing import Traced
 
-__all__ = ["SqsMapping", "SqsPoller", "failed_message_ids", "queue_url_for_arn", "sqs_event", "sqs_mappings"]
+__all__ = ["SqsMapping", "SqsPoller", "batch_trace", "failed_message_ids", "queue_url_for_arn", "sqs_event",
+           "sqs_mappings"]
 
 log = logging.getLogger("hexa.local.sqs")
 
@@ -76,6 +81,12 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
             "awsRegion": region,
         })
     return {"Records": records}
+
+
+def batch_trace(event: dict[str, Any]) -> Traced:
+    """Continue the first record's trace; link the other records' traces."""
+    headers = list(dict.fromkeys(h for r in event["Records"] if (h := r["attributes"].get("AWSTraceHeader"))))
+    return Traced(header=headers[0], links=tuple(headers[1:])) if headers else Traced()
 
 
 def failed_message_ids(result: Any, message_ids: list[str], report: bool) -> list[str]:
@@ -198,7 +209,7 @@ class SqsPoller(PollerThread[SqsMapping]):
             event = sqs_event(messages, self.mapping.queue_arn, self.region)
             self.batches += 1
             try:
-                result = self.function.invoke(event)
+                result = self.function.invoke(event, traced=batch_trace(event))
             except Exception:  # noqa: BLE001 - a failing handler fails the batch, as in Lambda
                 log.exception("%s failed on a batch of %d message(s) from %s; all will be retried",
                               self.mapping.function, len(ids), self.mapping.queue_arn)

@@ -12,10 +12,12 @@ import logging
 import os
 import random
 import time
+from dataclasses import replace
 from typing import Any, Callable, Iterable, Sequence
 
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.tracing import outgoing_trace_header
 
 log = logging.getLogger("hexa.events.publisher")
 
@@ -45,10 +47,14 @@ class EventBridgePublisher:
         for start in range(0, len(events), MAX_ENTRIES_PER_CALL):
             self._publish_chunk(events[start:start + MAX_ENTRIES_PER_CALL])
 
+    def _entries(self, events: list[IntegrationEvent]) -> list[dict[str, Any]]:
+        """PutEvents entries; each carries its trace header (EventBridge hands it to the targets)."""
+        return [replace(e, trace_header=outgoing_trace_header(e.trace_header)).to_entry(self.bus_name) for e in events]
+
     def _publish_chunk(self, pending: list[IntegrationEvent]) -> None:
         failures: list[tuple[IntegrationEvent, str]] = []
         for attempt in range(1, self._max_attempts + 1):
-            response = self._client.put_events(Entries=[e.to_entry(self.bus_name) for e in pending])
+            response = self._client.put_events(Entries=self._entries(pending))
             if not response.get("FailedEntryCount"):
                 return
             failures = [(event, f"{result.get('ErrorCode')}: {result.get('ErrorMessage')}")

@@ -2,7 +2,8 @@
 
 Appends are conditional on the version being free (optimistic concurrency); several events of one
 command — and an idempotency marker, when an integration event caused them — go in one transaction.
-The table's NEW_IMAGE stream feeds the projector and the publisher.
+The table's NEW_IMAGE stream feeds the projector and the publisher. Each item keeps the X-Ray trace
+header current when it was appended (older items have none), which the published event carries on.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.models import Model
 
 from hexa_shared.dynamo import Transaction, cancelled_by_condition, meta
+from hexa_shared.tracing import current_trace_header
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict
 from onboarding.domain.events import ContractEvent
 
@@ -29,6 +31,7 @@ class _EventItem(Model):
     contract_type = UnicodeAttribute()
     correlation_id = UnicodeAttribute(null=True)
     event_id = UnicodeAttribute()
+    trace_header = UnicodeAttribute(null=True)
 
 
 @functools.lru_cache(maxsize=None)
@@ -42,14 +45,15 @@ def event_from_image(image: dict[str, Any]) -> ContractEvent:
     return ContractEvent(contract_id=text["contract_id"], version=int(image["version"]["N"]),
                          event_type=text["event_type"], occurred_at=text["occurred_at"], data=json.loads(text["data"]),
                          partner_id=text["partner_id"], contract_type=text["contract_type"],
-                         correlation_id=text.get("correlation_id", ""), event_id=text["event_id"])
+                         correlation_id=text.get("correlation_id", ""), event_id=text["event_id"],
+                         trace_header=text.get("trace_header"))
 
 
 def _to_event(item: _EventItem) -> ContractEvent:
     return ContractEvent(contract_id=item.contract_id, version=int(item.version), event_type=item.event_type,
                          occurred_at=item.occurred_at, data=json.loads(item.data), partner_id=item.partner_id,
                          contract_type=item.contract_type, correlation_id=item.correlation_id or "",
-                         event_id=item.event_id)
+                         event_id=item.event_id, trace_header=item.trace_header)
 
 
 class DynamoEventStore:
@@ -60,7 +64,8 @@ class DynamoEventStore:
         return self._model(event.contract_id, event.version, event_type=event.event_type,
                            occurred_at=event.occurred_at, data=json.dumps(event.data, separators=(",", ":")),
                            partner_id=event.partner_id, contract_type=event.contract_type,
-                           correlation_id=event.correlation_id or None, event_id=event.event_id)
+                           correlation_id=event.correlation_id or None, event_id=event.event_id,
+                           trace_header=event.trace_header or current_trace_header())
 
     def load(self, contract_id: str) -> list[ContractEvent]:
         return [_to_event(i) for i in self._model.query(contract_id, consistent_read=True, scan_index_forward=True)]

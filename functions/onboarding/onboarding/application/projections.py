@@ -5,6 +5,7 @@ from itertools import groupby
 
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.events.publisher import EventBridgePublisher
+from hexa_shared.tracing import continue_trace
 from onboarding.application.ports import ContractReadModel, EventStore
 from onboarding.domain import events as ev
 from onboarding.domain.contract import Contract
@@ -29,15 +30,18 @@ def integration_event(event: ContractEvent) -> IntegrationEvent | None:
     else:
         data["contract_type"] = event.contract_type
     return IntegrationEvent(name=event.event_type, source=SOURCE, data=data, correlation_id=event.correlation_id or
-                            event.event_id, event_id=event.event_id, occurred_at=event.occurred_at)
+                            event.event_id, event_id=event.event_id, occurred_at=event.occurred_at,
+                            trace_header=event.trace_header)
 
 
 def publish(event: ContractEvent, publisher: EventBridgePublisher) -> bool:
-    """Publish the public counterpart of a stored event; a failure raises (the stream record is retried)."""
+    """Publish the public counterpart of a stored event, in the trace that stored it; a failure raises (the
+    stream record is retried)."""
     public = integration_event(event)
     if public is None:
         return False
-    publisher.publish([public])
+    with continue_trace(public.trace_header, f"publish {public.name}"):
+        publisher.publish([public])
     return True
 
 

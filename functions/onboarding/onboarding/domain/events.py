@@ -27,6 +27,7 @@ class ContractEvent:
     contract_type: str
     correlation_id: str = ""
     event_id: str = field(default_factory=new_id)
+    trace_header: str | None = field(default=None, compare=False)  # X-Ray: the trace that stored it
 
     def public_view(self) -> dict[str, Any]:
         """The shape of ``GET /contracts/{id}/events`` items."""

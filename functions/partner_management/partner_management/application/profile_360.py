@@ -15,6 +15,7 @@ from typing import Any, Callable
 from hexa_shared.auth import Principal
 from hexa_shared.clock import now_iso
 from hexa_shared.money import money
+from hexa_shared.tracing import in_current_trace
 from partner_management.application.ports import PartnerRepository
 from partner_management.application.update_partner import load_visible
 
@@ -44,7 +45,7 @@ def profile_360(partner_id: str, repository: PartnerRepository, owners: Any, pri
         "campaigns": lambda: owners.campaigns(partner_id, forwarded_headers),
         "recruitment": lambda: owners.jobs(partner_id, forwarded_headers),
     }
-    futures: dict[str, Future] = {name: _pool().submit(call) for name, call in calls.items()}
+    futures: dict[str, Future] = {name: _pool().submit(in_current_trace(call)) for name, call in calls.items()}
     wait(futures.values(), timeout=timeout_seconds)  # one budget for all: they run side by side
     results, sources, reasons = {}, {}, {}
     for name, future in futures.items():
