@@ -119,7 +119,7 @@ def _on_contract_event(event: IntegrationEvent) -> None:
 
 def handle_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """SQS (EventBridge rules) → ContractActivated / ContractTerminated / PartnerDeactivated."""
-    return handle_integration_events(event, context, api.log, _on_contract_event)
+    return handle_integration_events(event, context, api.log, _on_contract_event, CONTRACT_EVENTS_CONSUMER)
 
 
 def relay_campaign_events(event: dict[str, Any], context: Any) -> dict[str, Any]:

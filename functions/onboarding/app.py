@@ -122,7 +122,7 @@ def _on_partner_event(event: IntegrationEvent) -> None:
 
 def handle_partner_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """SQS (EventBridge rule) → PartnerRegistrationCompleted / PartnerDeactivated."""
-    return handle_integration_events(event, context, api.log, _on_partner_event)
+    return handle_integration_events(event, context, api.log, _on_partner_event, PARTNER_EVENTS_CONSUMER)
 
 
 def project_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:

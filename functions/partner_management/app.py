@@ -103,6 +103,9 @@ def service_base_url(request: RequestContext) -> str:
     return f"https://{context.get('domainName', '')}/{context.get('stage', '')}"
 
 
+CAMPAIGN_EVENTS_CONSUMER = "partner-management.campaign-events"
+
+
 def _on_campaign_event(event: IntegrationEvent) -> None:
     if event.name != "CampaignPerformanceRecorded":
         raise ValueError(f"Partner Management does not consume {event.name}")
@@ -111,7 +114,7 @@ def _on_campaign_event(event: IntegrationEvent) -> None:
 
 def handle_campaign_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """SQS (EventBridge rule) → CampaignPerformanceRecorded → commission ledger."""
-    return handle_integration_events(event, context, api.log, _on_campaign_event)
+    return handle_integration_events(event, context, api.log, _on_campaign_event, CAMPAIGN_EVENTS_CONSUMER)
 
 
 def relay_partner_events(event: dict[str, Any], context: Any) -> dict[str, Any]:

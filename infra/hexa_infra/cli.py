@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hexa_infra import dlq as dead_letters
-from hexa_infra import search
+from hexa_infra import metrics_view, search
 from hexa_infra import traces as trace_view
 from hexa_infra.seed import seed
 from hexa_infra.stack import DEFAULT_ENDPOINT, DEFAULT_STACK, Stack, find_template
@@ -45,10 +45,14 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
        search_endpoint: Optional[str] = SearchOpt,
        trace_port: int = typer.Option(2000, help="Local X-Ray daemon port, UDP + TCP on 127.0.0.1 (0 = any free "
                                                  "port; taken = a real daemon gets the segments)"),
-       ready_file: Optional[Path] = typer.Option(None, help="Write URLs and tokens here as JSON once ready")) -> None:
+       ready_file: Optional[Path] = typer.Option(None, help="Write URLs and tokens here as JSON once ready"),
+       fault: list[str] = typer.Option([], "--fault", metavar="FUNCTION=down|stall:SECONDS",
+                                       help="Chaos/benchmark only: make one function's HTTP routes answer 503, or "
+                                            "answer SECONDS late, at the gateway (handlers untouched). Repeatable.")) -> None:
     """Start the emulator, create every template resource, serve all routes, run every event source."""
     from hexa_infra.local.cloud import LocalCloud
 
+    faults = [parse_fault(spec) for spec in fault]
     if port == 0:  # the contexts call each other through this gateway: its URL is known before start
         port = free_port(host)
     search_endpoint = search_endpoint or search.default_endpoint(stack)
@@ -76,6 +80,11 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
                 result = seed(cloud.api_url, admin)
             partner_id = result.partner_ids[0]
             partner = stack_info.token(role="partner", partner_id=partner_id)
+        for logical_id, down, stall in faults:  # after the seed, which needs every context
+            if logical_id not in cloud.functions:
+                raise typer.BadParameter(f"no function {logical_id} in the template", param_hint="--fault")
+            cloud.inject_fault(logical_id, down=down, stall=stall)
+            console.print(f"[yellow]fault injected: {logical_id} {'down' if down else f'stalls {stall:g} s'}[/]")
         _banner(cloud, admin, partner_id, partner)
         if ready_file:
             ready_file.write_text(json.dumps({"api_url": cloud.api_url, "endpoint_url": cloud.endpoint_url,
@@ -87,6 +96,22 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
     finally:
         console.print("stopping…")
         cloud.stop()
+
+
+def parse_fault(spec: str) -> tuple[str, bool, float]:
+    """``Fn=down`` → (Fn, True, 0); ``Fn=stall:2.5`` → (Fn, False, 2.5); anything else is a usage error."""
+    logical_id, _, kind = spec.partition("=")
+    if logical_id and kind == "down":
+        return logical_id, True, 0.0
+    if logical_id and kind.startswith("stall:"):
+        try:
+            seconds = float(kind.removeprefix("stall:"))
+        except ValueError:
+            seconds = -1.0
+        if 0 < seconds <= 60:
+            return logical_id, False, seconds
+    raise typer.BadParameter(f"{spec!r}: expected FUNCTION=down or FUNCTION=stall:SECONDS (0 < SECONDS ≤ 60)",
+                             param_hint="--fault")
 
 
 def free_port(host: str) -> int:
@@ -164,6 +189,20 @@ def traces(correlation_id: Optional[str] = typer.Option(None, "--correlation-id"
         raise typer.Exit(1)
     for trace in found:
         console.print(trace_view.tree(trace))
+
+
+@cli.command()
+def metrics(stack: str = StackOpt,
+            daemon_address: str = typer.Option(trace_view.daemon_address(), "--daemon-address",
+                                               help="host:port of `hexa up`'s telemetry port (the X-Ray daemon's TCP side)"),
+            as_json: bool = typer.Option(False, "--json", help="The raw per-series summary instead of tables")) -> None:
+    """Per-route requests, errors and latency percentiles, and per-consumer event age, of the running local cloud."""
+    summary = metrics_view.fetch(daemon_address, stack)
+    if as_json:
+        console.print_json(json.dumps(summary))
+        return
+    for table in metrics_view.tables(summary):
+        console.print(table)
 
 
 @dlq_cli.command("list")

@@ -30,17 +30,22 @@ def daemon_address() -> str:
 
 def fetch(address: str, stack: str, **query: Any) -> list[dict[str, Any]]:
     """The traces matching ``query`` (trace_id, correlation_id, last); SystemExit if nothing answers."""
+    return local_query(address, "traces", stack, **query)
+
+
+def local_query(address: str, what: str, stack: str, **query: Any) -> Any:
+    """``GET /<what>`` of the running local cloud's telemetry port: its ``<what>`` field."""
     params = urlencode({k: v for k, v in query.items() if v is not None})
-    url = f"http://{address}/traces?{params}"
+    url = f"http://{address}/{what}?{params}"
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a loopback http URL we build
             body = json.load(response)
     except (urllib.error.URLError, ValueError, OSError) as error:
-        raise SystemExit(f"no local trace store at {address} ({error}). Is `make up` running? "
+        raise SystemExit(f"no local {what} at {address} ({error}). Is `make up` running? "
                          "(a real X-Ray daemon on that port keeps its traces in AWS)") from None
     if body.get("stack") != stack:
-        raise SystemExit(f"the trace store at {address} belongs to stack '{body.get('stack')}', not '{stack}'")
-    return body["traces"]
+        raise SystemExit(f"the {what} at {address} belong to stack '{body.get('stack')}', not '{stack}'")
+    return body[what]
 
 
 def tree(trace: dict[str, Any]) -> Tree:

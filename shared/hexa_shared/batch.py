@@ -16,17 +16,24 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
+from hexa_shared import metrics
 from hexa_shared.events.envelope import IntegrationEvent, parse_eventbridge_message
 from hexa_shared.observability import bound_correlation_id
 from hexa_shared.tracing import continue_trace
 
 
 def handle_integration_events(event: dict[str, Any], context: Any, log: Logger,
-                              handle: Callable[[IntegrationEvent], None]) -> dict[str, Any]:
-    """Lambda handler body for an SQS queue fed by an EventBridge rule."""
+                              handle: Callable[[IntegrationEvent], None], consumer: str) -> dict[str, Any]:
+    """Lambda handler body for an SQS queue fed by an EventBridge rule; ``consumer`` names it in metrics."""
 
     def record_handler(record: SQSRecord) -> None:
-        integration_event = parse_eventbridge_message(record.body)
+        try:
+            integration_event = parse_eventbridge_message(record.body)
+        except ValueError:
+            metrics.record_event(log.service, consumer, "(unparseable)", None, failed=True)
+            raise
+        age_ms = metrics.event_age_ms(integration_event.occurred_at)
+        failed = True
         with continue_trace(record.attributes.aws_trace_header, f"consume {integration_event.name}"), \
                 bound_correlation_id(log, integration_event.correlation_id):
             log.info("consuming event", extra={"event_name": integration_event.name,
@@ -34,9 +41,12 @@ def handle_integration_events(event: dict[str, Any], context: Any, log: Logger,
                                                 "receive_count": record.attributes.approximate_receive_count})
             try:
                 handle(integration_event)
+                failed = False
             except Exception:
                 log.exception("event handling failed; it will be retried", extra={"event_id": integration_event.event_id})
                 raise
+            finally:
+                metrics.record_event(log.service, consumer, integration_event.name, age_ms, failed)
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

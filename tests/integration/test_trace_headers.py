@@ -127,4 +127,4 @@ def test_hexa_traces_last_and_its_refusals(cloud, api: Api) -> None:  # noqa: AN
     assert last.returncode == 0, last.stderr
     assert last.stdout.count("trace 1-") == 1 and " ms" in last.stdout
     assert unknown.returncode == 1 and "no matching trace" in unknown.stdout
-    assert other_stack.returncode != 0 and "belongs to stack 'hexa-test'" in other_stack.stderr
+    assert other_stack.returncode != 0 and "belong to stack 'hexa-test'" in other_stack.stderr

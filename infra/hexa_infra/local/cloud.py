@@ -2,9 +2,10 @@
 
 ``LocalCloud`` wires the pieces in the order their dependencies demand: endpoint (embedded moto,
 or the one given) -> process environment -> resources from the template -> function environment
-and handlers -> API gateway -> event source pollers. It knows nothing about the project's own
-packages: only ``template.yaml`` and Lambda's handler contract, so it serves whatever the template
-declares.
+and handlers -> API gateway -> event source pollers. It serves whatever ``template.yaml`` declares
+through Lambda's handler contract; the project's own code appears in two places only: the gateway
+merges the contexts' OpenAPI documents (``hexa_shared.http.openapi``), and the functions' EMF metrics
+go to :attr:`metrics` through ``hexa_shared.metrics.emit_to`` instead of stdout.
 
 One running ``LocalCloud`` per process: functions share ``os.environ`` (the endpoint, region and
 every function's variables), which ``stop()`` restores.
@@ -22,6 +23,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from hexa_shared.metrics import emit_to as emit_metrics_to
+
 from .aws import Clients
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
@@ -33,6 +36,7 @@ from .resources import ResourceMap
 from .sqs_poller import SqsPoller
 from .stream_poller import StreamPoller
 from .stream_signal import EMULATOR_STREAMS
+from .metric_store import MetricStore
 from .template import MOTO_ACCOUNT_ID, Template
 from .trace_store import TraceStore
 from .tracing import refresh_daemon_address
@@ -87,6 +91,7 @@ class LocalCloud:
         self.start_pollers = start_pollers
         self.trace_port = trace_port
         self.traces = TraceStore()
+        self.metrics = MetricStore()  # every function's EMF metrics (moto computes no percentiles)
         self._xray: LocalXRayDaemon | None = None
         self._given_endpoint = endpoint_url
         self._endpoint_url: str | None = endpoint_url
@@ -110,6 +115,7 @@ class LocalCloud:
         try:
             self._start_endpoint()
             self._start_xray_daemon()
+            emit_metrics_to(self.metrics.add)
             clients = self._clients = Clients(self._endpoint_url, self.region)
             template = self._template = Template(
                 self.template_path, stack_name=self.stack_name, region=self.region,
@@ -146,6 +152,7 @@ class LocalCloud:
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None
+        emit_metrics_to(None)
         if self._xray is not None:
             self._xray.stop()
             self._xray = None
@@ -183,7 +190,8 @@ class LocalCloud:
         if self.trace_port is None:
             return
         try:
-            self._xray = LocalXRayDaemon(self.traces, "127.0.0.1", self.trace_port, self.stack_name).start()
+            self._xray = LocalXRayDaemon(self.traces, "127.0.0.1", self.trace_port, self.stack_name,
+                                         metrics=self.metrics).start()
         except OSError as error:
             log.warning("X-Ray: 127.0.0.1:%s is taken (%s), presumably by an X-Ray daemon: segments go there and "
                         "`hexa traces` has nothing to show", self.trace_port, error.strerror or error)

@@ -5,7 +5,9 @@ header line ``{"format":"json","version":1}``, a newline and one segment or subs
 anything else is dropped. Where the daemon forwards to X-Ray, this one keeps the documents in a
 :class:`~.trace_store.TraceStore`. On TCP, same port (the daemon's TCP port serves its sampling
 proxy), ``GET /traces?trace_id=…|correlation_id=…|last=N`` answers the stored trees as JSON: that is
-what ``hexa traces`` reads, from another process. Both sockets are bound to loopback only.
+what ``hexa traces`` reads, from another process. ``GET /metrics`` answers the functions' EMF metrics
+summarised (:class:`~.metric_store.MetricStore`; in AWS CloudWatch computes them): ``hexa metrics``.
+Both sockets are bound to loopback only.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from .metric_store import MetricStore
 from .trace_store import TraceStore
 
 __all__ = ["LocalXRayDaemon", "parse_datagram"]
@@ -43,12 +46,16 @@ def parse_datagram(data: bytes) -> bytes | None:
 
 class _QueryHandler(BaseHTTPRequestHandler):
     store: TraceStore
+    metrics: MetricStore | None
     stack: str
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
         url = urlsplit(self.path)
+        if url.path == "/metrics" and self.metrics is not None:
+            self._answer(200, {"stack": self.stack, "metrics": self.metrics.summary()})
+            return
         if url.path != "/traces":
-            self._answer(404, {"error": "only GET /traces is served here"})
+            self._answer(404, {"error": "only GET /traces and GET /metrics are served here"})
             return
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         try:
@@ -80,8 +87,9 @@ class LocalXRayDaemon:
     """``start()`` binds UDP and TCP ``host:port`` (0 = a free port both ways) or raises ``OSError``."""
 
     def __init__(self, store: TraceStore | None = None, host: str = "127.0.0.1", port: int = 2000,
-                 stack: str = "") -> None:
+                 stack: str = "", metrics: MetricStore | None = None) -> None:
         self.store = store if store is not None else TraceStore()
+        self.metrics = metrics
         self.host, self.port, self.stack = host, port, stack
         self._udp: socket.socket | None = None
         self._http: _QueryServer | None = None
@@ -98,7 +106,8 @@ class LocalXRayDaemon:
         for attempt in range(5 if self.port == 0 else 1):
             udp = self._bind_udp(self.port)
             try:
-                handler = type("QueryHandler", (_QueryHandler,), {"store": self.store, "stack": self.stack})
+                handler = type("QueryHandler", (_QueryHandler,), {"store": self.store, "stack": self.stack,
+                                                                 "metrics": self.metrics})
                 self._http = _QueryServer((self.host, udp.getsockname()[1]), handler)
             except OSError:
                 udp.close()

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
 
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
+from hexa_shared import metrics
 from hexa_shared.auth import Principal, TokenVerifier, verifier_from_env
 from hexa_shared.clock import new_id
 from hexa_shared.errors import FieldIssue, HexaError, InvalidInput, MalformedRequest
@@ -142,6 +144,13 @@ class HttpApi:
         self.route(path, methods=["GET"])(openapi)
 
     def _serve(self, view: Callable[..., Any], path_params: dict[str, str], operation: Operation) -> Response:
+        started = time.perf_counter()
+        response = self._answer(view, path_params, operation)
+        metrics.record_request(self.service, f"{operation.method} {operation.path}", response.status_code,
+                               (time.perf_counter() - started) * 1000)
+        return response
+
+    def _answer(self, view: Callable[..., Any], path_params: dict[str, str], operation: Operation) -> Response:
         request = self.app.current_request
         fallback = (request.context or {}).get("requestId") or new_id()
         correlation_id = safe_correlation_id((request.headers or {}).get(CORRELATION_HEADER), fallback)
