@@ -51,3 +51,26 @@ def test_only_plain_values_take_the_direct_path() -> None:
     assert _attribute_json(DynamoType({"B": b"x"})) is None
     assert _attribute_json(DynamoType({"L": [{"S": "a"}, {"B": b"x"}]})) is None
     assert _attribute_json({"S": "a", "N": "1"}) is None
+
+
+def test_answering_queries_leaks_no_items(aws) -> None:  # noqa: ANN001
+    from moto.dynamodb.models.dynamo_type import Item
+
+    ddb, table = aws("dynamodb"), f"leak-{uuid.uuid4().hex[:8]}"
+    ddb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                     KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+                     AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
+                                           {"AttributeName": "owner", "AttributeType": "S"}],
+                     GlobalSecondaryIndexes=[{"IndexName": "by_owner", "Projection": {"ProjectionType": "ALL"},
+                                              "KeySchema": [{"AttributeName": "owner", "KeyType": "HASH"}]}])
+    for n in range(10):
+        ddb.put_item(TableName=table, Item={"pk": {"S": str(n)}, "owner": {"S": "o"}})
+    tracked = len(Item.instances_tracked)
+
+    for _ in range(20):
+        assert len(ddb.query(TableName=table, IndexName="by_owner", KeyConditionExpression="#o = :o",
+                             ExpressionAttributeNames={"#o": "owner"},
+                             ExpressionAttributeValues={":o": {"S": "o"}})["Items"]) == 10
+
+    assert len(Item.instances_tracked) == tracked  # moto alone keeps all 200 query copies alive forever
+    ddb.delete_table(TableName=table)

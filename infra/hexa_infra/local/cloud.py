@@ -29,6 +29,7 @@ from .aws import Clients
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
+from .gc_settler import GarbageSettler
 from .gateway import Fault, Gateway, routes_from_template
 from .poller_thread import PollerThread
 from .provisioner import provision
@@ -93,6 +94,7 @@ class LocalCloud:
         self.traces = TraceStore()
         self.metrics = MetricStore()  # every function's EMF metrics (moto computes no percentiles)
         self._xray: LocalXRayDaemon | None = None
+        self._settler: GarbageSettler | None = None
         self._given_endpoint = endpoint_url
         self._endpoint_url: str | None = endpoint_url
         self._emulator: Emulator | None = None
@@ -134,6 +136,7 @@ class LocalCloud:
             self.stop()
             raise
         self._started = True
+        self._settler = GarbageSettler().start()
         log.info("local cloud %r up in %.2fs: %d resources, %d functions, %d routes, %d pollers; API %s, endpoint %s",
                  self.stack_name, time.monotonic() - started, len(self._resources or {}), len(self._functions),
                  len(self.routes), len(self.pollers), self.api_url, self._endpoint_url)
@@ -153,6 +156,9 @@ class LocalCloud:
             self._emulator.stop()
             self._emulator = None
         emit_metrics_to(None)
+        if self._settler is not None:
+            self._settler.stop()
+            self._settler = None
         if self._xray is not None:
             self._xray.stop()
             self._xray = None

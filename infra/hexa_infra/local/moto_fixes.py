@@ -39,6 +39,14 @@ through an alias-aware picker): answering a 50-item Query took ~85 ms, 90 % of i
 every listing slow. An attribute value is already in its wire form (``{"S": "x"}``), so it is written
 directly; anything unusual (binary values, an unknown type) still takes moto's own path. Proven equal
 to moto's output for every attribute type by ``tests/integration/test_emulator_serialization.py``.
+
+**moto keeps every model instance it ever creates.** ``BaseModel.__new__`` appends each instance to
+its class's ``instances_tracked`` list, read only by moto's dashboard (``/moto-api/data.json``) and
+S3's reset. DynamoDB answers every Query with fresh ``Item`` copies, so each listing leaked its
+items (50 per 50-item Query) and every SQS message and stream record stayed alive too: memory grew
+without bound and each full garbage collection re-scanned all of it, which measured 200-600 ms
+pauses that stalled the whole local cloud. Instances are no longer tracked (the dashboard's data
+view is empty; we do not use S3). Proven by ``tests/integration/test_emulator_serialization.py``.
 """
 from __future__ import annotations
 
@@ -182,6 +190,15 @@ def _serialize_attribute_values_directly() -> None:
     BaseJSONSerializer._serialize_type_structure = serialize_structure
 
 
+def _stop_tracking_instances() -> None:
+    from moto.core.common_models import BaseModel
+
+    def untracked_new(cls: type, *args: Any, **kwargs: Any) -> Any:
+        return super(BaseModel, cls).__new__(cls)
+
+    BaseModel.__new__ = untracked_new  # type: ignore[method-assign,assignment]
+
+
 def apply() -> None:
     global _applied
     if _applied:
@@ -232,4 +249,5 @@ def apply() -> None:
     StreamShard.add = add
     _carry_trace_headers()
     _serialize_attribute_values_directly()
+    _stop_tracking_instances()
     _applied = True
