@@ -95,7 +95,9 @@ def test_code_routes_and_template_routes_are_the_same(cloud) -> None:  # noqa: A
 
 
 def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
-    """Start the real runtime (a separate process) on a copy of the template without one route."""
+    """Start the real runtime (a separate process) on a copy of the template without one route.
+
+    The same process also proves `hexa up --fault`: Recruitment is down, the others answer."""
     text = TEMPLATE.read_text()
     line = next(l for l in text.splitlines() if "GetContractEvents:" in l)
     copy_path = tmp_path / "template.yaml"
@@ -105,7 +107,7 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
     ready = tmp_path / "ready.json"
     process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--template", str(copy_path),
                                 "--port", "0", "--emulator-port", "0", "--trace-port", "0", "--no-seed",
-                                "--stack", "hexa-vanish",
+                                "--stack", "hexa-vanish", "--fault", "RecruitmentApiFunction=down",
                                 "--ready-file", str(ready)], cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"},
                                stdout=(tmp_path / "cloud.log").open("w"), stderr=subprocess.STDOUT)
     try:
@@ -121,6 +123,8 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
         kept = requests.get(f"{info['api_url']}/contracts/{cid}", headers=auth, timeout=10)
         assert gone.status_code == 404 and gone.json()["error"]["code"] == "route_not_found"
         assert kept.status_code == 404 and kept.json()["error"]["code"] == "not_found"  # served by the handler
+        stopped = requests.get(f"{info['api_url']}/jobs", headers=auth, timeout=10)
+        assert stopped.status_code == 503 and stopped.json()["error"]["code"] == "service_unavailable"
     finally:
         process.terminate()
         try:
