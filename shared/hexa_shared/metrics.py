@@ -29,10 +29,12 @@ _sink: Sink | None = None
 _log = logging.getLogger("hexa.metrics")
 
 
-def emit_to(sink: Sink | None) -> None:
-    """Send blobs to ``sink`` instead of stdout (the local runtime's store); ``None`` restores stdout."""
+def emit_to(sink: Sink | None) -> Sink | None:
+    """Send blobs to ``sink`` instead of stdout (the local runtime's store); ``None`` restores stdout.
+    Returns the sink it replaces, for the caller to put back."""
     global _sink
-    _sink = sink
+    previous, _sink = _sink, sink
+    return previous
 
 
 def record_request(service: str, route: str, status: int, latency_ms: float) -> None:

@@ -49,6 +49,8 @@ def enable_tracing() -> None:
     """Patch AWS SDK and ``requests`` calls once per container. ``HEXA_TRACING=off`` disables patching entirely."""
     if tracing.recorder() is None:
         return
+    import importlib.util
+
     from aws_xray_sdk.core import patch
 
-    patch(["botocore", "requests"])
+    patch(["botocore", *(["requests"] if importlib.util.find_spec("requests") else [])])

@@ -84,6 +84,8 @@ def outgoing_trace_header(stored: str | None) -> str | None:
     """What a published event carries: the current entity if it is in the event's trace (or the event
     has none), else the header stored with the event."""
     current = current_trace_header()
+    if stored is not None and parse(stored) is None:
+        stored = None  # malformed: X-Ray would drop it too
     if stored is None or (current and _root(current) == _root(stored)):
         return current
     return stored

@@ -85,6 +85,8 @@ def test_the_gateway_continues_the_callers_trace_or_starts_one(cloud: LocalCloud
     assert cloud.traces._traces[ROOT][segment["id"]]["parent_id"] == PARENT  # noqa: SLF001 - the raw document
     new_root = fresh.header("X-Amzn-Trace-Id")[0].removeprefix("Root=")
     assert new_root != ROOT and wait_for(lambda: segments(cloud, new_root))
+    forged = http(cloud.api_url, "GET", "/echo", headers={"X-Amzn-Trace-Id": "Root=garbage;Parent=x"})
+    assert forged.status == 200 and "garbage" not in forged.header("X-Amzn-Trace-Id")[0]  # a new trace instead
 
 
 def test_an_sqs_batch_continues_its_first_records_trace_and_links_the_others(cloud: LocalCloud) -> None:

@@ -12,9 +12,9 @@ from hexa_shared import metrics
 @pytest.fixture()
 def store():  # noqa: ANN201
     kept = MetricStore()
-    metrics.emit_to(kept.add)
+    previous = metrics.emit_to(kept.add)
     yield kept
-    metrics.emit_to(None)
+    metrics.emit_to(previous)
 
 
 def _row(rows: list[dict], metric: str, **dimensions: str) -> dict:
@@ -24,20 +24,20 @@ def _row(rows: list[dict], metric: str, **dimensions: str) -> dict:
 
 def test_a_request_emits_count_errors_and_latency_per_route(store: MetricStore) -> None:
     for status, latency in ((200, 10.0), (200, 30.0), (404, 5.0), (500, 80.0)):
-        metrics.record_request("partner-management", "GET /partners/{partner_id}", status, latency)
-    metrics.record_request("partner-management", "POST /partners", 201, 12.0)
+        metrics.record_request("unit-service", "GET /widgets/{widget_id}", status, latency)
+    metrics.record_request("unit-service", "POST /widgets", 201, 12.0)
     rows = store.summary()
-    route = {"route": "GET /partners/{partner_id}", "service": "partner-management"}
+    route = {"route": "GET /widgets/{widget_id}", "service": "unit-service"}
     assert _row(rows, "Requests", **route)["sum"] == 4
     assert _row(rows, "Errors", **route)["sum"] == 1
     assert _row(rows, "ClientErrors", **route)["sum"] == 1
     latency = _row(rows, "Latency", **route)
     assert (latency["unit"], latency["p50"], latency["max"]) == ("Milliseconds", 10.0, 80.0)
-    assert _row(rows, "Requests", route="POST /partners")["sum"] == 1
+    assert _row(rows, "Requests", route="POST /widgets")["sum"] == 1
 
 
 def test_an_event_emits_its_age_and_outcome_per_consumer(store: MetricStore) -> None:
-    consumer = {"consumer": "onboarding.partner-events", "event": "PartnerRegistrationCompleted"}
+    consumer = {"consumer": "unit.consumer", "event": "UnitEventHappened"}
     metrics.record_event("onboarding", consumer["consumer"], consumer["event"], 120.0, failed=False)
     metrics.record_event("onboarding", consumer["consumer"], consumer["event"], 900.0, failed=True)
     metrics.record_event("onboarding", consumer["consumer"], consumer["event"], None, failed=False)
@@ -60,15 +60,19 @@ def test_a_broken_sink_never_breaks_the_request() -> None:
     def broken(_: dict) -> None:
         raise RuntimeError("sink down")
 
-    metrics.emit_to(broken)
+    previous = metrics.emit_to(broken)
     try:
         metrics.record_request("svc", "GET /x", 200, 1.0)  # no exception
     finally:
-        metrics.emit_to(None)
+        metrics.emit_to(previous)
 
 
 def test_without_a_sink_the_blob_is_one_emf_line_on_stdout(capsys: pytest.CaptureFixture[str]) -> None:
-    metrics.record_request("svc", "GET /x", 503, 2.5)
+    previous = metrics.emit_to(None)
+    try:
+        metrics.record_request("svc", "GET /x", 503, 2.5)
+    finally:
+        metrics.emit_to(previous)
     line = capsys.readouterr().out.strip()
     assert line.startswith("{") and '"CloudWatchMetrics"' in line and '"Errors":[1.0]' in line
 
@@ -81,11 +85,11 @@ def test_percentiles_are_nearest_rank() -> None:
 
 def test_the_store_keeps_a_bounded_window_per_series() -> None:
     store = MetricStore(max_values=3)
-    metrics.emit_to(store.add)
+    previous = metrics.emit_to(store.add)
     try:
         for latency in (1.0, 2.0, 3.0, 4.0):
             metrics.record_request("svc", "GET /x", 200, latency)
     finally:
-        metrics.emit_to(None)
+        metrics.emit_to(previous)
     latency = _row(store.summary(), "Latency")
     assert (latency["count"], latency["p50"]) == (3, 3.0)

@@ -94,7 +94,7 @@ def test_document_describes_bodies_queries_responses_and_errors() -> None:
     touch = doc["paths"]["/widgets/{widget_id}/touch"]["post"]
     assert {p["name"] for p in touch["parameters"]} == {"widget_id", "If-Match"} and "412" in touch["responses"]
     health = doc["paths"]["/health"]["get"]
-    assert health["security"] == [] and set(health["responses"]) == {"200", "500"}
+    assert health["security"] == [] and set(health["responses"]) == {"200", "415", "500"}
     assert doc["components"]["schemas"]["Widget"]["additionalProperties"] is False
 
 
@@ -117,8 +117,47 @@ def test_merge_keeps_shared_components_once_and_renames_clashing_ones() -> None:
     assert "TwoErrorBody" not in merged["components"]["schemas"]  # identical: kept once
 
 
+def test_merge_renames_a_shared_looking_schema_whose_reference_was_renamed() -> None:
+    class Item(View):
+        a: StrictStr
+
+    class Wrapper(View):
+        item: Item
+
+    one = document("One", "1", [Operation("/one", "GET", "one.get", "get", response=Wrapper)])
+
+    class Item(View):  # noqa: F811 - differs
+        b: StrictInt
+
+    class Wrapper(View):  # noqa: F811 - same text as One's, but means Two's Item
+        item: Item
+
+    two = document("Two", "1", [Operation("/two", "GET", "two.get", "get", response=Wrapper)])
+    merged = merge("All", "1", [one, two])
+    schemas = merged["components"]["schemas"]
+    assert schemas["Wrapper"]["properties"]["item"] == {"$ref": "#/components/schemas/Item"}
+    assert schemas["TwoWrapper"]["properties"]["item"] == {"$ref": "#/components/schemas/TwoItem"}
+    assert merged["paths"]["/two"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/TwoWrapper"}
+
+
 def test_merge_refuses_two_contexts_claiming_one_operation() -> None:
     one = document("One", "1", [Operation("/x", "GET", "one.x", "x")])
     two = document("Two", "1", [Operation("/x", "GET", "two.x", "x")])
     with pytest.raises(ValueError, match="/x"):
         merge("All", "1", [one, two])
+
+
+def test_a_broken_answer_is_logged_without_its_values(capsys: pytest.CaptureFixture[str]) -> None:
+    app = Chalice(app_name="leaky")
+    api = HttpApi(app, service="leaky")
+
+    @api.route("/people/{person_id}", methods=["GET"], public=True, response=Widget)
+    def person(_: RequestContext, person_id: str) -> dict[str, object]:
+        return {"widget_id": person_id, "size": "secret-tax-id-X123"}
+
+    with Client(app) as client:
+        assert client.http.get("/people/p1").status_code == 500
+    logged = capsys.readouterr()
+    text = logged.out + logged.err
+    assert "answer breaks Widget: size: int_type" in text and "secret-tax-id-X123" not in text

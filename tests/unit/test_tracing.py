@@ -75,6 +75,7 @@ def test_a_malformed_header_is_ignored_like_x_ray_does(recorder: Any) -> None:
         assert tracing.parse(header) is None
         with tracing.continue_trace(header, "work"):
             assert recorder.current_segment() is segment
+        assert tracing.outgoing_trace_header(header) == tracing.current_trace_header()  # never published
 
 
 def test_tracing_off_means_no_headers_and_no_subsegments(recorder: Any, monkeypatch: pytest.MonkeyPatch) -> None:

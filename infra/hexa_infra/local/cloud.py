@@ -95,6 +95,8 @@ class LocalCloud:
         self.metrics = MetricStore()  # every function's EMF metrics (moto computes no percentiles)
         self._xray: LocalXRayDaemon | None = None
         self._settler: GarbageSettler | None = None
+        self._previous_metrics_sink: Any = None
+        self._owns_metrics_sink = False
         self._given_endpoint = endpoint_url
         self._endpoint_url: str | None = endpoint_url
         self._emulator: Emulator | None = None
@@ -117,7 +119,8 @@ class LocalCloud:
         try:
             self._start_endpoint()
             self._start_xray_daemon()
-            emit_metrics_to(self.metrics.add)
+            self._previous_metrics_sink = emit_metrics_to(self.metrics.add)
+            self._owns_metrics_sink = True
             clients = self._clients = Clients(self._endpoint_url, self.region)
             template = self._template = Template(
                 self.template_path, stack_name=self.stack_name, region=self.region,
@@ -155,7 +158,9 @@ class LocalCloud:
         if self._emulator is not None:
             self._emulator.stop()
             self._emulator = None
-        emit_metrics_to(None)
+        if self._owns_metrics_sink:  # another cloud in this process gets its sink back
+            emit_metrics_to(self._previous_metrics_sink)
+            self._previous_metrics_sink, self._owns_metrics_sink = None, False
         if self._settler is not None:
             self._settler.stop()
             self._settler = None

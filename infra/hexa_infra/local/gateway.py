@@ -30,6 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from hexa_shared import tracing as trace_headers
 from hexa_shared.http.openapi import merge
 
 from .functions import LocalFunction
@@ -184,7 +185,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _traced(self, path: str) -> Traced:
         """Continue the caller's ``X-Amzn-Trace-Id`` or start a trace, as API Gateway does with tracing on."""
-        return Traced(header=self.headers.get("X-Amzn-Trace-Id"),
+        caller = self.headers.get("X-Amzn-Trace-Id")
+        return Traced(header=caller if trace_headers.parse(caller) else None,  # API Gateway drops malformed ones
                       http={"method": self.command, "url": self.gateway.url + path,
                             "client_ip": self.client_address[0], "user_agent": self.headers.get("User-Agent")})
 

@@ -31,13 +31,23 @@ def settle() -> float:
     return (time.perf_counter() - started) * 1000
 
 
+_running = 0
+_running_lock = threading.Lock()
+
+
 class GarbageSettler:
+    """Settles now and every ``interval`` s; when the last running settler stops, unfreezes the heap
+    (so a stopped cloud's cyclic garbage becomes collectable again)."""
+
     def __init__(self, interval: float = 10.0) -> None:
         self.interval = interval
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> GarbageSettler:
+        global _running
+        with _running_lock:
+            _running += 1
         log.debug("settled the heap in %.0f ms", settle())
         self._thread = threading.Thread(target=self._run, name="hexa-gc-settler", daemon=True)
         self._thread.start()
@@ -48,7 +58,13 @@ class GarbageSettler:
             log.debug("settled the heap in %.0f ms", settle())
 
     def stop(self) -> None:
+        global _running
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        if self._thread is None:
+            return
+        self._thread.join(timeout=5)
+        self._thread = None
+        with _running_lock:
+            _running -= 1
+            if _running == 0:
+                gc.unfreeze()

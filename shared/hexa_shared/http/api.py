@@ -95,6 +95,20 @@ def _validate(model: type[M], data: dict[str, Any]) -> M:
         raise InvalidInput("; ".join(f"{i.field}: {i.issue}" for i in issues), issues) from None
 
 
+class AnswerBreaksContract(Exception):
+    """The view's answer does not match its route's response model: a bug, answered as a 500."""
+
+
+def _check_answer(operation: Operation, result: Any) -> None:
+    assert operation.response is not None
+    try:
+        operation.response.model_validate(result)
+    except ValidationError as error:  # only where and what kind: the values may be personal data
+        where = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(body)'}: {e['type']}" for e in error.errors())
+        raise AnswerBreaksContract(f"{operation.method} {operation.path} answer breaks "
+                                   f"{operation.response.__name__}: {where}") from None
+
+
 class HttpApi:
     def __init__(self, app: Chalice, service: str,
                  verifier: Callable[[], TokenVerifier] = verifier_from_env) -> None:
@@ -164,7 +178,7 @@ class HttpApi:
                     headers.update(result.headers)
                     result = result.body
                 if operation.response is not None and not isinstance(result, Response):
-                    operation.response.model_validate(result)
+                    _check_answer(operation, result)
             except HexaError as error:
                 if error.status >= 500:
                     self.log.exception("request failed")

@@ -22,7 +22,7 @@ ERROR_TEXT = {400: "Malformed request (JSON, If-Match or next_token)", 401: "Mis
               403: "The token's role may not do this", 404: "Unknown, or not visible to this token",
               409: "Conflicts with the resource's state or a concurrent change",
               412: "If-Match names a version the resource has moved past", 413: "Body larger than 64 KiB",
-              415: "Body is not application/json", 422: "A field failed validation (details name it)",
+              415: "Content-Type is neither application/json nor text/plain", 422: "A field failed validation (details name it)",
               500: "Internal error (quote the X-Correlation-Id)"}
 
 
@@ -46,10 +46,10 @@ class Operation:
 
     def error_statuses(self) -> list[int]:
         if self.public:
-            return [500]
-        statuses = {400, 401, 403, 404, 422, 500}
+            return [415, 500]  # Chalice refuses a Content-Type other than JSON or text on every route
+        statuses = {400, 401, 403, 404, 415, 422, 500}
         if self.body is not None:
-            statuses |= {413, 415}
+            statuses.add(413)
         if self.method != "GET":
             statuses.add(409)
         if self.if_match:
@@ -82,10 +82,7 @@ def merge(title: str, version: str, documents: Iterable[dict[str, Any]]) -> dict
     for doc in documents:
         doc = copy.deepcopy(doc)
         prefix = re.sub(r"\W", "", doc["info"]["title"].title())
-        renames = {name: f"{prefix}{name}" for name, schema in doc["components"]["schemas"].items()
-                   if merged["components"]["schemas"].get(name, schema) != schema}
-        if renames:
-            doc = _rename_refs(doc, renames)
+        doc, renames = _without_clashes(doc, merged["components"]["schemas"], prefix)
         for name, schema in doc["components"]["schemas"].items():
             merged["components"]["schemas"][renames.get(name, name)] = schema
         merged["components"]["securitySchemes"].update(doc["components"].get("securitySchemes", {}))
@@ -97,6 +94,20 @@ def merge(title: str, version: str, documents: Iterable[dict[str, Any]]) -> dict
     merged["paths"] = dict(sorted(merged["paths"].items()))
     merged["components"]["schemas"] = dict(sorted(merged["components"]["schemas"].items()))
     return merged
+
+
+def _without_clashes(doc: dict[str, Any], taken: dict[str, Any],
+                     prefix: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Rename the components that differ from a same-named one already merged, until none does:
+    renaming ``Item`` changes every schema that refers to it, which may then clash in turn."""
+    renames: dict[str, str] = {}
+    while True:
+        renamed = _rename_refs(doc, renames) if renames else doc
+        clashes = {name: f"{prefix}{name}" for name, schema in renamed["components"]["schemas"].items()
+                   if name not in renames and taken.get(name, schema) != schema}
+        if not clashes:
+            return renamed, renames
+        renames.update(clashes)
 
 
 def _schemas(operations: list[Operation]) -> tuple[dict[Any, dict[str, Any]], dict[str, Any]]:
