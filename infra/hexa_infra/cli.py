@@ -126,8 +126,11 @@ def _banner(cloud, admin: str, partner_id: str | None, partner: str | None) -> N
     table.add_row("AWS endpoint", cloud.endpoint_url or "AWS")
     table.add_row("routes", str(len(cloud.routes)))
     table.add_row("search", cloud.template.parameters.get("SearchEndpoint", ""))
+    table.add_row("API docs", f"{cloud.api_url}/openapi.json (OpenAPI 3.1, all contexts; needs a token)")
     table.add_row("traces", f"hexa traces (X-Ray daemon {cloud.xray_daemon_address})" if cloud.xray_daemon_address
                   else "sent to the X-Ray daemon already on the trace port")
+    table.add_row("metrics", "hexa metrics" if cloud.xray_daemon_address
+                  else "kept, but unreachable: the trace port is taken (hexa up --trace-port)")
     table.add_row("demo partner", partner_id or "(not seeded)")
     console.print(table)
     # tokens are printed whole and unstyled so they can be copied (a table would truncate them)
