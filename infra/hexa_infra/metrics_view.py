@@ -14,6 +14,9 @@ from rich.table import Table
 
 from hexa_infra.traces import local_query
 
+# DESIGN.md §4, as the template's alarms watch them (per service there; per route and consumer here)
+MAX_ERROR_RATE, MAX_P95_LATENCY_MS, MAX_P95_EVENT_AGE_MS = 0.05, 1000.0, 30000.0
+
 
 def fetch(address: str, stack: str) -> list[dict[str, Any]]:
     return local_query(address, "metrics", stack)
@@ -60,13 +63,14 @@ def tables(summary: list[dict[str, Any]]) -> list[Table]:
     for row in route_rows(summary):
         routes.add_row(row["route"], str(row["requests"]), str(row["errors"]), str(row["client_errors"]),
                        f"{row['error_rate']:.1%}", _ms(row["p50"]), _ms(row["p95"]), _ms(row["p99"]),
-                       style="red" if row["error_rate"] > 0.05 else None)
+                       style="red" if row["error_rate"] > MAX_ERROR_RATE
+                       or (row["p95"] or 0) > MAX_P95_LATENCY_MS else None)
     consumers = Table("consumer", "event", "events", "failures", "age p50 ms", "age p95 ms", "age max ms",
                       title="Event consumers (age = handled − occurred_at)")
     for row in consumer_rows(summary):
         consumers.add_row(row["consumer"], row["event"], str(row["events"]), str(row["failures"]),
                           _ms(row["age_p50"]), _ms(row["age_p95"]), _ms(row["age_max"]),
-                          style="red" if row["failures"] else None)
+                          style="red" if row["failures"] or (row["age_p95"] or 0) > MAX_P95_EVENT_AGE_MS else None)
     return [routes, consumers]
 
 

@@ -6,12 +6,14 @@ instances, so concurrent requests in one process (the local runtime) never flush
 metrics. Locally the runtime installs a sink (:func:`emit_to`) that keeps the blobs, so
 ``hexa metrics`` can show what moto does not compute (percentiles, error rates).
 
-Metrics (namespace ``HexaBuilders``, dimension ``service`` plus):
+Metrics (namespace ``POWERTOOLS_METRICS_NAMESPACE``, ``HexaBuilders/<stage>`` in the template), each
+under several dimension sets so that alarms can watch a whole service and dashboards one route:
 
-* ``route`` (``GET /partners/{partner_id}``): ``Requests``, ``Errors`` (5xx), ``ClientErrors`` (4xx),
-  ``Latency`` (ms, handler time);
-* ``consumer`` and ``event``: ``Events``, ``EventFailures`` and ``EventAge`` (ms from the event's
-  ``occurred_at`` to the moment its consumer picked it up: how far behind the consumer runs).
+* ``Requests``, ``Errors`` (5xx), ``ClientErrors`` (4xx), ``Latency`` (ms, handler time), by
+  ``[service]`` and by ``[route]`` (``GET /partners/{partner_id}``: routes are unique across the API);
+* ``Events``, ``EventFailures`` and ``EventAge`` (ms from the event's ``occurred_at`` to the moment its
+  consumer picked it up: how far behind the consumer runs), by ``[service]``, ``[consumer]`` and
+  ``[consumer, event]``.
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ def emit_to(sink: Sink | None) -> Sink | None:
 
 def record_request(service: str, route: str, status: int, latency_ms: float) -> None:
     metrics = _metrics(service)
-    metrics.add_dimension(name="route", value=route)
+    metrics.add_dimensions(route=route)
     metrics.add_metric(name="Requests", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="Errors", unit=MetricUnit.Count, value=1 if status >= 500 else 0)
     metrics.add_metric(name="ClientErrors", unit=MetricUnit.Count, value=1 if 400 <= status < 500 else 0)
@@ -49,8 +51,8 @@ def record_request(service: str, route: str, status: int, latency_ms: float) -> 
 
 def record_event(service: str, consumer: str, event_name: str, age_ms: float | None, failed: bool) -> None:
     metrics = _metrics(service)
-    metrics.add_dimension(name="consumer", value=consumer)
-    metrics.add_dimension(name="event", value=event_name)
+    metrics.add_dimensions(consumer=consumer)
+    metrics.add_dimensions(consumer=consumer, event=event_name)
     metrics.add_metric(name="Events", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name="EventFailures", unit=MetricUnit.Count, value=1 if failed else 0)
     if age_ms is not None:

@@ -80,7 +80,7 @@ def test_every_dlq_has_an_alarm_and_every_queue_a_dlq_with_five_receives() -> No
                   for r in resources.values() if r["Type"] == "AWS::Serverless::Function"
                   for e in (r["Properties"].get("Events") or {}).values() if "DestinationConfig" in e["Properties"]}
     alarmed = {dim["Value"]["Fn::GetAtt"][0] for r in resources.values() if r["Type"] == "AWS::CloudWatch::Alarm"
-               for dim in r["Properties"]["Dimensions"]}
+               and r["Properties"].get("Namespace") == "AWS/SQS" for dim in r["Properties"]["Dimensions"]}
     assert dlqs | on_failure == queues - {q for q in queues if "RedrivePolicy" in resources[q]["Properties"]}
     assert alarmed == dlqs | on_failure
 

@@ -75,6 +75,7 @@ def test_without_a_sink_the_blob_is_one_emf_line_on_stdout(capsys: pytest.Captur
         metrics.emit_to(previous)
     line = capsys.readouterr().out.strip()
     assert line.startswith("{") and '"CloudWatchMetrics"' in line and '"Errors":[1.0]' in line
+    assert '"Dimensions":[["service"],["route"]]' in line  # alarms watch the service, dashboards a route
 
 
 def test_percentiles_are_nearest_rank() -> None:

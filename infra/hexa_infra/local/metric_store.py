@@ -34,7 +34,7 @@ class MetricStore:
         directives = (blob.get("_aws") or {}).get("CloudWatchMetrics") or []
         with self._lock:
             for directive in directives:
-                dimension_names = [name for group in directive.get("Dimensions", []) for name in group]
+                dimension_names = {name for group in directive.get("Dimensions", []) for name in group}
                 dimensions = tuple(sorted((name, str(blob.get(name, ""))) for name in dimension_names))
                 for metric in directive.get("Metrics", []):
                     name = metric["Name"]
