@@ -45,12 +45,15 @@ def read_model() -> DynamoContractReadModel:
     return DynamoContractReadModel(os.environ["CONTRACTS_TABLE"])
 
 
+ETAG = {"ETag": "the contract's version, quoted (\"3\"): send it back in If-Match"}
+
+
 def _contract(contract: Contract) -> Reply:
     """A contract, with its version as the ETag clients send back in ``If-Match``."""
     return Reply(contract.to_dict(), {"ETag": f'"{contract.version}"'})
 
 
-@api.route("/contracts", methods=["POST"], status=201, body=CreateContract, response=ContractView)
+@api.route("/contracts", methods=["POST"], status=201, body=CreateContract, response=ContractView, headers=ETAG)
 def create(request: RequestContext) -> Reply:
     command = request.body(CreateContract)
     return _contract(commands.create_contract(command, store(), request.principal, request.correlation_id))
@@ -62,7 +65,7 @@ def list_all(request: RequestContext) -> dict[str, Any]:
     return {"items": [c.to_dict() for c in contracts], "next_token": next_token}
 
 
-@api.route("/contracts/{contract_id}", methods=["GET"], response=ContractView)
+@api.route("/contracts/{contract_id}", methods=["GET"], response=ContractView, headers=ETAG)
 def get_one(request: RequestContext, contract_id: str) -> Reply:
     return _contract(get_contract(contract_id, read_model(), request.principal))
 
@@ -73,26 +76,30 @@ def history(request: RequestContext, contract_id: str) -> dict[str, Any]:
     return {"items": [e.public_view() for e in events], "next_token": None}
 
 
-@api.route("/contracts/{contract_id}/terms", methods=["PATCH"], body=AmendTerms, if_match=True, response=ContractView)
+@api.route("/contracts/{contract_id}/terms", methods=["PATCH"], body=AmendTerms, if_match=True,
+           response=ContractView, headers=ETAG)
 def amend_terms(request: RequestContext, contract_id: str) -> Reply:
     return _contract(commands.amend_terms(contract_id, request.body(AmendTerms), store(), request.principal,
                                           request.if_match(), request.correlation_id))
 
 
-@api.route("/contracts/{contract_id}/submit", methods=["POST"], body=NoBody, if_match=True, response=ContractView)
+@api.route("/contracts/{contract_id}/submit", methods=["POST"], body=NoBody, if_match=True,
+           response=ContractView, headers=ETAG)
 def submit(request: RequestContext, contract_id: str) -> Reply:
     request.body(NoBody)
     return _contract(commands.submit(contract_id, store(), request.principal, request.if_match(),
                                      request.correlation_id))
 
 
-@api.route("/contracts/{contract_id}/sign", methods=["POST"], body=SignContract, if_match=True, response=ContractView)
+@api.route("/contracts/{contract_id}/sign", methods=["POST"], body=SignContract, if_match=True,
+           response=ContractView, headers=ETAG)
 def sign(request: RequestContext, contract_id: str) -> Reply:
     return _contract(commands.sign(contract_id, request.body(SignContract), store(), request.principal,
                                    request.if_match(), request.correlation_id))
 
 
-@api.route("/contracts/{contract_id}/activate", methods=["POST"], body=NoBody, if_match=True, response=ContractView)
+@api.route("/contracts/{contract_id}/activate", methods=["POST"], body=NoBody, if_match=True,
+           response=ContractView, headers=ETAG)
 def activate(request: RequestContext, contract_id: str) -> Reply:
     request.body(NoBody)
     return _contract(commands.activate(contract_id, store(), request.principal, request.if_match(),
@@ -100,7 +107,7 @@ def activate(request: RequestContext, contract_id: str) -> Reply:
 
 
 @api.route("/contracts/{contract_id}/terminate", methods=["POST"], body=TerminateContract, if_match=True,
-           response=ContractView)
+           response=ContractView, headers=ETAG)
 def terminate(request: RequestContext, contract_id: str) -> Reply:
     return _contract(commands.terminate(contract_id, request.body(TerminateContract), store(), request.principal,
                                         request.if_match(), request.correlation_id))

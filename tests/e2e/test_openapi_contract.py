@@ -1,8 +1,9 @@
 """schemathesis against each context's OpenAPI document, on the running local cloud.
 
 Every operation gets a bounded, derandomised set of generated requests (valid and invalid) sent with
-an admin token through the API Gateway. Checks: no 5xx, every status is one the spec declares, and
-every body matches the declared schema (a response model or the error body).
+an admin token through the API Gateway. Checks: no 5xx, every status is one the spec declares, every
+body matches the declared schema (a response model or the error body), and every declared header
+(X-Correlation-Id, a contract's ETag) is there.
 """
 from __future__ import annotations
 
@@ -17,12 +18,14 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from support import campaign_body, partner_with_permission
 from schemathesis.checks import (
-    content_type_conformance, not_a_server_error, response_schema_conformance, status_code_conformance,
+    content_type_conformance, not_a_server_error, response_headers_conformance, response_schema_conformance,
+    status_code_conformance,
 )
 
 pytestmark = pytest.mark.e2e
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
+          response_headers_conformance]
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "12"))
 BOUNDED = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))

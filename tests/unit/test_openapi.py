@@ -78,7 +78,8 @@ def test_document_describes_bodies_queries_responses_and_errors() -> None:
     operations = [
         Operation("/widgets", "POST", "w.make", "make", status=201, body=MakeWidget, response=Widget),
         Operation("/widgets", "GET", "w.list", "list", query=WidgetQuery, response=Widget),
-        Operation("/widgets/{widget_id}/touch", "POST", "w.touch", "touch", if_match=True, response=Widget),
+        Operation("/widgets/{widget_id}/touch", "POST", "w.touch", "touch", if_match=True, response=Widget,
+                  headers=(("ETag", "the version"),)),
         Operation("/health", "GET", "w.health", "health", public=True),
     ]
     doc = document("Widgets", "1.0.0", operations)
@@ -93,6 +94,9 @@ def test_document_describes_bodies_queries_responses_and_errors() -> None:
     assert size_param["schema"] == {"type": "integer", "title": "Size"}  # no null in a query parameter
     touch = doc["paths"]["/widgets/{widget_id}/touch"]["post"]
     assert {p["name"] for p in touch["parameters"]} == {"widget_id", "If-Match"} and "412" in touch["responses"]
+    assert set(touch["responses"]["200"]["headers"]) == {"X-Correlation-Id", "ETag"}
+    assert touch["responses"]["200"]["headers"]["ETag"]["required"] is True
+    assert set(touch["responses"]["409"]["headers"]) == {"X-Correlation-Id"}
     health = doc["paths"]["/health"]["get"]
     assert health["security"] == [] and set(health["responses"]) == {"200", "415", "500"}
     assert doc["components"]["schemas"]["Widget"]["additionalProperties"] is False

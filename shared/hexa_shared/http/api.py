@@ -125,14 +125,15 @@ class HttpApi:
 
     def route(self, path: str, methods: list[str], *, public: bool = False, status: int = 200,
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-              response: type[BaseModel] | None = None,
-              if_match: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+              response: type[BaseModel] | None = None, if_match: bool = False,
+              headers: dict[str, str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().splitlines()[0]
             for method in methods:
                 operation = Operation(path=path, method=method, operation_id=f"{self.service}.{view.__name__}",
                                       summary=summary, status=status, public=public, body=body, query=query,
-                                      response=response, if_match=if_match, tags=(self.service,))
+                                      response=response, if_match=if_match, tags=(self.service,),
+                                      headers=tuple((headers or {}).items()))
                 self.operations.append(operation)
 
                 @functools.wraps(view)

@@ -39,6 +39,7 @@ class Operation:
     response: type[BaseModel] | None = None
     if_match: bool = False
     tags: tuple[str, ...] = field(default_factory=tuple)
+    headers: tuple[tuple[str, str], ...] = ()  # (name, description) of success-only response headers
 
     @property
     def path_params(self) -> list[str]:
@@ -145,14 +146,24 @@ def _parameters(op: Operation, refs: dict[Any, dict[str, Any]], schemas: dict[st
     return params
 
 
+CORRELATION_HEADER = {"X-Correlation-Id": {
+    "description": "the request's correlation id (the caller's X-Correlation-Id if it was plain, else a new one)",
+    "schema": {"type": "string"}}}
+
+
 def _responses(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
-    success: dict[str, Any] = {"description": "No content" if op.status == 204 else "OK"}
+    success: dict[str, Any] = {"description": "No content" if op.status == 204 else "OK",
+                               "headers": {**CORRELATION_HEADER,
+                                           **{name: {"description": text, "required": True,
+                                                     "schema": {"type": "string"}} for name, text in op.headers}}}
     if op.response is not None and op.status != 204:
         success["content"] = {"application/json": {"schema": refs[(op.response, "serialization")]}}
     responses = {str(op.status): success}
     error = {"application/json": {"schema": refs[(ErrorBody, "serialization")]}}
     for status in op.error_statuses():
         responses[str(status)] = {"description": ERROR_TEXT[status], "content": error}
+        if status != 415:  # Chalice's own 415 is answered before our code runs
+            responses[str(status)]["headers"] = CORRELATION_HEADER
     return responses
 
 
