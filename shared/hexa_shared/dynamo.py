@@ -6,10 +6,11 @@ import os
 from decimal import Decimal
 from typing import Any
 
-from pynamodb.attributes import Attribute
+from pynamodb.attributes import Attribute, UnicodeAttribute
 from pynamodb.connection import Connection
 from pynamodb.constants import NUMBER
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.transactions import TransactWrite
 
 from hexa_shared.http.pagination import decode_token, encode_token
@@ -22,6 +23,26 @@ def region() -> str:
 def meta(table_name: str) -> type:
     """A pynamodb ``Meta`` for a table whose name is only known at run time (template output)."""
     return type("Meta", (), {"table_name": table_name, "region": region()})
+
+
+def bound(base: type, table_name: str, name: str | None = None) -> Any:
+    """``base`` (a pynamodb model without ``Meta``) bound to its table, a name known only at run time."""
+    return type(name or base.__name__.strip("_"), (base,), {"Meta": meta(table_name), "__module__": base.__module__})
+
+
+def by_partner_index() -> Any:
+    """The ``by_partner`` (partner_id, created_at) index, a fresh class per model: pynamodb binds an
+    index class to the model that declares it, so one class shared by two models would answer for one."""
+
+    class ByPartner(GlobalSecondaryIndex):  # type: ignore[type-arg]
+        class Meta:
+            index_name = "by_partner"
+            projection = AllProjection()
+
+        partner_id = UnicodeAttribute(hash_key=True)
+        created_at = UnicodeAttribute(range_key=True)
+
+    return ByPartner()
 
 
 @functools.lru_cache(maxsize=None)

@@ -20,7 +20,7 @@ from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
 from hexa_shared.clock import now_iso
-from hexa_shared.dynamo import meta
+from hexa_shared.dynamo import bound
 
 RETENTION_SECONDS = 30 * 24 * 3600  # longer than SQS retention (14 days) and the bus archive replay window
 
@@ -35,7 +35,7 @@ class _ProcessedEvent(Model):
 
 @functools.lru_cache(maxsize=None)
 def processed_event_model(table_name: str) -> type[_ProcessedEvent]:
-    return type("ProcessedEvent", (_ProcessedEvent,), {"Meta": meta(table_name), "__module__": __name__})
+    return bound(_ProcessedEvent, table_name)
 
 
 class ProcessedEvents:

@@ -18,7 +18,7 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import meta
+from hexa_shared.dynamo import bound
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.events.publisher import EventBridgePublisher
@@ -41,7 +41,7 @@ class _OutboxEntry(Model):
 
 @functools.lru_cache(maxsize=None)
 def outbox_model(table_name: str) -> type[_OutboxEntry]:
-    return type("OutboxEntry", (_OutboxEntry,), {"Meta": meta(table_name), "__module__": __name__})
+    return bound(_OutboxEntry, table_name)
 
 
 def outbox_entry(table_name: str, event: IntegrationEvent) -> _OutboxEntry:

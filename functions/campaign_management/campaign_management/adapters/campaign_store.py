@@ -13,26 +13,17 @@ from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
 from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
-from hexa_shared.dynamo import DecimalAttribute, Transaction, cancelled_by_condition, list_page, meta
+from hexa_shared.dynamo import bound, by_partner_index, cancelled_by_condition, DecimalAttribute, list_page, Transaction
 from hexa_shared.errors import FieldIssue
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.money import money
 from hexa_shared.outbox import outbox_entry
 
-
-class _ByPartner(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_partner"
-        projection = AllProjection()
-
-    partner_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
 
 
 class _CampaignItem(Model):
@@ -49,7 +40,7 @@ class _CampaignItem(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
-    by_partner = _ByPartner()
+    by_partner = by_partner_index()
 
 
 class _OpenBudget(Model):
@@ -69,7 +60,7 @@ class _DayItem(Model):
 
 @functools.lru_cache(maxsize=None)
 def _models(campaigns: str, budgets: str, days: str) -> tuple[Any, Any, Any]:
-    return tuple(type(base.__name__.strip("_"), (base,), {"Meta": meta(table), "__module__": __name__})
+    return tuple(bound(base, table)
                  for base, table in ((_CampaignItem, campaigns), (_OpenBudget, budgets), (_DayItem, days)))
 
 

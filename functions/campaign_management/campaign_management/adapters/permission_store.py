@@ -11,7 +11,7 @@ from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from campaign_management.domain.permissions import ContractFacts
-from hexa_shared.dynamo import meta
+from hexa_shared.dynamo import bound
 
 PARTNER_ROW = "PARTNER"
 CONTRACT_PREFIX = "CONTRACT#"
@@ -28,7 +28,7 @@ class _FactRow(Model):
 
 @functools.lru_cache(maxsize=None)
 def _model(table_name: str) -> type[_FactRow]:
-    return type("PermissionFact", (_FactRow,), {"Meta": meta(table_name), "__module__": __name__})
+    return bound(_FactRow, table_name, "PermissionFact")
 
 
 class DynamoPermissionStore:

@@ -15,7 +15,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import Transaction, cancelled_by_condition, meta
+from hexa_shared.dynamo import bound, cancelled_by_condition, Transaction
 from hexa_shared.tracing import current_trace_header
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict
 from onboarding.domain.events import ContractEvent
@@ -36,7 +36,7 @@ class _EventItem(Model):
 
 @functools.lru_cache(maxsize=None)
 def _model(table_name: str) -> type[_EventItem]:
-    return type("ContractEventItem", (_EventItem,), {"Meta": meta(table_name), "__module__": __name__})
+    return bound(_EventItem, table_name, "ContractEventItem")
 
 
 def event_from_image(image: dict[str, Any]) -> ContractEvent:

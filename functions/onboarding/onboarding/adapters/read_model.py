@@ -7,22 +7,13 @@ from typing import Callable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import list_page, meta
+from hexa_shared.dynamo import bound, by_partner_index, list_page
 from onboarding.application.ports import ConcurrencyConflict
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
 from onboarding.domain.events import ContractEvent
 
-
-class _ByPartner(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_partner"
-        projection = AllProjection()
-
-    partner_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
 
 
 class _ContractItem(Model):
@@ -36,12 +27,12 @@ class _ContractItem(Model):
     updated_at = UnicodeAttribute()
     signed_by = UnicodeAttribute(null=True)
     termination_reason = UnicodeAttribute(null=True)
-    by_partner = _ByPartner()
+    by_partner = by_partner_index()
 
 
 @functools.lru_cache(maxsize=None)
 def _model(table_name: str) -> type[_ContractItem]:
-    return type("ContractItem", (_ContractItem,), {"Meta": meta(table_name), "__module__": __name__})
+    return bound(_ContractItem, table_name)
 
 
 def _to_contract(item: _ContractItem) -> Contract:

@@ -14,7 +14,7 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import DecimalAttribute, meta
+from hexa_shared.dynamo import bound, DecimalAttribute
 from hexa_shared.http.pagination import decode_token, encode_token
 from partner_management.domain.commission import CommissionLine
 
@@ -33,7 +33,7 @@ class _LineItem(Model):
 
 @functools.lru_cache(maxsize=None)
 def _model(table_name: str) -> type[_LineItem]:
-    return type("CommissionLineItem", (_LineItem,), {"Meta": meta(table_name), "__module__": __name__})
+    return bound(_LineItem, table_name, "CommissionLineItem")
 
 
 def _to_line(item: _LineItem) -> CommissionLine:

@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import Transaction, cancelled_by_condition, list_page, meta
+from hexa_shared.dynamo import bound, cancelled_by_condition, list_page, Transaction
 from hexa_shared.errors import Conflict
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.outbox import outbox_entry
@@ -59,8 +59,8 @@ class _EmailGuard(Model):
 
 @functools.lru_cache(maxsize=None)
 def _models(partners_table: str, emails_table: str) -> tuple[type[_PartnerItem], type[_EmailGuard]]:
-    item = type("PartnerItem", (_PartnerItem,), {"Meta": meta(partners_table), "__module__": __name__})
-    guard = type("EmailGuard", (_EmailGuard,), {"Meta": meta(emails_table), "__module__": __name__})
+    item = bound(_PartnerItem, partners_table)
+    guard = bound(_EmailGuard, emails_table)
     return item, guard
 
 

@@ -7,10 +7,9 @@ from typing import Any, Iterator
 from boto3.dynamodb.types import TypeDeserializer
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DeleteError, PutError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import list_page, meta
+from hexa_shared.dynamo import bound, by_partner_index, list_page
 from hexa_shared.errors import Conflict
 from recruitment.domain.profiles import Availability, Candidate, Job, JobStatus
 
@@ -31,14 +30,6 @@ class _CandidateItem(Model):
     version = VersionAttribute()
 
 
-class _ByPartner(GlobalSecondaryIndex):
-    class Meta:
-        index_name = "by_partner"
-        projection = AllProjection()
-
-    partner_id = UnicodeAttribute(hash_key=True)
-    created_at = UnicodeAttribute(range_key=True)
-
 
 class _JobItem(Model):
     job_id = UnicodeAttribute(hash_key=True)
@@ -52,12 +43,12 @@ class _JobItem(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
-    by_partner = _ByPartner()
+    by_partner = by_partner_index()
 
 
 @functools.lru_cache(maxsize=None)
 def _model(base: type, table_name: str) -> Any:
-    return type(base.__name__.strip("_"), (base,), {"Meta": meta(table_name), "__module__": __name__})
+    return bound(base, table_name)
 
 
 def candidate_from(values: dict[str, Any]) -> Candidate:
