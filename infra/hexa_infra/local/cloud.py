@@ -29,15 +29,16 @@ from .aws import Clients
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
+from .gateway import Fault, Gateway
 from .gc_settler import GarbageSettler
-from .gateway import Fault, Gateway, routes_from_template
+from .metric_store import MetricStore
 from .poller_thread import PollerThread
 from .provisioner import provision
 from .resources import ResourceMap
+from .routing import routes_from_template
 from .sqs_poller import SqsPoller
 from .stream_poller import StreamPoller
 from .stream_signal import EMULATOR_STREAMS
-from .metric_store import MetricStore
 from .template import MOTO_ACCOUNT_ID, Template
 from .trace_store import TraceStore
 from .tracing import refresh_daemon_address

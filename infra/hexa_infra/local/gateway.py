@@ -27,100 +27,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from hexa_shared import tracing as trace_headers
 from hexa_shared.http.openapi import merge
 
 from .functions import LocalFunction
-from .resources import ResourceMap
-from .template import Template, TemplateError
+from .routing import Resource, Route, RouteTable
 from .tracing import Traced
 
-__all__ = ["Gateway", "Route", "routes_from_template"]
+__all__ = ["Fault", "Gateway"]
 
 log = logging.getLogger("hexa.local.gateway")
 
 MERGED_SPEC_PATH = "/openapi.json"
 CONTEXT_SPEC_PATH = re.compile(r"/openapi/[\w-]+\.json")
-
-
-class Route(NamedTuple):
-    """One ``Type: Api`` event: ``(method, path, function logical id)`` plus its API and stage."""
-
-    method: str
-    path: str
-    function: str
-    api_id: str = ""
-    stage: str = "Prod"
-
-
-def routes_from_template(template: Template, resources: ResourceMap) -> list[Route]:
-    """Every Api event of every function; the same method+path twice is a template error."""
-    routes: list[Route] = []
-    seen: dict[tuple[str, str], str] = {}
-    for lid, event_name, event in template.function_events("Api"):
-        where = f"{lid}.Properties.Events.{event_name}.Properties"
-        props = event.get("Properties") or {}
-        path = str(template.resolve(props.get("Path"), resources, where=f"{where}.Path"))
-        method = str(template.resolve(props.get("Method"), resources, where=f"{where}.Method")).upper()
-        api_ref = props.get("RestApiId", {"Ref": "ServerlessRestApi"})
-        api_lid = api_ref.get("Ref") if isinstance(api_ref, dict) else None
-        api_id = str(template.resolve(api_ref, resources, where=f"{where}.RestApiId"))
-        stage = "Prod"
-        if api_lid in template.resources:
-            stage = str(template.resolve(template.properties(api_lid).get("StageName", "Prod"), resources,
-                                         where=f"{api_lid}.Properties.StageName"))
-        key = (method, _normalise(path))
-        if key in seen:
-            raise TemplateError(f"{where}: {method} {path} is also routed to {seen[key]}")
-        seen[key] = lid
-        routes.append(Route(method, path, lid, api_id, stage))
-    return routes
-
-
-def _normalise(path: str) -> str:
-    return "/" + path.strip("/")
-
-
-@dataclass(frozen=True)
-class _Resource:
-    """A template path compiled for matching, with its routes by method."""
-
-    path: str
-    segments: tuple[str, ...]
-    methods: Mapping[str, Route]
-
-    def match(self, parts: list[str]) -> tuple[tuple[int, ...], dict[str, str]] | None:
-        """(specificity key, path parameters) if ``parts`` match; lower keys are more specific."""
-        params: dict[str, str] = {}
-        rank: list[int] = []
-        for i, segment in enumerate(self.segments):
-            if segment.startswith("{") and segment.endswith("+}"):
-                if i >= len(parts):
-                    return None
-                params[segment[1:-2]] = unquote("/".join(parts[i:]))
-                return tuple([*rank, 2]), params
-            if i >= len(parts):
-                return None
-            if segment.startswith("{") and segment.endswith("}"):
-                params[segment[1:-1]] = unquote(parts[i])
-                rank.append(1)
-            elif unquote(parts[i]) == segment:
-                rank.append(0)
-            else:
-                return None
-        if len(parts) != len(self.segments):
-            return None
-        return tuple(rank), params
-
-
-def _compile(routes: list[Route]) -> list[_Resource]:
-    by_path: dict[str, dict[str, Route]] = {}
-    for route in routes:
-        by_path.setdefault(_normalise(route.path), {})[route.method] = route
-    return [_Resource(path, tuple(s for s in path.split("/") if s), methods) for path, methods in by_path.items()]
 
 
 def _error_body(code: str, message: str) -> bytes:
@@ -345,7 +267,7 @@ class Gateway:
         self.host = host
         self.port = port
         self.account_id = account_id
-        self._resources = _compile(self.routes)
+        self._table = RouteTable(self.routes)
         self.faults: dict[str, Fault] = {}  # function logical id -> injected fault (tests only)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -356,14 +278,9 @@ class Gateway:
         host = "127.0.0.1" if self.host in ("0.0.0.0", "", "::") else self.host
         return f"http://{host}:{self.port}"
 
-    def match(self, parts: list[str]) -> tuple[_Resource | None, dict[str, str]]:
+    def match(self, parts: list[str]) -> tuple[Resource | None, dict[str, str]]:
         """The most specific resource matching the path segments, and its path parameters."""
-        best: tuple[tuple[int, ...], _Resource, dict[str, str]] | None = None
-        for resource in self._resources:
-            found = resource.match(parts)
-            if found is not None and (best is None or found[0] < best[0]):
-                best = (found[0], resource, found[1])
-        return (best[1], best[2]) if best else (None, {})
+        return self._table.match(parts)
 
     def start(self) -> Gateway:
         handler = type("GatewayHandler", (_Handler,), {"gateway": self})
