@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from typing import Any, Callable, TypeVar
@@ -9,6 +12,12 @@ from typing import Any, Callable, TypeVar
 import requests
 
 T = TypeVar("T")
+
+
+def run_hexa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """The ``hexa`` CLI as a separate process, as a user runs it (wide terminal: tables are not cut)."""
+    return subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args], capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "COLUMNS": "250", **(env or {})})
 
 
 def poll(probe: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.01, what: str = "condition") -> T:

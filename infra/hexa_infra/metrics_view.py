@@ -34,7 +34,7 @@ def route_rows(summary: list[dict[str, Any]]) -> list[dict[str, Any]]:
         requests = int(by_metric.get("Requests", {}).get("sum", 0))
         errors = int(by_metric.get("Errors", {}).get("sum", 0))
         latency = by_metric.get("Latency", {})
-        rows.append({"route": route, "service": _service(by_metric), "requests": requests, "errors": errors,
+        rows.append({"route": route, "requests": requests, "errors": errors,
                      "client_errors": int(by_metric.get("ClientErrors", {}).get("sum", 0)),
                      "error_rate": errors / requests if requests else 0.0,
                      "p50": latency.get("p50"), "p95": latency.get("p95"), "p99": latency.get("p99")})
@@ -72,10 +72,6 @@ def tables(summary: list[dict[str, Any]]) -> list[Table]:
                           _ms(row["age_p50"]), _ms(row["age_p95"]), _ms(row["age_max"]),
                           style="red" if row["failures"] or (row["age_p95"] or 0) > MAX_P95_EVENT_AGE_MS else None)
     return [routes, consumers]
-
-
-def _service(by_metric: dict[str, Any]) -> str:
-    return next(iter(by_metric.values()))["dimensions"].get("service", "")
 
 
 def _ms(value: float | None) -> str:

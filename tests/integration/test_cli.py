@@ -1,20 +1,16 @@
 """The hexa CLI against the running test stack, as separate processes (as a user runs it)."""
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 import jwt
 
-from support import Api, poll, register_partner, wait_for_contract
+from support import Api, poll, register_partner, run_hexa, wait_for_contract
 
 
 def hexa(cloud, *args: str) -> subprocess.CompletedProcess:  # noqa: ANN001
-    env = {**os.environ, "AWS_ENDPOINT_URL": cloud.endpoint_url, "COLUMNS": "200"}
-    result = subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args, "--stack", cloud.stack_name,
-                             "--template", str(cloud.template_path)], env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = run_hexa(*args, "--stack", cloud.stack_name, "--template", str(cloud.template_path),
+                      env={"AWS_ENDPOINT_URL": cloud.endpoint_url})
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 

@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import uuid
 
 from hexa_infra.metrics_view import consumer_rows, route_rows
-from support import Api, poll, register_partner, wait_for_contract
+from support import Api, poll, register_partner, run_hexa, wait_for_contract
 
 CONSUMER = "onboarding.partner-events"
 QUEUE, DLQ = "OnboardingPartnerEventsQueue", "OnboardingPartnerEventsDLQ"
@@ -59,11 +56,10 @@ def test_a_poison_message_is_counted_as_a_failure_of_its_consumer(cloud, aws) ->
 def test_hexa_metrics_prints_routes_and_consumers(cloud, api: Api) -> None:  # noqa: ANN001
     wait_for_contract(api, register_partner(api)["partner_id"])
     poll(lambda: _consumer(cloud, "PartnerRegistrationCompleted")["events"], what="a consumed event")
-    command = [sys.executable, "-m", "hexa_infra.cli", "metrics", "--stack", cloud.stack_name,
-               "--daemon-address", cloud.xray_daemon_address]
+    command = ["metrics", "--stack", cloud.stack_name, "--daemon-address", cloud.xray_daemon_address]
 
-    tables = subprocess.run(command, capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "250"})
-    raw = subprocess.run([*command, "--json"], capture_output=True, text=True, timeout=60)
+    tables = run_hexa(*command)
+    raw = run_hexa(*command, "--json")
 
     assert tables.returncode == 0, tables.stderr
     assert "POST /partners" in tables.stdout and "p95 ms" in tables.stdout

@@ -2,15 +2,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import uuid
 from typing import Any
 
 import boto3
 
-from support import Api, BusTap, poll, register_partner, wait_for_contract
+from support import Api, BusTap, poll, register_partner, run_hexa, wait_for_contract
 
 ROOT = "1-6b0a0000-0123456789abcdef01234567"
 HEADER = f"Root={ROOT};Parent=0123456789abcdef;Sampled=1"
@@ -89,9 +87,7 @@ def test_an_outbox_row_without_a_trace_header_is_still_relayed(cloud, aws) -> No
 
 
 def hexa_traces(cloud, *args: str) -> subprocess.CompletedProcess:  # noqa: ANN001
-    return subprocess.run([sys.executable, "-m", "hexa_infra.cli", "traces", *args, "--stack", cloud.stack_name,
-                           "--daemon-address", cloud.xray_daemon_address], env={**os.environ, "COLUMNS": "250"},
-                          capture_output=True, text=True, timeout=60)
+    return run_hexa("traces", *args, "--stack", cloud.stack_name, "--daemon-address", cloud.xray_daemon_address)
 
 
 def test_hexa_traces_prints_a_requests_tree(cloud, api: Api) -> None:  # noqa: ANN001
@@ -120,9 +116,7 @@ def test_hexa_traces_last_and_its_refusals(cloud, api: Api) -> None:  # noqa: AN
 
     last = hexa_traces(cloud, "--last", "1")
     unknown = hexa_traces(cloud, "--correlation-id", "no-such-request")
-    other_stack = subprocess.run([sys.executable, "-m", "hexa_infra.cli", "traces", "--stack", "someone-else",
-                                  "--daemon-address", cloud.xray_daemon_address], capture_output=True, text=True,
-                                 timeout=60)
+    other_stack = run_hexa("traces", "--stack", "someone-else", "--daemon-address", cloud.xray_daemon_address)
 
     assert last.returncode == 0, last.stderr
     assert last.stdout.count("trace 1-") == 1 and " ms" in last.stdout

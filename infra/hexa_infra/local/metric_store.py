@@ -59,7 +59,3 @@ class MetricStore:
                          "p50": percentile(values, 50), "p95": percentile(values, 95),
                          "p99": percentile(values, 99), "max": max(values)})
         return rows
-
-    def clear(self) -> None:
-        with self._lock:
-            self._series.clear()

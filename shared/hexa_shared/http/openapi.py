@@ -146,14 +146,14 @@ def _parameters(op: Operation, refs: dict[Any, dict[str, Any]], schemas: dict[st
     return params
 
 
-CORRELATION_HEADER = {"X-Correlation-Id": {
+CORRELATION_ID_DOC = {"X-Correlation-Id": {
     "description": "the request's correlation id (the caller's X-Correlation-Id if it was plain, else a new one)",
     "schema": {"type": "string"}}}
 
 
 def _responses(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
     success: dict[str, Any] = {"description": "No content" if op.status == 204 else "OK",
-                               "headers": {**CORRELATION_HEADER,
+                               "headers": {**CORRELATION_ID_DOC,
                                            **{name: {"description": text, "required": True,
                                                      "schema": {"type": "string"}} for name, text in op.headers}}}
     if op.response is not None and op.status != 204:
@@ -163,7 +163,7 @@ def _responses(op: Operation, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]
     for status in op.error_statuses():
         responses[str(status)] = {"description": ERROR_TEXT[status], "content": error}
         if status != 415:  # Chalice's own 415 is answered before our code runs
-            responses[str(status)]["headers"] = CORRELATION_HEADER
+            responses[str(status)]["headers"] = CORRELATION_ID_DOC
     return responses
 
 
