@@ -112,8 +112,9 @@ def partner_with_permission(api: Api, contract_type: str = "STANDARD") -> tuple[
     """A registered partner whose contract of ``contract_type`` is ACTIVE and whose campaign
     permission has arrived; returns (partner, contract_id)."""
     partner = register_partner(api)
+    standard = wait_for_contract(api, partner["partner_id"])["contract_id"]  # Onboarding knows the partner now
     if contract_type == "STANDARD":
-        contract_id = wait_for_contract(api, partner["partner_id"])["contract_id"]
+        contract_id = standard
     else:
         contract_id = api.post("/contracts", {"partner_id": partner["partner_id"], "contract_type": contract_type}
                                ).json()["contract_id"]

@@ -17,11 +17,11 @@ from campaign_management.application.commands import (
     CreateCampaign, DateRange, EditCampaign, ListCampaigns, RecordPerformance,
 )
 from campaign_management.application.performance import record_performance
-from campaign_management.application.permission_events import on_contract_event
+from campaign_management.application.permission_events import on_permission_fact
 from campaign_management.application.queries import get_permission, list_campaigns, load_visible, performance_report
 from campaign_management.application.views import Campaign, CampaignPage, PerformanceReport, Permission, RecordedDay
 from hexa_shared import outbox
-from hexa_shared.batch import handle_integration_events, handle_stream_in_order
+from hexa_shared.batch import handle_integration_events, handle_stream_records
 from hexa_shared.errors import invalid
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.events.publisher import publisher_from_env
@@ -112,17 +112,23 @@ def get_performance(request: RequestContext, campaign_id: str) -> dict[str, Any]
 CONTRACT_EVENTS_CONSUMER = "campaign-management.contract-events"
 
 
-def _on_contract_event(event: IntegrationEvent) -> None:
+def _on_permission_fact(event: IntegrationEvent) -> None:
     ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], CONTRACT_EVENTS_CONSUMER)
-    on_contract_event(event, permissions(), campaigns(), ledger)
+    on_permission_fact(event, permissions(), campaigns(), ledger)
+
+
+PERMISSION_EVENTS = ("PartnerRegistrationCompleted", "ContractActivated", "ContractTerminated", "PartnerDeactivated")
 
 
 def handle_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """SQS (EventBridge rules) → ContractActivated / ContractTerminated / PartnerDeactivated."""
-    return handle_integration_events(event, context, api.log, _on_contract_event, CONTRACT_EVENTS_CONSUMER)
+    """SQS (EventBridge rules) → the partner and contract facts permissions are folded from, validated first."""
+    return handle_integration_events(event, context, api.log, dict.fromkeys(PERMISSION_EVENTS, _on_permission_fact),
+                                     CONTRACT_EVENTS_CONSUMER)
 
 
 def relay_campaign_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Outbox stream → EventBridge (CampaignPerformanceRecorded, CampaignBudgetExhausted)."""
     publisher = publisher_from_env()
-    return handle_stream_in_order(event, api.log, lambda record: outbox.relay(record, publisher))
+    return handle_stream_records(event, context, api.log, lambda record: outbox.relay(record, publisher),
+                                 consumer="campaign-management.outbox-relay",
+                                 parking_queue_env="CAMPAIGN_OUTBOX_FAILURES_QUEUE_URL")

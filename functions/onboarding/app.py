@@ -10,13 +10,13 @@ from typing import Any
 
 from chalice import Chalice
 
-from hexa_shared.batch import handle_integration_events, handle_stream_in_order
-from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.batch import handle_integration_events, handle_stream_records
 from hexa_shared.events.publisher import publisher_from_env
 from hexa_shared.http import HttpApi, Reply, RequestContext
 from hexa_shared.idempotency import ProcessedEvents
 from hexa_shared.observability import enable_tracing
 from onboarding.adapters.event_store import DynamoEventStore, event_from_image
+from onboarding.adapters.known_partners import DynamoKnownPartners
 from onboarding.adapters.read_model import DynamoContractReadModel
 from onboarding.application import change_contract as commands
 from onboarding.application.commands import (
@@ -37,7 +37,12 @@ api.openapi_route("/openapi/onboarding.json", "Onboarding", "1.0.0",
 
 @functools.lru_cache(maxsize=None)
 def store() -> DynamoEventStore:
-    return DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"])
+    return DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"])
+
+
+@functools.lru_cache(maxsize=None)
+def partners() -> DynamoKnownPartners:
+    return DynamoKnownPartners(os.environ["ONBOARDING_PARTNERS_TABLE"])
 
 
 @functools.lru_cache(maxsize=None)
@@ -117,29 +122,34 @@ def terminate(request: RequestContext, contract_id: str) -> Reply:
 PARTNER_EVENTS_CONSUMER = "onboarding.partner-events"
 
 
-def _on_partner_event(event: IntegrationEvent) -> None:
-    ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], PARTNER_EVENTS_CONSUMER)
-    if event.name == "PartnerRegistrationCompleted":
-        draft_contract_for_new_partner(event, store(), ledger)
-    elif event.name == "PartnerDeactivated":
-        terminate_partner_contracts(event, store(), read_model(), ledger)
-    else:
-        raise ValueError(f"Onboarding does not consume {event.name}")
+def _ledger() -> ProcessedEvents:
+    return ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], PARTNER_EVENTS_CONSUMER)
+
+
+PARTNER_EVENT_HANDLERS = {
+    "PartnerRegistrationCompleted": lambda e: draft_contract_for_new_partner(e, store(), partners(), _ledger()),
+    "PartnerDeactivated": lambda e: terminate_partner_contracts(e, store(), read_model(), partners(), _ledger()),
+}
 
 
 def handle_partner_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """SQS (EventBridge rule) → PartnerRegistrationCompleted / PartnerDeactivated."""
-    return handle_integration_events(event, context, api.log, _on_partner_event, PARTNER_EVENTS_CONSUMER)
+    """SQS (EventBridge rule) → PartnerRegistrationCompleted / PartnerDeactivated, each validated first."""
+    return handle_integration_events(event, context, api.log, PARTNER_EVENT_HANDLERS, PARTNER_EVENTS_CONSUMER)
+
+
+CONTRACT_STREAM_PARKING = "CONTRACT_STREAM_FAILURES_QUEUE_URL"
 
 
 def project_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Event-store stream → contracts read model."""
-    return handle_stream_in_order(event, api.log, lambda r: _stored(r, lambda e: project(e, read_model(), store())))
+    return handle_stream_records(event, context, api.log, lambda r: _stored(r, lambda e: project(e, read_model(), store())),
+                                 consumer="onboarding.contract-projector", parking_queue_env=CONTRACT_STREAM_PARKING)
 
 
 def publish_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Event-store stream → ContractSigned / ContractActivated / ContractTerminated on the bus."""
-    return handle_stream_in_order(event, api.log, lambda r: _stored(r, lambda e: publish(e, publisher_from_env())))
+    return handle_stream_records(event, context, api.log, lambda r: _stored(r, lambda e: publish(e, publisher_from_env())),
+                                 consumer="onboarding.contract-publisher", parking_queue_env=CONTRACT_STREAM_PARKING)
 
 
 def _stored(record: dict[str, Any], handle: Any) -> None:

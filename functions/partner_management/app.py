@@ -12,8 +12,7 @@ from chalice import Chalice
 
 from hexa_shared import outbox
 from hexa_shared.auth import ADMIN
-from hexa_shared.batch import handle_integration_events, handle_stream_in_order
-from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.batch import handle_integration_events, handle_stream_records
 from hexa_shared.events.publisher import publisher_from_env
 from hexa_shared.http import HttpApi, RequestContext
 from hexa_shared.observability import enable_tracing
@@ -106,18 +105,19 @@ def service_base_url(request: RequestContext) -> str:
 CAMPAIGN_EVENTS_CONSUMER = "partner-management.campaign-events"
 
 
-def _on_campaign_event(event: IntegrationEvent) -> None:
-    if event.name != "CampaignPerformanceRecorded":
-        raise ValueError(f"Partner Management does not consume {event.name}")
-    record_commission(event, repository(), ledger())
+CAMPAIGN_EVENT_HANDLERS = {
+    "CampaignPerformanceRecorded": lambda event: record_commission(event, repository(), ledger()),
+}
 
 
 def handle_campaign_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """SQS (EventBridge rule) → CampaignPerformanceRecorded → commission ledger."""
-    return handle_integration_events(event, context, api.log, _on_campaign_event, CAMPAIGN_EVENTS_CONSUMER)
+    """SQS (EventBridge rule) → CampaignPerformanceRecorded (validated first) → commission ledger."""
+    return handle_integration_events(event, context, api.log, CAMPAIGN_EVENT_HANDLERS, CAMPAIGN_EVENTS_CONSUMER)
 
 
 def relay_partner_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Outbox stream → EventBridge (PartnerRegistrationCompleted, PartnerDeactivated)."""
     publisher = publisher_from_env()
-    return handle_stream_in_order(event, api.log, lambda record: outbox.relay(record, publisher))
+    return handle_stream_records(event, context, api.log, lambda record: outbox.relay(record, publisher),
+                                 consumer="partner-management.outbox-relay",
+                                 parking_queue_env="PARTNER_OUTBOX_FAILURES_QUEUE_URL")

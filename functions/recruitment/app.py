@@ -11,7 +11,7 @@ from typing import Any
 
 from chalice import Chalice
 
-from hexa_shared.batch import handle_stream_in_order
+from hexa_shared.batch import handle_stream_records
 from hexa_shared.http import HttpApi, RequestContext
 from hexa_shared.observability import enable_tracing
 from recruitment.adapters.profile_store import (
@@ -102,16 +102,21 @@ def _document(parse: Any) -> Any:
     return lambda image: documents([parse(from_image(image))])[0]
 
 
+SEARCH_PARKING = "SEARCH_INDEX_FAILURES_QUEUE_URL"
+
+
 def index_candidates(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """CandidatesTable stream → search index (a failed index call fails the record; it is retried)."""
-    return handle_stream_in_order(event, api.log, lambda record: index_stream_record(
-        CANDIDATES, record, search_index(), _document(candidate_from)))
+    return handle_stream_records(event, context, api.log, lambda record: index_stream_record(
+        CANDIDATES, record, search_index(), _document(candidate_from)),
+        consumer="recruitment.candidate-indexer", parking_queue_env=SEARCH_PARKING)
 
 
 def index_jobs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """JobsTable stream → search index."""
-    return handle_stream_in_order(event, api.log, lambda record: index_stream_record(
-        JOBS, record, search_index(), _document(job_from)))
+    return handle_stream_records(event, context, api.log, lambda record: index_stream_record(
+        JOBS, record, search_index(), _document(job_from)),
+        consumer="recruitment.job-indexer", parking_queue_env=SEARCH_PARKING)
 
 
 def rebuild_search_index(event: dict[str, Any], context: Any) -> dict[str, Any]:

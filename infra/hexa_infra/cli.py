@@ -214,14 +214,14 @@ def dlq_list(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
     """Every DLQ and stream on-failure queue, with its message count."""
     table = Table("queue", "messages", "redrives into")
     for queue in Stack.connect(find_template(template), stack, endpoint_url).dead_letter_queues():
-        table.add_row(queue.logical_id, str(queue.messages), queue.source_url or "(stream failures)")
+        table.add_row(queue.logical_id, str(queue.messages), queue.source_url or "(its stream functions)")
     console.print(table)
 
 
 @dlq_cli.command("peek")
 def dlq_peek(queue: str, count: int = 5, template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
              endpoint_url: Optional[str] = EndpointOpt) -> None:
-    """Show a few messages of one DLQ without removing them."""
+    """Show a few messages of one DLQ, each with the reason it is there, without removing them."""
     connected = Stack.connect(find_template(template), stack, endpoint_url)
     console.print_json(json.dumps(dead_letters.peek(connected.sqs, connected.dead_letter_queue(queue), count)))
 
@@ -229,10 +229,11 @@ def dlq_peek(queue: str, count: int = 5, template: Optional[Path] = TemplateOpt,
 @dlq_cli.command("redrive")
 def dlq_redrive(queue: str, template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
                 endpoint_url: Optional[str] = EndpointOpt) -> None:
-    """Move a DLQ's messages back to the queue they came from (after fixing the cause)."""
-    connected = Stack.connect(find_template(template), stack, endpoint_url)
-    moved = dead_letters.redrive(connected.sqs, connected.dead_letter_queue(queue))
-    console.print(f"{queue}: moved {moved} message(s) back to their source queue")
+    """After fixing the cause: move a DLQ's messages back to their source queue, or hand a stream failure
+    queue's parked records back to the function that parked them."""
+    result = Stack.connect(find_template(template), stack, endpoint_url).redrive(queue)
+    console.print(f"{queue}: {result.moved} message(s) redriven, {result.kept} left in place "
+                  "(still failing, or a batch description Lambda wrote: rebuild instead)")
 
 
 def main() -> None:

@@ -78,6 +78,26 @@ class Stack:
                 return queue
         raise SystemExit(f"{logical_id} is not a dead-letter queue of this stack (see `hexa dlq list`)")
 
+    def redrive(self, logical_id: str) -> dead_letters.Redriven:
+        """Redrive one DLQ (back to its source queue) or failure queue (parked records back to their
+        functions, run in-process against this stack's endpoint, as ``run_maintenance`` does)."""
+        queue = self.dead_letter_queue(logical_id)
+        if queue.source_url is not None:
+            return dead_letters.redrive(self.sqs, queue)
+        from hexa_infra.local.cloud import LocalCloud
+
+        cloud = LocalCloud(str(self.template.path), stack_name=self.template.stack_name, endpoint_url=self.endpoint_url,
+                           gateway_port=0, start_pollers=False, parameter_overrides=self.parameters)
+        with cloud:
+            by_name = {function.name: lid for lid, function in cloud.functions.items()}
+
+            def invoke(function_name: str, event: dict[str, Any]) -> Any:
+                if function_name not in by_name:
+                    raise SystemExit(f"a parked record names function {function_name!r}, not in this stack")
+                return cloud.invoke(by_name[function_name], event)
+
+            return dead_letters.redrive(self.sqs, queue, invoke=invoke)
+
     def run_maintenance(self, context: str, handler_name: str) -> Any:
         """Invoke a context's maintenance function (e.g. ``app.rebuild_projections``) in-process, as the
         local runtime would, against this stack's endpoint."""

@@ -10,16 +10,18 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 import jwt
 
 from hexa_shared.errors import Forbidden, NotFound, Unauthorized
+from hexa_shared.formats import is_uuid
 
 ADMIN = "admin"
 PARTNER = "partner"
 ROLES = (ADMIN, PARTNER)
 ALGORITHM = "HS256"
+Page = tuple[list[Any], str | None]
 
 
 @dataclass(frozen=True)
@@ -39,15 +41,16 @@ class Principal:
     def can_see_partner(self, partner_id: str) -> bool:
         return self.is_admin or self.partner_id == partner_id
 
-    def scoped_list(self, requested_partner: str | None, fetch: Callable[[str | None], tuple[list, str | None]]
-                    ) -> tuple[list, str | None]:
-        """A list call filtered by partner: admins get what they asked for; a partner gets its own items,
-        and an empty page if it asked for another partner's (nothing to see, nothing to confirm)."""
+    def scoped_list(self, requested_partner: str | None, for_partner: Callable[[str], Page],
+                    everyone: Callable[[], Page]) -> Page:
+        """A list call filtered by partner, each scope asked for explicitly: an admin gets one partner's
+        items or (asking for none) everyone's; a partner gets its own, and an empty page if it asked for
+        another partner's (nothing to see, nothing to confirm)."""
         if self.is_admin:
-            return fetch(requested_partner)
-        if requested_partner not in (None, self.partner_id):
+            return everyone() if requested_partner is None else for_partner(requested_partner)
+        if requested_partner not in (None, self.partner_id) or not self.partner_id:
             return [], None
-        return fetch(self.partner_id)
+        return for_partner(self.partner_id)
 
     def require_partner(self, partner_id: str, what: str = "resource") -> None:
         """A partner asking for another partner's data gets 404, exactly as if it did not exist."""
@@ -60,8 +63,8 @@ def issue_token(secret: str, *, role: str, partner_id: str | None = None, subjec
     """Sign a token (the dev CLI, the seeder and the tests use this)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
-    if role == PARTNER and not partner_id:
-        raise ValueError("a partner token needs partner_id")
+    if role == PARTNER and not is_uuid(partner_id):
+        raise ValueError("a partner token needs partner_id, a UUID")
     now = int(time.time())
     claims = {"sub": subject or (partner_id if role == PARTNER else "admin"), "role": role,
               "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_seconds}
@@ -93,13 +96,22 @@ class TokenVerifier:
             raise Unauthorized("token expired") from None
         except jwt.InvalidTokenError as exc:
             raise Unauthorized(f"invalid token: {exc}") from None
-        role = claims.get("role")
-        if role not in ROLES:
-            raise Unauthorized("token has no valid role")
-        partner_id = claims.get("partner_id")
-        if role == PARTNER and not partner_id:
-            raise Unauthorized("partner token without partner_id")
-        return Principal(subject=str(claims["sub"]), role=role, partner_id=partner_id)
+        return principal_from_claims(claims)
+
+
+def principal_from_claims(claims: dict[str, Any]) -> Principal:
+    """Claims are typed: ``role`` one of :data:`ROLES`, ``sub`` a string, and a partner's ``partner_id`` a
+    UUID string (an object or a list there must not widen or confuse what the token reaches)."""
+    role, subject, partner_id = claims.get("role"), claims.get("sub"), claims.get("partner_id")
+    if not isinstance(role, str) or role not in ROLES:
+        raise Unauthorized("token has no valid role")
+    if not isinstance(subject, str) or not subject or len(subject) > 256:
+        raise Unauthorized("token subject must be a non-empty string")
+    if role == PARTNER and not is_uuid(partner_id):
+        raise Unauthorized("a partner token needs partner_id, a UUID string")
+    if role == ADMIN and partner_id is not None:
+        raise Unauthorized("an admin token carries no partner_id")
+    return Principal(subject=subject, role=role, partner_id=partner_id if role == PARTNER else None)
 
 
 class SecretsManagerKey:

@@ -115,16 +115,23 @@ class DecimalAttribute(Attribute[Decimal]):
         return Decimal(value)
 
 
-def list_page(model: Any, index: Any, hash_value: str | None, condition: Any, limit: int,
-              next_token: str | None) -> tuple[list[Any], str | None]:
-    """One page of a list API: the ``index`` query for ``hash_value`` (e.g. a partner's items), or a
-    scan when it is None, with an optional filter; ``next_token`` is checked to be one this list issued."""
+def query_page(model: Any, index: Any, hash_value: str, condition: Any, limit: int,
+               next_token: str | None) -> tuple[list[Any], str | None]:
+    """One page of a list API: the ``index`` query for ``hash_value`` (e.g. one partner's items), with
+    an optional filter. ``hash_value`` is required: "every item" is :func:`scan_page`, asked for by name."""
+    if not isinstance(hash_value, str) or not hash_value:
+        raise ValueError(f"query_page needs a {index.Meta.index_name} key, got {type(hash_value).__name__}")
     table_keys = {k for k in (model._hash_keyname, model._range_keyname) if k}
-    if hash_value is None:
-        results = model.scan(filter_condition=condition, limit=limit, page_size=limit,
-                             last_evaluated_key=decode_token(next_token, table_keys))
-    else:
-        results = index.query(hash_value, filter_condition=condition, limit=limit, page_size=limit,
-                              last_evaluated_key=decode_token(next_token, table_keys | set(index.Meta.attributes)))
+    results = index.query(hash_value, filter_condition=condition, limit=limit, page_size=limit,
+                          last_evaluated_key=decode_token(next_token, table_keys | set(index.Meta.attributes)))
+    items = list(results)
+    return items, encode_token(results.last_evaluated_key)
+
+
+def scan_page(model: Any, condition: Any, limit: int, next_token: str | None) -> tuple[list[Any], str | None]:
+    """One page of every item of the table (an admin's unfiltered list), with an optional filter."""
+    table_keys = {k for k in (model._hash_keyname, model._range_keyname) if k}
+    results = model.scan(filter_condition=condition, limit=limit, page_size=limit,
+                         last_evaluated_key=decode_token(next_token, table_keys))
     items = list(results)
     return items, encode_token(results.last_evaluated_key)

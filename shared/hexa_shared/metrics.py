@@ -13,7 +13,9 @@ under several dimension sets so that alarms can watch a whole service and dashbo
   ``[service]`` and by ``[route]`` (``GET /partners/{partner_id}``: routes are unique across the API);
 * ``Events``, ``EventFailures`` and ``EventAge`` (ms from the event's ``occurred_at`` to the moment its
   consumer picked it up: how far behind the consumer runs), by ``[service]``, ``[consumer]`` and
-  ``[consumer, event]``.
+  ``[consumer, event]``; a refused (invalid) event counts as a failure of event ``(invalid)``;
+* ``StreamRecordsParked``: stream records set aside because they can never succeed, by ``[service]``
+  and ``[consumer]``.
 """
 from __future__ import annotations
 
@@ -57,6 +59,14 @@ def record_event(service: str, consumer: str, event_name: str, age_ms: float | N
     metrics.add_metric(name="EventFailures", unit=MetricUnit.Count, value=1 if failed else 0)
     if age_ms is not None:
         metrics.add_metric(name="EventAge", unit=MetricUnit.Milliseconds, value=age_ms)
+    _emit(metrics)
+
+
+def record_parked(service: str, consumer: str) -> None:
+    """A stream record that can never succeed was parked in its failure queue (alarmed there too)."""
+    metrics = _metrics(service)
+    metrics.add_dimensions(consumer=consumer)
+    metrics.add_metric(name="StreamRecordsParked", unit=MetricUnit.Count, value=1)
     _emit(metrics)
 
 

@@ -58,7 +58,9 @@ def test_register_to_active_contract(cloud, aws, api: Api, partner_api) -> None:
 
 
 def test_concurrent_commands_on_one_contract(api: Api, cloud) -> None:  # noqa: ANN001
-    cid = api.post("/contracts", {"partner_id": register_partner(api)["partner_id"], "contract_type": "PREMIUM",
+    partner_id = register_partner(api)["partner_id"]
+    wait_for_contract(api, partner_id)  # Onboarding knows the partner once its draft exists
+    cid = api.post("/contracts", {"partner_id": partner_id, "contract_type": "PREMIUM",
                                   "terms": {"fee": "100.00"}}).json()["contract_id"]
     clients = [Api(api.base_url, api.token) for _ in range(20)]
     with ThreadPoolExecutor(20) as pool:

@@ -8,6 +8,7 @@ from hexa_shared.clock import new_id
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.idempotency import ProcessedEvents
 from onboarding.adapters.event_store import DynamoEventStore
+from onboarding.adapters.known_partners import DynamoKnownPartners
 from onboarding.application.partner_events import draft_contract_for_new_partner
 from support import Api, poll
 
@@ -38,10 +39,12 @@ def test_concurrent_duplicate_deliveries_commit_once(cloud) -> None:  # noqa: AN
     """Direct use-case calls racing in threads: the idempotency marker is in the same transaction."""
     from concurrent.futures import ThreadPoolExecutor
 
-    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"])
+    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"])
+    partners = DynamoKnownPartners(os.environ["ONBOARDING_PARTNERS_TABLE"])
     ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], "it.concurrent-duplicates")
     event = registration(new_id())
     with ThreadPoolExecutor(8) as pool:
-        created = [c for c in pool.map(lambda _: draft_contract_for_new_partner(event, store, ledger), range(8)) if c]
+        created = [c for c in pool.map(lambda _: draft_contract_for_new_partner(event, store, partners, ledger),
+                                       range(8)) if c]
     assert len(created) == 1
     assert ledger.already_processed(event.event_id)

@@ -57,7 +57,7 @@ class FlakyEventBridge:
 
 
 def events(n: int) -> list[IntegrationEvent]:
-    return [IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.test", correlation_id="retry-test",
+    return [IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.partner-management", correlation_id="retry-test",
                              data={"partner_id": str(uuid.uuid4())}) for _ in range(n)]
 
 
@@ -97,7 +97,7 @@ def test_entries_still_failing_after_the_last_attempt_raise(cloud) -> None:  # n
 def test_invalid_events_never_reach_the_bus(cloud, aws) -> None:  # noqa: ANN001
     proxy = FlakyEventBridge(cloud.endpoint_url, plan=[])
     try:
-        bad = IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.test", correlation_id="c",
+        bad = IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.partner-management", correlation_id="c",
                                data={"partner_id": "not-a-uuid"})
         with pytest.raises(ValueError):
             EventBridgePublisher("any", boto3.client("events", endpoint_url=proxy.url)).publish(events(1) + [bad])

@@ -4,15 +4,18 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from campaign_management.domain.permissions import ContractFacts, effective_permission
+from campaign_management.domain.permissions import ContractFacts, PartnerStanding, effective_permission
 from partner_management.domain.partner import Partner, PartnerType
 
 ACTIVATE_A, TERMINATE_A, ACTIVATE_B, DEACTIVATE = "activate A", "terminate A", "activate B", "deactivate"
+REGISTER = "register"
+REGISTERED = PartnerStanding(registered=True)
 
 
-def fold(events: tuple[str, ...]) -> tuple[bool, str, str | None]:
+def fold(events: tuple[str, ...], registered: bool = True) -> tuple[bool, str, str | None]:
+    """``registered``: the partner's registration is among the facts (in any position of ``events``)."""
     facts = {"A": ContractFacts("A"), "B": ContractFacts("B")}
-    deactivated = False
+    standing = PartnerStanding(registered=registered)
     for event in events:  # the same sticky, commutative updates the store performs
         if event == ACTIVATE_A:
             facts["A"] = ContractFacts("A", "PREMIUM", True, facts["A"].terminated)
@@ -20,9 +23,11 @@ def fold(events: tuple[str, ...]) -> tuple[bool, str, str | None]:
             facts["A"] = ContractFacts("A", facts["A"].contract_type, facts["A"].activated, True)
         elif event == ACTIVATE_B:
             facts["B"] = ContractFacts("B", "STANDARD", True, facts["B"].terminated)
+        elif event == REGISTER:
+            standing = PartnerStanding(True, standing.deactivated)
         else:
-            deactivated = True
-    p = effective_permission("p", list(facts.values()), deactivated)
+            standing = PartnerStanding(standing.registered, True)
+    p = effective_permission("p", list(facts.values()), standing)
     return p.can_create_campaigns, str(p.max_budget_limit), p.contract_id
 
 
@@ -44,7 +49,16 @@ def test_deactivation_wins_in_any_order() -> None:
 def test_highest_limit_wins() -> None:
     facts = [ContractFacts("s", "STANDARD", True), ContractFacts("e", "ENTERPRISE", True),
              ContractFacts("p", "PREMIUM", True)]
-    assert effective_permission("x", facts, False).max_budget_limit == Decimal("250000.00")
+    assert effective_permission("x", facts, REGISTERED).max_budget_limit == Decimal("250000.00")
+
+
+def test_an_unknown_partner_gets_nothing_until_its_registration_arrives_in_any_order() -> None:
+    """Issue 12 #3: a ContractActivated for a partner that does not exist granted permissions."""
+    assert fold((ACTIVATE_A,), registered=False) == (False, "0.00", None)
+    results = {fold(order, registered=False) for order in itertools.permutations([ACTIVATE_A, REGISTER, ACTIVATE_A])}
+    assert results == {(True, "50000.00", "A")}
+    results = {fold(order, registered=False) for order in itertools.permutations([ACTIVATE_A, REGISTER, DEACTIVATE])}
+    assert results == {(False, "0.00", None)}
 
 
 def test_commission_rate_in_force_at_a_moment() -> None:

@@ -69,10 +69,11 @@ class _BrokenIndex:
         self.calls.append(("delete", ids))
 
 
-def test_a_failed_index_call_fails_its_record_and_everything_after_it() -> None:
+def test_an_unreachable_engine_fails_its_record_and_everything_after_it() -> None:
+    """A transient failure (the engine is down) is retried in order: nothing after it is applied early."""
     from aws_lambda_powertools import Logger
 
-    from hexa_shared.batch import handle_stream_in_order
+    from hexa_shared.batch import handle_stream_records
     from recruitment.application.indexing import index_stream_record
 
     def record(seq: str, name: str, cid: str) -> dict:
@@ -81,7 +82,8 @@ def test_a_failed_index_call_fails_its_record_and_everything_after_it() -> None:
 
     index = _BrokenIndex()
     event = {"Records": [record("1", "REMOVE", "a"), record("2", "INSERT", "b"), record("3", "MODIFY", "c")]}
-    result = handle_stream_in_order(event, Logger(service="test"), lambda r: index_stream_record(
-        "candidates", r, index, lambda image: {"candidate_id": image["candidate_id"]["S"]}))
+    result = handle_stream_records(event, None, Logger(service="test"), lambda r: index_stream_record(
+        "candidates", r, index, lambda image: {"candidate_id": image["candidate_id"]["S"]}),
+        consumer="test.indexer", parking_queue_env="UNUSED_PARKING_QUEUE_URL")
     assert result == {"batchItemFailures": [{"itemIdentifier": "2"}, {"itemIdentifier": "3"}]}
     assert index.calls == [("delete", ["a"]), ("upsert", "b")]  # nothing after the failure was applied early

@@ -5,13 +5,14 @@ On the bus an event is ``source`` + ``detail-type`` (its name) + ``detail`` =
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from hexa_shared import strict_json
 from hexa_shared.clock import new_id, now_iso
 
 SOURCE_PREFIX = "hexabuilders."
+ENVELOPE_KEYS = ("event_id", "event_version", "occurred_at", "correlation_id", "data")
 
 
 @dataclass(frozen=True)
@@ -32,31 +33,31 @@ class IntegrationEvent:
 
     def to_entry(self, bus_name: str) -> dict[str, Any]:
         entry = {"EventBusName": bus_name, "Source": self.source, "DetailType": self.name,
-                 "Detail": json.dumps(self.detail, separators=(",", ":"))}
+                 "Detail": strict_json.dumps(self.detail)}
         if self.trace_header:
             entry["TraceHeader"] = self.trace_header
         return entry
 
 
 def parse_eventbridge_message(body: str | dict[str, Any]) -> IntegrationEvent:
-    """Read an EventBridge event as an SQS target receives it.
+    """Read an EventBridge event as an SQS target receives it, strictly (:mod:`hexa_shared.strict_json`).
 
-    Tolerant on purpose: moto's delivery lacks ``account`` (TOOL-FACTS), replays add
-    ``replay-name``; only the fields we use are required. Raises ``ValueError`` on anything
-    that is not one of our envelopes, so the caller can fail the message (and let it reach the DLQ).
+    Tolerant only where EventBridge itself varies: moto's delivery lacks ``account`` (TOOL-FACTS),
+    replays add ``replay-name``. Raises ``ValueError`` on anything that is not one of our envelopes.
+    This checks the *shape*; :func:`hexa_shared.events.inbound.receive` also checks the event's schema.
     """
-    event = json.loads(body) if isinstance(body, str) else body
+    event = strict_json.loads(body) if isinstance(body, (str, bytes)) else body
     if not isinstance(event, dict):
         raise ValueError("event is not a JSON object")
-    detail = event.get("detail")
-    if isinstance(detail, str):
-        detail = json.loads(detail)
-    name, source = event.get("detail-type"), event.get("source")
+    detail, name, source = event.get("detail"), event.get("detail-type"), event.get("source")
     if not isinstance(detail, dict) or not isinstance(name, str) or not isinstance(source, str):
-        raise ValueError("not an EventBridge event (needs source, detail-type, detail)")
-    try:
-        return IntegrationEvent(name=name, source=source, data=detail["data"], correlation_id=detail["correlation_id"],
-                                event_id=detail["event_id"], occurred_at=detail["occurred_at"],
-                                event_version=detail["event_version"])
-    except KeyError as missing:
-        raise ValueError(f"envelope misses {missing}") from None
+        raise ValueError("not an EventBridge event (needs source, detail-type and a detail object)")
+    missing = [key for key in ENVELOPE_KEYS if key not in detail]
+    if missing:
+        raise ValueError(f"envelope misses {', '.join(missing)}")
+    unexpected = sorted(set(detail) - set(ENVELOPE_KEYS))
+    if unexpected:
+        raise ValueError(f"envelope has unexpected field(s) {', '.join(k[:40] for k in unexpected[:5])}")
+    return IntegrationEvent(name=name, source=source, data=detail["data"], correlation_id=detail["correlation_id"],
+                            event_id=detail["event_id"], occurred_at=detail["occurred_at"],
+                            event_version=detail["event_version"])

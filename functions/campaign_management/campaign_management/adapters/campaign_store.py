@@ -18,7 +18,7 @@ from pynamodb.models import Model
 from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
-from hexa_shared.dynamo import bound, by_partner_index, cancelled_by_condition, DecimalAttribute, list_page, Transaction
+from hexa_shared.dynamo import bound, by_partner_index, cancelled_by_condition, DecimalAttribute, query_page, scan_page, Transaction
 from hexa_shared.errors import FieldIssue
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.money import money
@@ -89,11 +89,19 @@ class DynamoCampaignStore:
         except self._campaign.DoesNotExist:
             return None
 
-    def list(self, partner_id: str | None, status: CampaignStatus | None, limit: int,
-             next_token: str | None) -> tuple[list[Campaign], str | None]:
-        condition = None if status is None else self._campaign.status == status.value
-        items, token = list_page(self._campaign, self._campaign.by_partner, partner_id, condition, limit, next_token)
+    def list_for_partner(self, partner_id: str, status: CampaignStatus | None, limit: int,
+                         next_token: str | None) -> tuple[list[Campaign], str | None]:
+        items, token = query_page(self._campaign, self._campaign.by_partner, partner_id, self._status(status), limit,
+                                  next_token)
         return [_to_campaign(item) for item in items], token
+
+    def list_all(self, status: CampaignStatus | None, limit: int,
+                 next_token: str | None) -> tuple[list[Campaign], str | None]:
+        items, token = scan_page(self._campaign, self._status(status), limit, next_token)
+        return [_to_campaign(item) for item in items], token
+
+    def _status(self, status: CampaignStatus | None) -> Any:
+        return None if status is None else self._campaign.status == status.value
 
     def day(self, campaign_id: str, day: date) -> DailyMetrics | None:
         try:

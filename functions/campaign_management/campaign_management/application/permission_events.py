@@ -1,5 +1,7 @@
 """Use cases driven by Onboarding's and Partner Management's events: grant and revoke permissions.
 
+Every event arrives validated against its schema (``hexa_shared.events.inbound``).
+
 The facts are recorded idempotently and order-tolerantly (see ``domain.permissions``). When a fact
 leaves the partner without permission, its ACTIVE campaigns are paused. Each event is acted on once
 (``event_id`` ledger): a redelivered ContractTerminated must not pause campaigns that were resumed
@@ -17,12 +19,14 @@ from hexa_shared.idempotency import ProcessedEvents
 ATTEMPTS = 5
 
 
-def on_contract_event(event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore,
-                      ledger: ProcessedEvents) -> None:
+def on_permission_fact(event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore,
+                       ledger: ProcessedEvents) -> None:
     if ledger.already_processed(event.event_id):
         return
     data = event.data
-    if event.name == "ContractActivated":
+    if event.name == "PartnerRegistrationCompleted":
+        permissions.partner_registered(data["partner_id"])
+    elif event.name == "ContractActivated":
         permissions.contract_activated(data["partner_id"], data["contract_id"], data["contract_type"])
     elif event.name == "ContractTerminated":
         permissions.contract_terminated(data["partner_id"], data["contract_id"])
@@ -38,7 +42,7 @@ def on_contract_event(event: IntegrationEvent, permissions: PermissionStore, cam
 def pause_active_campaigns(partner_id: str, campaigns: CampaignStore) -> int:
     paused, token = 0, None
     while True:
-        page, token = campaigns.list(partner_id, CampaignStatus.ACTIVE, 200, token)
+        page, token = campaigns.list_for_partner(partner_id, CampaignStatus.ACTIVE, 200, token)
         for campaign in page:
             paused += _pause(campaigns, campaign.campaign_id)
         if not token:

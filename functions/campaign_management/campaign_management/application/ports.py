@@ -7,7 +7,7 @@ from typing import Protocol
 
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
-from campaign_management.domain.permissions import ContractFacts
+from campaign_management.domain.permissions import ContractFacts, PartnerStanding
 from hexa_shared.errors import Conflict, InvalidInput
 from hexa_shared.events.envelope import IntegrationEvent
 
@@ -23,8 +23,12 @@ class ConcurrentChange(Conflict):
 class CampaignStore(Protocol):
     def get(self, campaign_id: str) -> Campaign | None: ...
 
-    def list(self, partner_id: str | None, status: CampaignStatus | None, limit: int,
-             next_token: str | None) -> tuple[list[Campaign], str | None]: ...
+    def list_for_partner(self, partner_id: str, status: CampaignStatus | None, limit: int,
+                         next_token: str | None) -> tuple[list[Campaign], str | None]: ...
+
+    def list_all(self, status: CampaignStatus | None, limit: int,
+                 next_token: str | None) -> tuple[list[Campaign], str | None]:
+        """Every partner's campaigns: asked for by name, never by passing no partner."""
 
     def create(self, campaign: Campaign, limit: Decimal) -> None:
         """Store it and add its budget to the partner's open total, atomically refusing
@@ -45,7 +49,9 @@ class CampaignStore(Protocol):
 
 
 class PermissionStore(Protocol):
-    def facts(self, partner_id: str) -> tuple[list[ContractFacts], bool]: ...
+    def facts(self, partner_id: str) -> tuple[list[ContractFacts], PartnerStanding]: ...
+
+    def partner_registered(self, partner_id: str) -> None: ...
 
     def contract_activated(self, partner_id: str, contract_id: str, contract_type: str) -> None: ...
 

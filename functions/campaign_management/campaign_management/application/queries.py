@@ -11,8 +11,8 @@ from hexa_shared.errors import NotFound, invalid
 
 
 def permission_of(permissions: PermissionStore, partner_id: str) -> Permission:
-    contracts, deactivated = permissions.facts(partner_id)
-    return effective_permission(partner_id, contracts, deactivated)
+    contracts, standing = permissions.facts(partner_id)
+    return effective_permission(partner_id, contracts, standing)
 
 
 def get_permission(partner_id: str, permissions: PermissionStore, principal: Principal) -> Permission:
@@ -29,8 +29,10 @@ def load_visible(campaigns: CampaignStore, campaign_id: str, principal: Principa
 
 def list_campaigns(query: ListCampaigns, campaigns: CampaignStore,
                    principal: Principal) -> tuple[list[Campaign], str | None]:
-    return principal.scoped_list(query.partner_id,
-                                 lambda partner_id: campaigns.list(partner_id, query.status, query.limit, query.next_token))
+    return principal.scoped_list(
+        query.partner_id,
+        lambda partner_id: campaigns.list_for_partner(partner_id, query.status, query.limit, query.next_token),
+        lambda: campaigns.list_all(query.status, query.limit, query.next_token))
 
 
 def performance_report(campaign_id: str, window: DateRange, campaigns: CampaignStore,

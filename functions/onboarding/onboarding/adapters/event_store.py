@@ -2,6 +2,8 @@
 
 Appends are conditional on the version being free (optimistic concurrency); several events of one
 command — and an idempotency marker, when an integration event caused them — go in one transaction.
+A draft also claims its contract for the partner in Onboarding's partner projection, in that same
+transaction, only while the partner takes contracts (registered, not deactivated).
 The table's NEW_IMAGE stream feeds the projector and the publisher. Each item keeps the X-Ray trace
 header current when it was appended (older items have none), which the published event carries on.
 """
@@ -17,8 +19,10 @@ from pynamodb.models import Model
 
 from hexa_shared.dynamo import bound, cancelled_by_condition, Transaction
 from hexa_shared.tracing import current_trace_header
-from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict
-from onboarding.domain.events import ContractEvent
+from hexa_shared import strict_json
+from onboarding.adapters.known_partners import DynamoKnownPartners, partner_row_model, takes_contracts
+from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
+from onboarding.domain.events import CONTRACT_DRAFTED, ContractEvent
 
 
 class _EventItem(Model):
@@ -57,12 +61,13 @@ def _to_event(item: _EventItem) -> ContractEvent:
 
 
 class DynamoEventStore:
-    def __init__(self, table_name: str) -> None:
+    def __init__(self, table_name: str, partners_table: str) -> None:
         self._model = _model(table_name)
+        self._partners = partners_table
 
     def _item(self, event: ContractEvent) -> _EventItem:
         return self._model(event.contract_id, event.version, event_type=event.event_type,
-                           occurred_at=event.occurred_at, data=json.dumps(event.data, separators=(",", ":")),
+                           occurred_at=event.occurred_at, data=strict_json.dumps(event.data),
                            partner_id=event.partner_id, contract_type=event.contract_type,
                            correlation_id=event.correlation_id or None, event_id=event.event_id,
                            trace_header=event.trace_header or current_trace_header())
@@ -71,10 +76,13 @@ class DynamoEventStore:
         return [_to_event(i) for i in self._model.query(contract_id, consistent_read=True, scan_index_forward=True)]
 
     def append(self, events: list[ContractEvent], dedup_marker: tuple[Model, Any] | None = None) -> None:
+        """A ``ContractDrafted`` among ``events`` also claims the contract for its partner, in the same
+        transaction, only while the partner takes contracts (else ``PartnerNotKnown``/``PartnerClosed``)."""
         if not events:
             return
         free = self._model.version.does_not_exist()
-        if len(events) == 1 and dedup_marker is None:  # the common case: one conditional put, no transaction
+        drafted = [e for e in events if e.event_type == CONTRACT_DRAFTED]
+        if len(events) == 1 and dedup_marker is None and not drafted:  # the common case: one conditional put
             try:
                 self._item(events[0]).save(condition=free)
             except PutError as error:
@@ -82,19 +90,34 @@ class DynamoEventStore:
                     raise self._conflict(events[0]) from None
                 raise
             return
+        marker = claim = None
         try:
-            marker = None
             with Transaction() as transaction:
                 for event in events:
                     transaction.save(self._item(event), condition=free)
+                for event in drafted:
+                    claim = self._claim(transaction, event)
                 if dedup_marker is not None:
                     marker = transaction.save(dedup_marker[0], condition=dedup_marker[1])
         except TransactWriteError as error:
             if marker is not None and transaction.blames(error, marker):
                 raise AlreadyProcessed() from None
+            if claim is not None and transaction.blames(error, claim):
+                raise self._refusal(drafted[0].partner_id) from None
             if cancelled_by_condition(error):
                 raise self._conflict(events[0]) from None
             raise
+
+    def _claim(self, transaction: Transaction, event: ContractEvent) -> int:
+        row = partner_row_model(self._partners)
+        return transaction.update(row(event.partner_id), actions=[row.contract_ids.add({event.contract_id})],
+                                  condition=takes_contracts(row))
+
+    def _refusal(self, partner_id: str) -> Exception:
+        known = DynamoKnownPartners(self._partners).get(partner_id)
+        if known is not None and known.deactivated:
+            return PartnerClosed(f"partner {partner_id} is deactivated: it takes no new contracts")
+        return PartnerNotKnown(partner_id)
 
     @staticmethod
     def _conflict(event: ContractEvent) -> ConcurrencyConflict:

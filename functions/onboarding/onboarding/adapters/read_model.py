@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Callable
+from typing import Any, Callable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import bound, by_partner_index, list_page
+from hexa_shared.dynamo import bound, by_partner_index, query_page, scan_page
 from onboarding.application.ports import ConcurrencyConflict
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
 from onboarding.domain.events import ContractEvent
@@ -59,11 +59,19 @@ class DynamoContractReadModel:
         except self._model.DoesNotExist:
             return None
 
-    def list(self, partner_id: str | None, status: ContractStatus | None, limit: int,
-             next_token: str | None) -> tuple[list[Contract], str | None]:
-        condition = None if status is None else self._model.status == status.value
-        items, token = list_page(self._model, self._model.by_partner, partner_id, condition, limit, next_token)
+    def list_for_partner(self, partner_id: str, status: ContractStatus | None, limit: int,
+                         next_token: str | None) -> tuple[list[Contract], str | None]:
+        items, token = query_page(self._model, self._model.by_partner, partner_id, self._status(status), limit,
+                                  next_token)
         return [_to_contract(item) for item in items], token
+
+    def list_all(self, status: ContractStatus | None, limit: int,
+                 next_token: str | None) -> tuple[list[Contract], str | None]:
+        items, token = scan_page(self._model, self._status(status), limit, next_token)
+        return [_to_contract(item) for item in items], token
+
+    def _status(self, status: ContractStatus | None) -> Any:
+        return None if status is None else self._model.status == status.value
 
     def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:
         """Move the row to ``event.version``; ``False`` if it already is there (redelivery)."""

@@ -3,15 +3,33 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from hexa_shared.errors import Conflict
+from hexa_shared.errors import Conflict, FieldIssue, InvalidInput
 from onboarding.domain.contract import Contract, ContractStatus
 from onboarding.domain.events import ContractEvent
+from onboarding.domain.partners import KnownPartner
 
 
 class ConcurrencyConflict(Conflict):
     """Someone else stored this version first (optimistic concurrency on (contract_id, version))."""
 
     code = "version_conflict"
+
+
+class PartnerNotKnown(InvalidInput):
+    """Onboarding has not (yet) seen this partner's registration: no contract for it."""
+
+    code = "partner_not_known"
+
+    def __init__(self, partner_id: str) -> None:
+        super().__init__(f"partner {partner_id} is not known to Onboarding (yet): a partner's registration "
+                         "reaches Onboarding as an event, usually within a second",
+                         [FieldIssue("partner_id", "not a registered partner (yet)")])
+
+
+class PartnerClosed(Conflict):
+    """The partner is deactivated: it takes no new contracts."""
+
+    code = "partner_deactivated"
 
 
 class AlreadyProcessed(Exception):
@@ -23,7 +41,8 @@ class EventStore(Protocol):
 
     def append(self, events: list[ContractEvent], dedup_marker: Any | None = None) -> None:
         """Store ``events`` (consecutive versions of one contract) atomically, each version only if free.
-        Raises ``ConcurrencyConflict``; with ``dedup_marker``, ``AlreadyProcessed`` if it exists."""
+        Raises ``ConcurrencyConflict``; with ``dedup_marker``, ``AlreadyProcessed`` if it exists; a draft
+        only for a partner that takes contracts (else ``PartnerNotKnown`` or ``PartnerClosed``)."""
 
     def all_events(self) -> Any:
         """Every stored event, grouped by contract, versions ascending (for rebuilds)."""
@@ -32,9 +51,24 @@ class EventStore(Protocol):
 class ContractReadModel(Protocol):
     def get(self, contract_id: str) -> Contract | None: ...
 
-    def list(self, partner_id: str | None, status: ContractStatus | None, limit: int,
-             next_token: str | None) -> tuple[list[Contract], str | None]: ...
+    def list_for_partner(self, partner_id: str, status: ContractStatus | None, limit: int,
+                         next_token: str | None) -> tuple[list[Contract], str | None]: ...
+
+    def list_all(self, status: ContractStatus | None, limit: int,
+                 next_token: str | None) -> tuple[list[Contract], str | None]:
+        """Every partner's contracts: asked for by name, never by passing no partner."""
 
     def project(self, event: ContractEvent, history: Any) -> bool: ...
 
     def replace_all(self, contracts: list[Contract], reload: Any) -> int: ...
+
+
+class KnownPartners(Protocol):
+    """Onboarding's own projection of partners (sticky facts from Partner Management's events)."""
+
+    def get(self, partner_id: str) -> KnownPartner | None: ...
+
+    def record_registered(self, partner_id: str) -> KnownPartner: ...
+
+    def record_deactivated(self, partner_id: str) -> KnownPartner:
+        """Sticky; the answer lists every contract drafted for the partner before this moment."""

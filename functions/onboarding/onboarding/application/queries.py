@@ -18,8 +18,10 @@ def get_contract(contract_id: str, read_model: ContractReadModel, principal: Pri
 
 def list_contracts(query: ListContracts, read_model: ContractReadModel,
                    principal: Principal) -> tuple[list[Contract], str | None]:
-    return principal.scoped_list(query.partner_id,
-                                 lambda partner_id: read_model.list(partner_id, query.status, query.limit, query.next_token))
+    return principal.scoped_list(
+        query.partner_id,
+        lambda partner_id: read_model.list_for_partner(partner_id, query.status, query.limit, query.next_token),
+        lambda: read_model.list_all(query.status, query.limit, query.next_token))
 
 
 def contract_history(contract_id: str, store: EventStore, principal: Principal) -> list[ContractEvent]:

@@ -15,7 +15,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import bound, cancelled_by_condition, list_page, Transaction
+from hexa_shared.dynamo import bound, cancelled_by_condition, query_page, scan_page, Transaction
 from hexa_shared.errors import Conflict
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.outbox import outbox_entry
@@ -123,7 +123,10 @@ class DynamoPartnerRepository:
 
     def list(self, status: PartnerStatus | None, partner_type: PartnerType | None, limit: int,
              next_token: str | None) -> tuple[list[Partner], str | None]:
+        """One status (its index) or every status (a scan), optionally of one type."""
         condition = None if partner_type is None else self._item.partner_type == partner_type.value
-        items, token = list_page(self._item, self._item.by_status, status.value if status else None, condition, limit,
-                                 next_token)
+        if status is None:
+            items, token = scan_page(self._item, condition, limit, next_token)
+        else:
+            items, token = query_page(self._item, self._item.by_status, status.value, condition, limit, next_token)
         return [_to_domain(item) for item in items], token

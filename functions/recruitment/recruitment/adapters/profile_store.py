@@ -9,7 +9,7 @@ from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import bound, by_partner_index, list_page
+from hexa_shared.dynamo import bound, by_partner_index, query_page, scan_page
 from hexa_shared.errors import Conflict
 from recruitment.domain.profiles import Availability, Candidate, Job, JobStatus
 
@@ -149,8 +149,15 @@ class DynamoJobStore(_VersionedStore):
             required_skills=list(j.required_skills), experience_required=j.experience_required, location=j.location,
             status=j.status.value, created_at=j.created_at, updated_at=j.updated_at), j.version)
 
-    def list(self, partner_id: str | None, status: JobStatus | None, limit: int,
-             next_token: str | None) -> tuple[list[Job], str | None]:
-        condition = None if status is None else self._model.status == status.value
-        items, token = list_page(self._model, self._model.by_partner, partner_id, condition, limit, next_token)
+    def list_for_partner(self, partner_id: str, status: JobStatus | None, limit: int,
+                         next_token: str | None) -> tuple[list[Job], str | None]:
+        items, token = query_page(self._model, self._model.by_partner, partner_id, self._status(status), limit,
+                                  next_token)
         return [self._parse(item) for item in items], token
+
+    def list_all(self, status: JobStatus | None, limit: int, next_token: str | None) -> tuple[list[Job], str | None]:
+        items, token = scan_page(self._model, self._status(status), limit, next_token)
+        return [self._parse(item) for item in items], token
+
+    def _status(self, status: JobStatus | None) -> Any:
+        return None if status is None else self._model.status == status.value

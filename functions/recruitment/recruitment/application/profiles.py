@@ -62,5 +62,7 @@ def edit_job(job_id: str, command: EditJob, store: JobStore, principal: Principa
 
 
 def list_jobs(query: ListJobs, store: JobStore, principal: Principal) -> tuple[list[Job], str | None]:
-    return principal.scoped_list(query.partner_id,
-                                 lambda partner_id: store.list(partner_id, query.status, query.limit, query.next_token))
+    return principal.scoped_list(
+        query.partner_id,
+        lambda partner_id: store.list_for_partner(partner_id, query.status, query.limit, query.next_token),
+        lambda: store.list_all(query.status, query.limit, query.next_token))
