@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from hexa_shared.batch import REDRIVE
 from hexa_shared.dead_letters import FAILURE_ATTRIBUTES, KIND, PARKED, REASON, redriven_attributes
 
 Invoke = Callable[[str, dict[str, Any]], Any]  # (function name, event) -> the handler's answer
@@ -73,7 +74,7 @@ def redrive(sqs: Any, dlq: DeadLetterQueue, limit: int = 10_000, invoke: Invoke 
     function (``invoke``); messages that cannot be redriven are left in place."""
     if dlq.source_url is None and invoke is None:
         raise ValueError(f"{dlq.logical_id} is a stream failure queue: redriving it needs the functions")
-    result, seen = Redriven(), 0
+    result, seen, kept = Redriven(), 0, []
     while seen < limit:
         messages = _receive(sqs, dlq.url, visibility=60)  # kept ones stay hidden until this pass ends
         if not messages:
@@ -91,8 +92,9 @@ def redrive(sqs: Any, dlq: DeadLetterQueue, limit: int = 10_000, invoke: Invoke 
                 result.moved += 1
             else:
                 result.kept += 1
-    for message in _receive(sqs, dlq.url, visibility=0) if result.kept else []:  # show the kept ones again
-        sqs.change_message_visibility(QueueUrl=dlq.url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+                kept.append(message["ReceiptHandle"])
+    for handle in kept:  # hidden for this pass only: visible again for the next look
+        sqs.change_message_visibility(QueueUrl=dlq.url, ReceiptHandle=handle, VisibilityTimeout=0)
     return result
 
 
@@ -100,8 +102,8 @@ def _replay_parked(message: dict[str, Any], invoke: Invoke) -> bool:
     parked = _parked(message["Body"])
     if parked is None or not parked.get("function"):
         return False  # Lambda's own description of a skipped batch: no record to replay
-    answer = invoke(parked["function"], {"Records": [parked["record"]]})  # failing the same way parks it anew
-    return isinstance(answer, dict) and not answer.get("batchItemFailures")
+    answer = invoke(parked["function"], {"Records": [parked["record"]], REDRIVE: True})
+    return isinstance(answer, dict) and not answer.get("batchItemFailures")  # still failing: it stays parked
 
 
 def _parked(body: str) -> dict[str, Any] | None:

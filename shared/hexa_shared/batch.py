@@ -32,6 +32,7 @@ from hexa_shared.observability import bound_correlation_id
 from hexa_shared.tracing import continue_trace
 
 EventHandler = Callable[[IntegrationEvent], None]
+REDRIVE = "hexa.redrive"  # set on a stream event that replays parked records (never by Lambda)
 
 
 def handle_integration_events(event: dict[str, Any], context: Any, log: Logger, handlers: Mapping[str, EventHandler],
@@ -91,8 +92,11 @@ def handle_stream_records(event: dict[str, Any], context: Any, log: Logger, hand
     """Lambda handler body for a DynamoDB stream; ``handle`` gets one raw stream record.
 
     ``parking_queue_env`` names the environment variable holding the URL of the function's failure
-    queue (its ``OnFailure`` destination), where records that can never succeed are parked."""
+    queue (its ``OnFailure`` destination), where records that can never succeed are parked. A redrive
+    (``hexa dlq redrive`` hands a parked record back with ``REDRIVE`` set) parks nothing anew: a record
+    still failing is reported failed and stays where it was."""
     records = event.get("Records", [])
+    redriving = bool(event.get(REDRIVE))
     for position, record in enumerate(records):
         try:
             handle(record)
@@ -100,7 +104,7 @@ def handle_stream_records(event: dict[str, Any], context: Any, log: Logger, hand
         except Exception as error:  # noqa: BLE001 - classified below: retried in order, or parked
             failure = error
         sequence = record.get("dynamodb", {}).get("SequenceNumber")
-        if transient(failure):
+        if transient(failure) or redriving:
             log.warning("stream record failed transiently; it and the rest of the batch will be retried",
                         extra={"sequence_number": sequence, "reason": describe(failure)})
             return _failed_from(records, position)
