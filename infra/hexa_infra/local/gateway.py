@@ -9,9 +9,13 @@ Behaviour follows API Gateway where it matters to handlers: the v1 proxy event (
 resource wins (literal segment > ``{param}`` > ``{proxy+}``), a handler exception is a 502.
 X-Ray as with ``TracingEnabled``: the function's segment continues the caller's ``X-Amzn-Trace-Id``
 or starts a trace, records the request and status, and the response says ``X-Amzn-Trace-Id: Root=…``.
+Every error the gateway itself answers (404, 405, and what ``http.server`` refuses: 400, 408, 413,
+414, 431, 501, 505) is JSON in the API's error shape. Requests are read bounded in size and time with
+strict framing (:mod:`.request_reading`); the listen backlog is 1024, so a burst of fresh connections
+queues instead of being reset.
 Deviations: 404/405 bodies use the project's error envelope instead of API Gateway's
 ``{"message": "Missing Authentication Token"}`` 403, the stage is not part of the URL, and there is
-no authorizer, throttling, request validation or payload size limit.
+no authorizer, throttling or request validation.
 """
 
 from __future__ import annotations
@@ -26,14 +30,17 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import formatdate
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from hexa_shared import tracing as trace_headers
 from hexa_shared.http.openapi import merge
 
 from .functions import LocalFunction
+from .proxy_event import proxy_event
+from .request_reading import MAX_BODY_BYTES, REQUEST_DEADLINE, Rejected, Watchdog, read_body
 from .routing import Resource, Route, RouteTable
 from .tracing import Traced
 
@@ -55,8 +62,43 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True  # keep-alive clients otherwise stall ~40 ms (TOOL-FACTS)
     server_version = "hexa-local-apigw"
-    timeout = 300  # close idle keep-alive connections eventually (each holds a thread)
+    timeout = 120  # close idle keep-alive connections eventually (each holds a thread)
     gateway: Gateway
+    _expired = False
+    _deadline: int | None = None
+
+    def handle_one_request(self) -> None:
+        """Wait (idle, up to ``timeout``) for a request's first byte; from there the request must be
+        read within the gateway's deadline, or it is answered 408 and the connection closed."""
+        self._expired, self._deadline = False, None
+        try:
+            if not self.rfile.peek(1):  # the client closed its keep-alive connection
+                self.close_connection = True
+                return
+        except OSError:  # idle timeout or reset
+            self.close_connection = True
+            return
+        self._deadline = self.gateway.watchdog.arm(self.connection, self.gateway.request_deadline, self._expire)
+        try:
+            super().handle_one_request()
+            if self._expired and not self._responded:
+                self.send_error(HTTPStatus.REQUEST_TIMEOUT)
+        finally:
+            self.gateway.watchdog.disarm(self._deadline)
+
+    def _expire(self) -> None:
+        self._expired = True
+
+    _responded = False
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What ``http.server`` refuses on its own (400, 414, 431, 501, 505), and 408, as JSON."""
+        if self._expired:
+            code, message = HTTPStatus.REQUEST_TIMEOUT, f"request not received within {self.gateway.request_deadline:g} s"
+        status = HTTPStatus(code)
+        self.close_connection = True
+        error_code = _ERROR_CODES.get(status.value, status.phrase.lower().replace(" ", "_"))
+        self._send_error(status.value, error_code, message or status.description, str(uuid.uuid4()))
 
     def do_request(self) -> None:
         started = time.monotonic()
@@ -71,7 +113,20 @@ class _Handler(BaseHTTPRequestHandler):
         """Silence http.server's stderr access log; requests are logged (without headers) above."""
 
     def _serve(self, request_id: str) -> int:
-        body = self._read_body()
+        try:
+            body = read_body(self.headers, self.rfile, self.gateway.max_body)
+        except Rejected as rejected:
+            self.close_connection = True
+            if self._expired:
+                return self._send_error(408, "request_timeout", "request not received within "
+                                        f"{self.gateway.request_deadline:g} s", request_id)
+            return self._send_error(rejected.status, rejected.code, rejected.message, request_id)
+        finally:
+            self.gateway.watchdog.disarm(self._deadline or -1)  # the function may take its own time
+        if self._expired:
+            self.close_connection = True
+            return self._send_error(408, "request_timeout", "request not received within "
+                                    f"{self.gateway.request_deadline:g} s", request_id)
         url = urlsplit(self.path)
         if url.path == MERGED_SPEC_PATH and self.command == "GET":
             return self._serve_merged_spec(request_id)
@@ -134,66 +189,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(200, json.dumps(merged).encode(), [("Content-Type", "application/json")], request_id)
         return 200
 
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks: list[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        return self.rfile.read(length) if length else b""
-
     def _event(
         self, route: Route, path: str, query: str, params: dict[str, str], body: bytes, request_id: str
     ) -> dict[str, Any]:
-        multi_headers: dict[str, list[str]] = {}
-        for name, value in self.headers.items():
-            multi_headers.setdefault(name, []).append(value)
-        multi_query: dict[str, list[str]] = {}
-        for name, value in parse_qsl(query, keep_blank_values=True):
-            multi_query.setdefault(name, []).append(value)
-        try:
-            text: str | None = body.decode("utf-8") if body else None
-            encoded = False
-        except UnicodeDecodeError:
-            text, encoded = base64.b64encode(body).decode(), True
-        now = time.time()
-        source_ip = self.client_address[0]
-        return {
-            "resource": route.path,
-            "path": unquote(path),
-            "httpMethod": self.command,
-            "headers": {k: v[-1] for k, v in multi_headers.items()},
-            "multiValueHeaders": multi_headers,
-            "queryStringParameters": {k: v[-1] for k, v in multi_query.items()} or None,
-            "multiValueQueryStringParameters": multi_query or None,
-            "pathParameters": params or None,
-            "stageVariables": None,
-            "requestContext": {
-                "resourceId": route.path,
-                "resourcePath": route.path,
-                "httpMethod": self.command,
-                "extendedRequestId": request_id,
-                "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
-                "path": f"/{route.stage}{unquote(path)}",
-                "accountId": self.gateway.account_id,
-                "protocol": self.request_version,
-                "stage": route.stage,
-                "domainPrefix": route.api_id,
-                "requestTimeEpoch": int(now * 1000),
-                "requestId": request_id,
-                "identity": {"sourceIp": source_ip, "userAgent": self.headers.get("User-Agent")},
-                "domainName": self.headers.get("Host", ""),
-                "apiId": route.api_id,
-            },
-            "body": text,
-            "isBase64Encoded": encoded,
-        }
+        return proxy_event(route, self.command, path, query, params, list(self.headers.items()), body, request_id,
+                           protocol=self.request_version, source_ip=self.client_address[0],
+                           account_id=self.gateway.account_id)
 
     def _send_result(self, result: dict[str, Any], request_id: str, trace_id: str | None = None) -> int:
         status = int(result["statusCode"])
@@ -226,6 +227,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _write(self, status: int, payload: bytes, headers: list[tuple[str, str]], request_id: str) -> None:
         hop_by_hop = {"content-length", "transfer-encoding", "connection", "date", "server"}
+        if self.request_version in (None, "", "HTTP/0.9"):
+            self.request_version = "HTTP/1.1"  # no HTTP/0.9 here: always a status line and headers
         self.send_response_only(status)
         self.send_header("Date", formatdate(usegmt=True))
         names = set()
@@ -237,7 +240,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "application/json")
         self.send_header("x-amzn-RequestId", request_id)
         self.send_header("Content-Length", str(len(payload)))
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
+        self._responded = True
         if self.command != "HEAD" and payload:
             self.wfile.write(payload)
 
@@ -250,9 +256,14 @@ class Fault:
     stall: float = 0.0
 
 
+_ERROR_CODES = {400: "malformed_request", 408: "request_timeout", 413: "payload_too_large", 414: "uri_too_long",
+                431: "headers_too_large", 501: "not_implemented", 505: "http_version_not_supported"}
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False  # keep-alive connections must not hold stop() hostage
+    request_queue_size = 1024  # listen backlog: a burst of fresh connections waits instead of being reset
 
 
 class Gateway:
@@ -261,8 +272,12 @@ class Gateway:
     def __init__(
         self, routes: list[Route], functions: Mapping[str, LocalFunction], *,
         host: str = "127.0.0.1", port: int = 3000, account_id: str = "123456789012",
+        request_deadline: float = REQUEST_DEADLINE, max_body: int = MAX_BODY_BYTES,
     ) -> None:
         self.routes = list(routes)
+        self.request_deadline = request_deadline
+        self.max_body = max_body
+        self.watchdog = Watchdog()
         self.functions = functions
         self.host = host
         self.port = port
