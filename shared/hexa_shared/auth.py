@@ -6,6 +6,7 @@ Roles: ``admin`` (everything) and ``partner`` (only its own ``partner_id``).
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 import time
@@ -134,7 +135,12 @@ class SecretsManagerKey:
             return self._value
 
 
+@functools.lru_cache(maxsize=None)
+def signing_key_from_env() -> SecretsManagerKey:
+    """The stack's signing key, fetched once per container: it verifies tokens and signs cursors."""
+    return SecretsManagerKey(os.environ["JWT_SECRET_ARN"])
+
+
 def verifier_from_env() -> TokenVerifier:
-    return TokenVerifier(SecretsManagerKey(os.environ["JWT_SECRET_ARN"]),
-                         issuer=os.environ.get("JWT_ISSUER", "hexabuilders"),
+    return TokenVerifier(signing_key_from_env(), issuer=os.environ.get("JWT_ISSUER", "hexabuilders"),
                          audience=os.environ.get("JWT_AUDIENCE", "hexabuilders-api"))

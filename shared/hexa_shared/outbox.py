@@ -18,6 +18,7 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
+from hexa_shared import strict_json
 from hexa_shared.dynamo import bound
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
@@ -50,7 +51,7 @@ def outbox_entry(table_name: str, event: IntegrationEvent) -> _OutboxEntry:
     return outbox_model(table_name)(
         event.event_id, name=event.name, source=event.source, correlation_id=event.correlation_id,
         occurred_at=event.occurred_at, event_version=event.event_version,
-        data=json.dumps(event.data, separators=(",", ":")), trace_header=event.trace_header or current_trace_header(),
+        data=strict_json.dumps(event.data), trace_header=event.trace_header or current_trace_header(),
         expiration=timedelta(seconds=RETENTION_SECONDS))
 
 

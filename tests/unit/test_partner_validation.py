@@ -49,10 +49,21 @@ def test_missing_and_unknown_fields_are_named() -> None:
         {"email", "partner_type", "country", "nickname"}
 
 
-@pytest.mark.parametrize("rate,expected", [("0.1", "0.10"), (0.25, "0.25"), ("0.125", "0.125"), (0, "0.00"),
-                                           ("0.5", "0.50")])
-def test_commission_rate_accepts_decimal_strings_and_numbers(rate: object, expected: str) -> None:
+@pytest.mark.parametrize("rate,expected", [("0.1", "0.10"), ("0.25", "0.25"), ("0.125", "0.125"), (0, "0.00"),
+                                           ("0.5", "0.50"), ("0", "0.00")])
+def test_commission_rate_accepts_decimal_strings(rate: object, expected: str) -> None:
     assert str(RegisterPartner.model_validate({**VALID, "commission_rate": rate}).commission_rate) == expected
+
+
+@pytest.mark.parametrize("rate", [0.25, 0.1, "1E-1", "+0.1", " 0.1", "0.1 ", ".1", "0,1", "1_0", "٠.١", 1])
+def test_commission_rate_is_never_a_float_an_exponent_or_a_sign(rate: object) -> None:
+    """Issue 12 #9: a JSON float was taken; so were exponents and other spellings Decimal() reads."""
+    assert fields_in_error(commission_rate=rate) == {"commission_rate"}
+
+
+@pytest.mark.parametrize("name", ["Acme\nCorp", "Acme\tCorp", "Acme\x00Corp", "Acme\u2028Corp", "\ud800"])
+def test_a_name_is_one_line_of_text(name: str) -> None:
+    assert fields_in_error(name=name) == {"name"}
 
 
 def test_update_takes_only_editable_fields_and_keeps_what_was_not_sent() -> None:

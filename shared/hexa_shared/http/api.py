@@ -6,11 +6,15 @@ answer and generate the OpenAPI document (:mod:`hexa_shared.http.openapi`). A vi
 parameters, and returns a JSON-able body, a :class:`Reply` (body + headers) or a ``chalice.Response``.
 Whatever it raises becomes DESIGN.md's error body: :class:`~hexa_shared.errors.HexaError` with its own
 status, anything else a logged 500 ``internal_error`` (no stack trace leaves the service).
+
+Before any model sees it, a body is parsed strictly (:mod:`hexa_shared.strict_json`: no ``NaN``, no
+``Infinity``, no number out of range, no duplicate key, at most 32 levels deep → 400) and every string
+in it, keys included, is checked for control characters and broken Unicode (→ 422 naming the field).
+``next_token`` is signed on the way out and checked on the way in (:class:`CursorSigner`).
 """
 from __future__ import annotations
 
 import functools
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, TypeVar
@@ -18,11 +22,13 @@ from typing import Any, Callable, TypeVar
 from chalice import Chalice, Response
 from pydantic import BaseModel, ValidationError
 
-from hexa_shared import metrics
-from hexa_shared.auth import Principal, TokenVerifier, verifier_from_env
+from hexa_shared import metrics, strict_json
+from hexa_shared.auth import Principal, TokenVerifier, signing_key_from_env, verifier_from_env
 from hexa_shared.clock import new_id
 from hexa_shared.errors import FieldIssue, HexaError, InvalidInput, MalformedRequest
+from hexa_shared.formats import text_problem
 from hexa_shared.http.openapi import Operation, document
+from hexa_shared.http.pagination import CursorSigner
 from hexa_shared.http.responses import CHALICE_CODES, error_body, error_response, json_response
 from hexa_shared.observability import CORRELATION_HEADER, bound_correlation_id, logger, safe_correlation_id
 
@@ -46,12 +52,35 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+def text_issues(value: Any, path: str = "") -> list[FieldIssue]:
+    """Every string (and key) of a parsed body or query that is not acceptable text, by field path."""
+    issues: list[FieldIssue] = []
+    stack: list[tuple[Any, str]] = [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            problem = text_problem(node)
+            if problem:
+                issues.append(FieldIssue(where or "(body)", problem))
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                field = f"{where}.{key}" if where else str(key)
+                if text_problem(key):
+                    issues.append(FieldIssue(where or "(body)", f"has a key that {text_problem(key)}"))
+                    field = f"{where}.(key)" if where else "(key)"
+                stack.append((child, field))
+        elif isinstance(node, list):
+            stack.extend((child, f"{where}.{i}") for i, child in enumerate(node))
+    return sorted(issues, key=lambda issue: issue.field)
+
+
 @dataclass
 class RequestContext:
     raw: Any  # chalice.app.Request
     principal: Principal
     correlation_id: str
     operation: Operation
+    cursors: CursorSigner | None = None
 
     def _declared(self, kind: str, model: Any) -> None:
         if getattr(self.operation, kind) is not model:
@@ -64,16 +93,21 @@ class RequestContext:
         if len(raw) > MAX_BODY_BYTES:
             raise MalformedRequest(f"body larger than {MAX_BODY_BYTES} bytes", [FieldIssue("(body)", "too large")])
         try:
-            data = json.loads(raw or b"{}")
-        except ValueError as exc:
-            raise MalformedRequest(f"body is not valid JSON: {exc}", [FieldIssue("(body)", "invalid JSON")]) from None
+            data = strict_json.loads(raw or b"{}")
+        except strict_json.JsonRejected as exc:
+            raise MalformedRequest(f"body is not acceptable JSON: {exc}", [FieldIssue("(body)", str(exc))]) from None
         if not isinstance(data, dict):
             raise InvalidInput("body must be a JSON object", [FieldIssue("(body)", "must be a JSON object")])
+        _refuse_bad_text(data)
         return _validate(model, data)
 
     def query(self, model: type[M]) -> M:
         self._declared("query", model)
-        return _validate(model, dict(self.raw.query_params or {}))
+        params = dict(self.raw.query_params or {})
+        _refuse_bad_text(params)
+        if params.get("next_token") and self.cursors is not None:
+            params["next_token"] = self.cursors.unwrap(params["next_token"])
+        return _validate(model, params)
 
     def if_match(self) -> int | None:
         """``If-Match: 3`` or ``If-Match: "3"`` → 3; absent → None; anything else → 400."""
@@ -85,6 +119,12 @@ class RequestContext:
         if not text.isdigit():
             raise MalformedRequest("If-Match must be a version number", [FieldIssue("If-Match", "not a version")])
         return int(text)
+
+
+def _refuse_bad_text(data: dict[str, Any]) -> None:
+    issues = text_issues(data)
+    if issues:
+        raise InvalidInput("; ".join(f"{i.field}: {i.issue}" for i in issues[:10]), issues[:10])
 
 
 def _validate(model: type[M], data: dict[str, Any]) -> M:
@@ -111,17 +151,23 @@ def _check_answer(operation: Operation, result: Any) -> None:
 
 class HttpApi:
     def __init__(self, app: Chalice, service: str,
-                 verifier: Callable[[], TokenVerifier] = verifier_from_env) -> None:
+                 verifier: Callable[[], TokenVerifier] = verifier_from_env,
+                 signing_key: Callable[[], Callable[[], str]] = lambda: signing_key_from_env()) -> None:
         self.app = app
         self.service = service
         self.log = logger(service)
         self.operations: list[Operation] = []
         self._verifier_factory = verifier
+        self._signing_key_factory = signing_key
         app.register_middleware(self._translate_chalice_errors, "http")
 
     @functools.cached_property
     def verifier(self) -> TokenVerifier:
         return self._verifier_factory()
+
+    @functools.cached_property
+    def cursors(self) -> CursorSigner:
+        return CursorSigner(self._signing_key_factory())
 
     def route(self, path: str, methods: list[str], *, public: bool = False, status: int = 200,
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
@@ -174,10 +220,13 @@ class HttpApi:
             try:
                 principal = (Principal("anonymous", "anonymous") if operation.public
                              else self.verifier.principal((request.headers or {}).get("authorization")))
-                result = view(RequestContext(request, principal, correlation_id, operation), **path_params)
+                result = view(RequestContext(request, principal, correlation_id, operation, self.cursors),
+                              **path_params)
                 if isinstance(result, Reply):
                     headers.update(result.headers)
                     result = result.body
+                if isinstance(result, dict) and isinstance(result.get("next_token"), str):
+                    result = {**result, "next_token": self.cursors.sign(result["next_token"])}
                 if operation.response is not None and not isinstance(result, Response):
                     _check_answer(operation, result)
             except HexaError as error:

@@ -1,15 +1,19 @@
-"""Opaque ``next_token`` ⇄ DynamoDB ``LastEvaluatedKey``.
+"""Opaque ``next_token`` ⇄ DynamoDB ``LastEvaluatedKey``, signed at the HTTP edge.
 
-The token is base64url JSON of the key in DynamoDB's typed form (``{"partner_id": {"S": "…"}}``),
+Inside, a token is base64url JSON of the key in DynamoDB's typed form (``{"partner_id": {"S": "…"}}``),
 checked on the way back in: a token that is not one this list issued is a 400 naming ``next_token``,
-never a 500 from DynamoDB.
+never a 500 from DynamoDB. On the wire, :class:`CursorSigner` adds an HMAC made with a key derived
+from the stack's signing key, so a client can neither forge nor edit a cursor (a re-encoded key with
+an attribute of another type used to reach the store and fail there): any change is a 400.
 """
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac
 import json
-from typing import Any
+from typing import Any, Callable
 
 from hexa_shared.errors import FieldIssue, MalformedRequest
 
@@ -48,3 +52,28 @@ def _is_key(key: Any, expected_keys: set[str]) -> bool:
             and all(isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")
                     and isinstance(next(iter(v.values())), str) and len(next(iter(v.values()))) <= 1024
                     for v in key.values()))
+
+
+class CursorSigner:
+    """Signs outgoing ``next_token`` values and checks incoming ones (HMAC-SHA256, a key per purpose)."""
+
+    PURPOSE = b"hexabuilders/next_token/v1"
+
+    def __init__(self, secret: Callable[[], str]) -> None:
+        self._secret = secret
+
+    def _mac(self, token: str) -> str:
+        key = hmac.new(self._secret().encode(), self.PURPOSE, hashlib.sha256).digest()
+        digest = hmac.new(key, token.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest[:24]).decode()
+
+    def sign(self, token: str) -> str:
+        return f"{token}.{self._mac(token)}"
+
+    def unwrap(self, signed: str) -> str:
+        """The token inside, or a 400 naming ``next_token`` if it is not one this API signed."""
+        token, _, mac = signed.rpartition(".")
+        if not token or not hmac.compare_digest(mac.encode(), self._mac(token).encode()):
+            raise MalformedRequest("next_token is not a token this API issued (it is signed: copy it unchanged)",
+                                   [FieldIssue("next_token", "tampered with, truncated or issued elsewhere")])
+        return token

@@ -19,8 +19,9 @@ def _default(value: Any) -> Any:
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(body=json.dumps(body, default=_default, separators=(",", ":")), status_code=status,
-                    headers={**JSON_HEADERS, **(headers or {})})
+    """Compact JSON; a non-finite number raises (a bug, answered as a 500) instead of writing ``NaN``."""
+    return Response(body=json.dumps(body, default=_default, separators=(",", ":"), allow_nan=False),
+                    status_code=status, headers={**JSON_HEADERS, **(headers or {})})
 
 
 def error_body(code: str, message: str, details: list[dict[str, str]] | None = None) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 from pydantic import Field, StrictInt, StrictStr
 
 from campaign_management.domain.campaign import CampaignStatus
-from hexa_shared.fields import StrictModel, Uuid4
+from hexa_shared.fields import StrictModel, Uuid, Uuid4, line
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from hexa_shared.fields import IsoDate, Money, PositiveMoney
 
@@ -15,7 +15,7 @@ Count = Annotated[StrictInt, Field(ge=0, le=10**12)]
 
 class CreateCampaign(StrictModel):
     partner_id: Uuid4
-    name: StrictStr = Field(min_length=1, max_length=200)
+    name: line(200)  # type: ignore[valid-type]
     description: StrictStr = Field("", max_length=2000)
     budget: PositiveMoney
     start_date: IsoDate
@@ -23,7 +23,7 @@ class CreateCampaign(StrictModel):
 
 
 class EditCampaign(StrictModel):
-    name: Optional[StrictStr] = Field(None, min_length=1, max_length=200)
+    name: Optional[line(200)] = None  # type: ignore[valid-type]
     description: Optional[StrictStr] = Field(None, max_length=2000)
     budget: Optional[PositiveMoney] = None
     start_date: Optional[IsoDate] = None
@@ -39,7 +39,7 @@ class RecordPerformance(StrictModel):
 
 
 class ListCampaigns(StrictModel):
-    partner_id: Optional[StrictStr] = None
+    partner_id: Optional[Uuid] = None
     status: Optional[CampaignStatus] = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     next_token: Optional[str] = None

@@ -2,10 +2,14 @@
 
 Idempotent per day: the day's metrics are replaced and the campaign's spend moves by the difference,
 in one transaction with the ``CampaignPerformanceRecorded`` event (and ``CampaignBudgetExhausted``
-the first time spend reaches the budget, which also pauses an ACTIVE campaign).
+the first time spend reaches the budget, which also pauses an ACTIVE campaign). A PUT of what the day
+already holds changes nothing and emits nothing; a version race with a concurrent writer is retried
+inside (with jitter), so twenty identical PUTs at once all answer 200.
 """
 from __future__ import annotations
 
+import random
+import time
 from datetime import date
 
 from campaign_management.application.commands import RecordPerformance
@@ -18,7 +22,7 @@ from hexa_shared.auth import ADMIN, Principal
 from hexa_shared.clock import now_iso, utc_now
 from hexa_shared.errors import FieldIssue, InvalidInput
 
-ATTEMPTS = 5
+ATTEMPTS = 8
 
 
 def record_performance(campaign_id: str, day: date, command: RecordPerformance, campaigns: CampaignStore,
@@ -36,6 +40,8 @@ def record_performance(campaign_id: str, day: date, command: RecordPerformance, 
             raise InvalidInput("the day is outside the campaign's dates",
                                [FieldIssue("date", f"must be within {before.start_date}..{before.end_date}")])
         previous = campaigns.day(campaign_id, day)
+        if previous == metrics:  # already recorded (a retry, or a concurrent twin that won): nothing to do
+            return before
         delta = metrics.spend - (previous.spend if previous else 0)
         after, just_exhausted = before.record_spend_change(delta, now_iso())
         events = [performance_recorded(after, metrics, correlation_id)]
@@ -47,4 +53,5 @@ def record_performance(campaign_id: str, day: date, command: RecordPerformance, 
         except ConcurrentChange:
             if attempt == ATTEMPTS - 1:
                 raise
+            time.sleep(random.uniform(0, 0.005 * 2 ** attempt))  # spread the racers out
     raise AssertionError("unreachable")

@@ -9,6 +9,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
+from hexa_shared import strict_json
 from hexa_shared.dynamo import bound, by_partner_index, query_page, scan_page
 from onboarding.application.ports import ConcurrencyConflict
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
@@ -49,7 +50,7 @@ class DynamoContractReadModel:
     def _item(self, contract: Contract) -> _ContractItem:
         return self._model(contract.contract_id, partner_id=contract.partner_id,
                            contract_type=contract.contract_type.value, status=contract.status.value,
-                           terms=json.dumps(contract.terms, separators=(",", ":")), version=contract.version,
+                           terms=strict_json.dumps(contract.terms), version=contract.version,
                            created_at=contract.created_at, updated_at=contract.updated_at,
                            signed_by=contract.signed_by, termination_reason=contract.termination_reason)
 

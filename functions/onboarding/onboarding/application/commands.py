@@ -1,12 +1,12 @@
 """Validated inputs of the Onboarding use cases."""
 from __future__ import annotations
 
-import json
 from typing import Any, Optional
 
 from pydantic import Field, StrictStr, field_validator
 
-from hexa_shared.fields import StrictModel, Uuid4
+from hexa_shared import strict_json
+from hexa_shared.fields import StrictModel, Uuid, Uuid4, line
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from onboarding.domain.contract import ContractStatus, ContractType
 
@@ -14,7 +14,7 @@ MAX_TERMS_BYTES = 16 * 1024
 
 
 def _check_terms(terms: dict[str, Any]) -> dict[str, Any]:
-    if len(json.dumps(terms)) > MAX_TERMS_BYTES:
+    if len(strict_json.dumps(terms)) > MAX_TERMS_BYTES:
         raise ValueError(f"terms larger than {MAX_TERMS_BYTES} bytes")
     return terms
 
@@ -34,7 +34,7 @@ class AmendTerms(StrictModel):
 
 
 class SignContract(StrictModel):
-    signed_by: StrictStr = Field(min_length=1, max_length=200)
+    signed_by: line(200)  # type: ignore[valid-type]
 
 
 class TerminateContract(StrictModel):
@@ -46,7 +46,7 @@ class NoBody(StrictModel):
 
 
 class ListContracts(StrictModel):
-    partner_id: Optional[StrictStr] = None
+    partner_id: Optional[Uuid] = None
     status: Optional[ContractStatus] = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     next_token: Optional[str] = None

@@ -1,6 +1,7 @@
 """Validated inputs of the Partner Management use cases (pydantic: field-level 422 details)."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Annotated, Optional
 
@@ -10,18 +11,22 @@ from partner_management.domain.partner import (
     DEFAULT_COMMISSION, PartnerStatus, PartnerType, check_commission_rate, check_country, check_phone,
     check_tax_id, normalise_email,
 )
-from hexa_shared.fields import StrictModel
+from hexa_shared.fields import StrictModel, line
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
 
 
-def _money_like(value: object) -> object:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
-        raise ValueError("must be a decimal string such as \"0.10\"")
-    return check_commission_rate(value if not isinstance(value, float) else repr(value))
+RATE = re.compile(r"\d(\.\d{1,4})?", re.ASCII)
 
 
-CommissionRate = Annotated[Decimal, BeforeValidator(_money_like)]
-Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+def _rate(value: object) -> Decimal:
+    """A decimal string (``"0.10"``) or the integer 0: never a JSON float, an exponent or a sign."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not RATE.fullmatch(str(value)):
+        raise ValueError('must be a decimal string between "0" and "0.5" with at most 4 decimals, e.g. "0.10"')
+    return check_commission_rate(str(value))
+
+
+CommissionRate = Annotated[Decimal, BeforeValidator(_rate)]
+Name = line(200)
 
 
 class RegisterPartner(StrictModel):

@@ -5,15 +5,15 @@ from typing import Annotated, Optional
 
 from pydantic import AfterValidator, Field, StrictInt, StrictStr
 
-from hexa_shared.fields import StrictModel, Uuid4
+from hexa_shared.fields import StrictModel, Uuid, Uuid4, line
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from recruitment.domain.profiles import MAX_EXPERIENCE, Availability, JobStatus, normalise_skills
 
 Skills = Annotated[list[StrictStr], AfterValidator(lambda v: list(normalise_skills(v)))]
 Years = Annotated[StrictInt, Field(ge=0, le=MAX_EXPERIENCE)]
 Text = Annotated[StrictStr, Field(max_length=5000)]
-Name = Annotated[StrictStr, Field(min_length=1, max_length=200)]
-Location = Annotated[StrictStr, Field(min_length=1, max_length=100)]
+Name = line(200)
+Location = line(100)
 Email = Annotated[StrictStr, Field(pattern=r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$", max_length=254)]
 MAX_SEARCH_LIMIT = 100
 
@@ -71,7 +71,7 @@ class EditJob(StrictModel):
 
 
 class ListJobs(StrictModel):
-    partner_id: Optional[StrictStr] = None
+    partner_id: Optional[Uuid] = None
     status: Optional[JobStatus] = None
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
     next_token: Optional[str] = None
