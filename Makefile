@@ -23,10 +23,13 @@ else
 	$(BIN)/hexa up $(ARGS)
 endif
 
-## test: unit, template, runtime, contract (both search engines), integration and end-to-end suites,
-##       against real servers on loopback; starts (or reuses) a real OpenSearch first
+## test: unit, template, runtime, contract (both search engines), integration, end-to-end and migration
+##       suites, against real servers on loopback; starts (or reuses) a real OpenSearch and the legacy
+##       PostgreSQL first
 test: install
-	@os=$$(infra/opensearch/start.sh) && eval "$$os" && export OPENSEARCH_URL && $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@os=$$(infra/opensearch/start.sh) && eval "$$os" && export OPENSEARCH_URL && \
+	 pg=$$(infra/postgres/start.sh) && eval "$$pg" && export LEGACY_DATABASE_URL && \
+	 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
