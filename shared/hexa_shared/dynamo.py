@@ -135,3 +135,43 @@ def scan_page(model: Any, condition: Any, limit: int, next_token: str | None) ->
                          last_evaluated_key=decode_token(next_token, table_keys))
     items = list(results)
     return items, encode_token(results.last_evaluated_key)
+
+
+BATCH_WRITE_LIMIT = 25  # items per BatchWriteItem
+
+
+def batch_put(model: Any, items: list[Any], *, max_attempts: int = 12, base_delay: float = 0.02,
+              max_delay: float = 2.0, sleep: Any = None) -> int:
+    """Put ``items`` (pynamodb model instances of ``model``) with BatchWriteItem, 25 at a time.
+
+    For bulk loads where no invariant needs a condition or a transaction. ``UnprocessedItems`` and
+    throttling errors are retried with exponential backoff and full jitter (pynamodb's own batch
+    writer retries at once, with no backoff); after ``max_attempts`` the call raises. Returns the
+    number of DynamoDB requests made (for throughput reports)."""
+    import random
+    import time
+
+    from botocore.exceptions import ClientError
+
+    from hexa_shared.aws import client
+
+    pause = sleep or time.sleep
+    dynamodb, table, requests = client("dynamodb"), model.Meta.table_name, 0
+    for start in range(0, len(items), BATCH_WRITE_LIMIT):
+        pending = [{"PutRequest": {"Item": item.serialize()}} for item in items[start:start + BATCH_WRITE_LIMIT]]
+        for attempt in range(max_attempts):
+            requests += 1
+            try:
+                pending = dynamodb.batch_write_item(RequestItems={table: pending}).get(
+                    "UnprocessedItems", {}).get(table, [])
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code not in ("ProvisionedThroughputExceededException", "ThrottlingException",
+                                "RequestLimitExceeded", "InternalServerError"):
+                    raise
+            if not pending:
+                break
+            pause(random.uniform(0, min(max_delay, base_delay * 2 ** attempt)))
+        else:
+            raise RuntimeError(f"{len(pending)} item(s) of {table} still unprocessed after {max_attempts} attempts")
+    return requests

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import TransactWriteError
@@ -18,7 +18,9 @@ from pynamodb.models import Model
 from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
-from hexa_shared.dynamo import bound, by_partner_index, cancelled_by_condition, DecimalAttribute, query_page, scan_page, Transaction
+from hexa_shared.dynamo import (
+    batch_put, bound, by_partner_index, cancelled_by_condition, DecimalAttribute, query_page, scan_page, Transaction,
+)
 from hexa_shared.errors import FieldIssue
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.money import money
@@ -155,9 +157,7 @@ class DynamoCampaignStore:
                    events: list[IntegrationEvent]) -> None:
         """The campaign's version guards the day too: every write of a day rewrites its campaign, so
         a caller that read the campaign *before* the day cannot commit on a stale day."""
-        day = self._day(before.campaign_id, metrics.day.isoformat(), impressions=metrics.impressions,
-                        clicks=metrics.clicks, conversions=metrics.conversions, revenue=metrics.revenue,
-                        spend=metrics.spend)
+        day = self._day_item(before.campaign_id, metrics)
         try:
             with Transaction() as transaction:
                 transaction.save(self._item(after, version=before.version))
@@ -168,7 +168,39 @@ class DynamoCampaignStore:
                 raise ConcurrentChange("the campaign changed concurrently") from None
             raise
 
+    # ------------------------------------------------------------------ migration
+    def import_campaigns(self, campaigns: list[Campaign], days: list[tuple[str, DailyMetrics]]) -> int:
+        """Campaigns as the monolith had them (spend already summed from their days) and their days,
+        25 per BatchWriteItem, no events (nothing new happened). A re-run writes the same items."""
+        requests = batch_put(self._campaign, [self._item(c, version=1) for c in campaigns])
+        return requests + batch_put(self._day, [self._day_item(campaign_id, m) for campaign_id, m in days])
+
+    def import_open_budgets(self, totals: list[tuple[str, Decimal]]) -> int:
+        """Each partner's open (ACTIVE + PAUSED) total, set (not added): derived, so a re-run is a no-op."""
+        return batch_put(self._budget, [self._budget(partner_id, committed=total) for partner_id, total in totals])
+
+    def get_many(self, campaign_ids: list[str]) -> dict[str, Campaign]:
+        return {i.campaign_id: _to_campaign(i) for i in self._campaign.batch_get(campaign_ids, consistent_read=True)}
+
+    def days_of(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], DailyMetrics]:
+        found = self._day.batch_get([(c, d.isoformat()) for c, d in keys], consistent_read=True)
+        return {(i.campaign_id, date.fromisoformat(i.day)): _to_metrics(i) for i in found}
+
+    def open_budgets(self, partner_ids: list[str]) -> dict[str, Decimal]:
+        return {i.partner_id: i.committed or Decimal("0")
+                for i in self._budget.batch_get(partner_ids, consistent_read=True)}
+
+    def all_ids(self) -> Iterator[str]:
+        return (item.campaign_id for item in self._campaign.scan(attributes_to_get=["campaign_id"]))
+
+    def all_day_keys(self) -> Iterator[tuple[str, date]]:
+        return ((i.campaign_id, date.fromisoformat(i.day)) for i in self._day.scan(attributes_to_get=["campaign_id", "day"]))
+
     # ------------------------------------------------------------------ helpers
+    def _day_item(self, campaign_id: str, metrics: DailyMetrics) -> _DayItem:
+        return self._day(campaign_id, metrics.day.isoformat(), impressions=metrics.impressions, clicks=metrics.clicks,
+                         conversions=metrics.conversions, revenue=metrics.revenue, spend=metrics.spend)
+
     def _item(self, campaign: Campaign, version: int | None = None) -> _CampaignItem:
         item = self._campaign(campaign.campaign_id, partner_id=campaign.partner_id, name=campaign.name,
                               description=campaign.description, budget=campaign.budget, status=campaign.status.value,

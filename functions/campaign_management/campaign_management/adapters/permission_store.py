@@ -11,7 +11,7 @@ from pynamodb.attributes import BooleanAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from campaign_management.domain.permissions import ContractFacts, PartnerStanding
-from hexa_shared.dynamo import bound
+from hexa_shared.dynamo import batch_put, bound
 
 PARTNER_ROW = "PARTNER"
 CONTRACT_PREFIX = "CONTRACT#"
@@ -53,6 +53,26 @@ class DynamoPermissionStore:
 
     def contract_terminated(self, partner_id: str, contract_id: str) -> None:
         self._row(partner_id, CONTRACT_PREFIX + contract_id).update(actions=[self._row.terminated.set(True)])
+
+    def import_facts(self, standings: list[tuple[str, PartnerStanding]], contracts: list[tuple[str, ContractFacts]]
+                     ) -> int:
+        """Migration: partners' standings and their contracts' facts as the monolith had them."""
+        rows = [self._row(partner_id, PARTNER_ROW, registered=s.registered or None, deactivated=s.deactivated or None)
+                for partner_id, s in standings]
+        rows += [self._row(partner_id, CONTRACT_PREFIX + c.contract_id, contract_type=c.contract_type,
+                           activated=c.activated or None, terminated=c.terminated or None) for partner_id, c in contracts]
+        return batch_put(self._row, rows)
+
+    def standings(self, partner_ids: list[str]) -> dict[str, PartnerStanding]:
+        rows = self._row.batch_get([(p, PARTNER_ROW) for p in partner_ids], consistent_read=True)
+        return {r.partner_id: PartnerStanding(bool(r.registered), bool(r.deactivated)) for r in rows}
+
+    def contract_facts(self, keys: list[tuple[str, str]]) -> dict[str, ContractFacts]:
+        """(partner_id, contract_id) → that contract's facts, for the keys that exist."""
+        rows = self._row.batch_get([(p, CONTRACT_PREFIX + c) for p, c in keys], consistent_read=True)
+        return {r.fact_key.removeprefix(CONTRACT_PREFIX): ContractFacts(
+            r.fact_key.removeprefix(CONTRACT_PREFIX), r.contract_type, bool(r.activated), bool(r.terminated))
+            for r in rows}
 
     def partner_registered(self, partner_id: str) -> None:
         self._row(partner_id, PARTNER_ROW).update(actions=[self._row.registered.set(True)])

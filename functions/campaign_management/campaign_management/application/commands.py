@@ -15,16 +15,16 @@ Count = Annotated[StrictInt, Field(ge=0, le=10**12)]
 
 class CreateCampaign(StrictModel):
     partner_id: Uuid4
-    name: line(200)  # type: ignore[valid-type]
-    description: StrictStr = Field("", max_length=2000)
+    name: line(255)  # type: ignore[valid-type]  # as the monolith (VARCHAR(255))
+    description: StrictStr = Field("", max_length=10_000)  # migrated descriptions reach 10,000
     budget: PositiveMoney
     start_date: IsoDate
     end_date: IsoDate
 
 
 class EditCampaign(StrictModel):
-    name: Optional[line(200)] = None  # type: ignore[valid-type]
-    description: Optional[StrictStr] = Field(None, max_length=2000)
+    name: Optional[line(255)] = None  # type: ignore[valid-type]
+    description: Optional[StrictStr] = Field(None, max_length=10_000)
     budget: Optional[PositiveMoney] = None
     start_date: Optional[IsoDate] = None
     end_date: Optional[IsoDate] = None

@@ -17,7 +17,7 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import bound, cancelled_by_condition, Transaction
+from hexa_shared.dynamo import batch_put, bound, cancelled_by_condition, Transaction
 from hexa_shared.tracing import current_trace_header
 from hexa_shared import strict_json
 from onboarding.adapters.known_partners import DynamoKnownPartners, partner_row_model, takes_contracts
@@ -107,6 +107,16 @@ class DynamoEventStore:
             if cancelled_by_condition(error):
                 raise self._conflict(events[0]) from None
             raise
+
+    def import_events(self, events: list[ContractEvent]) -> int:
+        """Migration: each contract's ``ContractMigrated`` (version 1), 25 per BatchWriteItem. Its id is
+        derived from the legacy contract, so a re-run writes the very same item."""
+        return batch_put(self._model, [self._item(event) for event in events])
+
+    def first_events(self, contract_ids: list[str]) -> dict[str, ContractEvent]:
+        """Each contract's version 1 (its ``ContractDrafted`` or ``ContractMigrated``)."""
+        return {i.contract_id: _to_event(i) for i in self._model.batch_get([(c, 1) for c in contract_ids],
+                                                                            consistent_read=True)}
 
     def _claim(self, transaction: Transaction, event: ContractEvent) -> int:
         row = partner_row_model(self._partners)

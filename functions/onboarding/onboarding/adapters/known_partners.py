@@ -12,7 +12,7 @@ from typing import Any
 from pynamodb.attributes import BooleanAttribute, UnicodeAttribute, UnicodeSetAttribute
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import bound
+from hexa_shared.dynamo import batch_put, bound
 from onboarding.domain.partners import KnownPartner
 
 
@@ -41,6 +41,14 @@ def takes_contracts(model: type[_PartnerRow]) -> Any:
 class DynamoKnownPartners:
     def __init__(self, table_name: str) -> None:
         self._row = partner_row_model(table_name)
+
+    def import_partners(self, partners: list[KnownPartner]) -> int:
+        """Migration: the partners as the monolith had them, each with every contract id it had."""
+        return batch_put(self._row, [self._row(p.partner_id, registered=p.registered, deactivated=p.deactivated,
+                                                contract_ids=set(p.contract_ids) or None) for p in partners])
+
+    def get_many(self, partner_ids: list[str]) -> dict[str, KnownPartner]:
+        return {row.partner_id: _known(row) for row in self._row.batch_get(partner_ids, consistent_read=True)}
 
     def get(self, partner_id: str) -> KnownPartner | None:
         try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import functools
 import json
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
@@ -59,6 +59,13 @@ class DynamoContractReadModel:
             return _to_contract(self._model.get(contract_id, consistent_read=True))
         except self._model.DoesNotExist:
             return None
+
+    def get_many(self, contract_ids: list[str]) -> dict[str, Contract]:
+        return {item.contract_id: _to_contract(item)
+                for item in self._model.batch_get(contract_ids, consistent_read=True)}
+
+    def all_ids(self) -> Iterator[str]:
+        return (item.contract_id for item in self._model.scan(attributes_to_get=["contract_id"]))
 
     def list_for_partner(self, partner_id: str, status: ContractStatus | None, limit: int,
                          next_token: str | None) -> tuple[list[Contract], str | None]:

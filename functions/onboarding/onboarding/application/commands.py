@@ -34,7 +34,7 @@ class AmendTerms(StrictModel):
 
 
 class SignContract(StrictModel):
-    signed_by: line(200)  # type: ignore[valid-type]
+    signed_by: line(255)  # type: ignore[valid-type]
 
 
 class TerminateContract(StrictModel):

@@ -80,6 +80,11 @@ class Contract:
             return replace(self, status=ContractStatus.ACTIVE, **common)
         if event.event_type == ev.CONTRACT_TERMINATED:
             return replace(self, status=ContractStatus.TERMINATED, termination_reason=data["reason"], **common)
+        if event.event_type == ev.CONTRACT_MIGRATED:  # the monolith's state, as it was (version 1)
+            return replace(self, partner_id=event.partner_id, contract_type=ContractType(data["contract_type"]),
+                           status=ContractStatus(data["status"]), terms=dict(data["terms"]),
+                           signed_by=data.get("signed_by"), termination_reason=data.get("termination_reason"),
+                           created_at=data["created_at"], version=event.version, updated_at=event.occurred_at)
         raise ValueError(f"unknown contract event type {event.event_type!r}")
 
     # ------------------------------------------------------------------ commands

@@ -12,8 +12,10 @@ CONTRACT_SUBMITTED = "ContractSubmitted"
 CONTRACT_SIGNED = "ContractSigned"
 CONTRACT_ACTIVATED = "ContractActivated"
 CONTRACT_TERMINATED = "ContractTerminated"
+# A contract brought over from the monolith: its state as it was, in one event (no invented history)
+CONTRACT_MIGRATED = "ContractMigrated"
 EVENT_TYPES = (CONTRACT_DRAFTED, CONTRACT_TERMS_AMENDED, CONTRACT_SUBMITTED, CONTRACT_SIGNED,
-               CONTRACT_ACTIVATED, CONTRACT_TERMINATED)
+               CONTRACT_ACTIVATED, CONTRACT_TERMINATED, CONTRACT_MIGRATED)
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 from datetime import date
 from decimal import Decimal
+from typing import Iterator
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import PutError
 from pynamodb.models import Model
 
-from hexa_shared.dynamo import bound, DecimalAttribute
+from hexa_shared.dynamo import batch_put, bound, DecimalAttribute
 from hexa_shared.http.pagination import decode_token, encode_token
 from partner_management.domain.commission import CommissionLine
 
@@ -59,6 +60,25 @@ class DynamoCommissionLedger:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 return False
             raise
+
+    def import_lines(self, lines: list[tuple[CommissionLine, str, str]]) -> int:
+        """Migration: (line, recorded_at, source id) as recorded by the monolith, 25 per BatchWriteItem.
+        A later ``CampaignPerformanceRecorded`` for the same day replaces a line as usual."""
+        items = [self._line(line.partner_id, f"{line.day.isoformat()}#{line.campaign_id}", campaign_id=line.campaign_id,
+                            day=line.day.isoformat(), revenue=line.revenue, commission=line.commission,
+                            commission_rate=line.commission_rate, source_occurred_at=recorded_at,
+                            source_event_id=source_id) for line, recorded_at, source_id in lines]
+        return batch_put(self._line, items)
+
+    def get_many(self, keys: list[tuple[str, date, str]]) -> dict[tuple[str, date, str], CommissionLine]:
+        """(partner_id, day, campaign_id) → the line, for the keys that exist."""
+        found = self._line.batch_get([(p, f"{d.isoformat()}#{c}") for p, d, c in keys], consistent_read=True)
+        return {(i.partner_id, date.fromisoformat(i.day), i.campaign_id): _to_line(i) for i in found}
+
+    def all_keys(self) -> Iterator[tuple[str, date, str]]:
+        for item in self._line.scan(attributes_to_get=["partner_id", "line_key"]):
+            day, _, campaign_id = item.line_key.partition("#")
+            yield item.partner_id, date.fromisoformat(day), campaign_id
 
     def lines(self, partner_id: str, start: date | None, end: date | None, limit: int | None = None,
               next_token: str | None = None) -> tuple[list[CommissionLine], str | None]:

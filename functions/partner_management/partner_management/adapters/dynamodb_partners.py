@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import functools
 import json
+from dataclasses import replace
 from decimal import Decimal
+from typing import Iterator
 
+from botocore.exceptions import ClientError
 from pynamodb.attributes import UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from hexa_shared.aws import client
 from hexa_shared.dynamo import bound, cancelled_by_condition, query_page, scan_page, Transaction
 from hexa_shared.errors import Conflict
 from hexa_shared.events.envelope import IntegrationEvent
@@ -99,6 +103,36 @@ class DynamoPartnerRepository:
             if transaction.blames(error, email):
                 raise DuplicateEmail(f"a partner with email {partner.email} already exists") from None
             raise
+
+    def import_partners(self, partners: list[Partner]) -> None:
+        """Migration: store partners as they are, with their email guards and no event (a migrated
+        partner is no new business). Idempotent: a guard already held by the same partner is fine.
+        50 partners (100 items) per transaction: the guard is the one invariant that needs one."""
+        dynamodb = client("dynamodb")
+        guards, items = self._guard.Meta.table_name, self._item.Meta.table_name
+        for start in range(0, len(partners), 50):
+            chunk = partners[start:start + 50]
+            writes = [{"Put": {"TableName": guards, "Item": self._guard(p.email, partner_id=p.partner_id).serialize(),
+                               "ConditionExpression": "attribute_not_exists(email) OR partner_id = :partner",
+                               "ExpressionAttributeValues": {":partner": {"S": p.partner_id}}}} for p in chunk]
+            writes += [{"Put": {"TableName": items, "Item": self._to_item(replace(p, version=1)).serialize()}}
+                       for p in chunk]  # as it was: version 1, no condition (a re-run writes the same)
+            try:
+                dynamodb.transact_write_items(TransactItems=writes)
+            except ClientError as error:
+                reasons = error.response.get("CancellationReasons") or []
+                taken = [p for p, reason in zip(chunk, reasons) if reason.get("Code") == "ConditionalCheckFailed"]
+                if taken:
+                    raise DuplicateEmail(f"{len(taken)} migrated partner(s) have an email another partner of the "
+                                         f"platform holds, e.g. {taken[0].partner_id}") from None
+                raise
+
+    def get_many(self, partner_ids: list[str]) -> dict[str, Partner]:
+        return {item.partner_id: _to_domain(item) for item in self._item.batch_get(partner_ids, consistent_read=True)}
+
+    def all_ids(self) -> Iterator[str]:
+        """Every partner id (keys only): a migration's check for records legacy does not have."""
+        return (item.partner_id for item in self._item.scan(attributes_to_get=["partner_id"]))
 
     def get(self, partner_id: str) -> Partner | None:
         try:

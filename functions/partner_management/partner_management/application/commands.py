@@ -26,7 +26,7 @@ def _rate(value: object) -> Decimal:
 
 
 CommissionRate = Annotated[Decimal, BeforeValidator(_rate)]
-Name = line(200)
+Name = line(255)  # the monolith allowed 255 (VARCHAR(255)): the platform takes what it holds
 
 
 class RegisterPartner(StrictModel):
