@@ -1,20 +1,16 @@
 """Shared benchmark plumbing: start `hexa up` as its own process, time things, print percentiles."""
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import uuid
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable
 
 import boto3
 import requests
+
+from hexa_infra.local.process import local_cloud  # noqa: F401 - the benchmarks' way to start a cloud
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,27 +39,6 @@ def wait_until(probe: Callable[[], object], timeout: float = 10.0, interval: flo
         if time.monotonic() > deadline:
             raise TimeoutError("benchmark condition not reached")
         time.sleep(interval)
-
-
-@contextmanager
-def local_cloud(stack: str, *extra: str) -> Iterator[dict]:
-    """`hexa up` on free ports in a separate process (as a user runs it); yields its ready-file info."""
-    workdir = Path(tempfile.mkdtemp(prefix="hexa-bench-"))
-    ready = workdir / "ready.json"
-    env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
-    process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--port", "0", "--emulator-port", "0",
-                                "--trace-port", "0", "--no-seed", "--stack", stack, "--ready-file", str(ready), *extra], cwd=ROOT, env=env,
-                               stdout=open(workdir / "cloud.log", "w"), stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 90
-        while not ready.exists():
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"local cloud did not start; see {workdir / 'cloud.log'}")
-            time.sleep(0.1)
-        yield json.loads(ready.read_text())
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def session(token: str) -> requests.Session:

@@ -16,6 +16,7 @@ from rich.table import Table
 from hexa_infra import dlq as dead_letters
 from hexa_infra import metrics_view, search
 from hexa_infra import traces as trace_view
+from hexa_infra.cli_migration import register as register_migration
 from hexa_infra.seed import seed
 from hexa_infra.stack import DEFAULT_ENDPOINT, DEFAULT_STACK, Stack, find_template
 
@@ -32,6 +33,7 @@ SearchOpt = typer.Option(None, "--search-endpoint", envvar=search.ENV,
                          help="sqlite:///path (embedded, default) or an OpenSearch URL")
 search_cli = typer.Typer(no_args_is_help=True, help="Recruitment's search index.")
 cli.add_typer(search_cli, name="search")
+register_migration(cli)
 
 
 @cli.command()
