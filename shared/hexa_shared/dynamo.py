@@ -153,10 +153,10 @@ def batch_put(model: Any, items: list[Any], *, max_attempts: int = 12, base_dela
 
     from botocore.exceptions import ClientError
 
-    from hexa_shared.aws import client
+    from hexa_shared.aws import bulk_client
 
     pause = sleep or time.sleep
-    dynamodb, table, requests = client("dynamodb"), model.Meta.table_name, 0
+    dynamodb, table, requests = bulk_client("dynamodb"), model.Meta.table_name, 0
     for start in range(0, len(items), BATCH_WRITE_LIMIT):
         pending = [{"PutRequest": {"Item": item.serialize()}} for item in items[start:start + BATCH_WRITE_LIMIT]]
         for attempt in range(max_attempts):

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import copy
-import json
-import os
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
+
+from hexa_infra.local.process import local_cloud
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "template.yaml"
@@ -104,19 +101,8 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
     copy_path.write_text(text.replace(line + "\n", ""))
     for folder in ("functions", "shared"):
         (tmp_path / folder).symlink_to(ROOT / folder)
-    ready = tmp_path / "ready.json"
-    process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--template", str(copy_path),
-                                "--port", "0", "--emulator-port", "0", "--trace-port", "0", "--no-seed",
-                                "--stack", "hexa-vanish", "--fault", "RecruitmentApiFunction=down",
-                                "--ready-file", str(ready)], cwd=tmp_path, env={k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"},
-                               stdout=(tmp_path / "cloud.log").open("w"), stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while not ready.exists():
-            assert process.poll() is None, (tmp_path / "cloud.log").read_text()
-            assert time.monotonic() < deadline, "runtime did not start"
-            time.sleep(0.1)
-        info = json.loads(ready.read_text())
+    with local_cloud("hexa-vanish", "--template", str(copy_path), "--fault", "RecruitmentApiFunction=down",
+                     start_timeout=60, cwd=tmp_path) as info:  # stopping is part of the test: CloudDidNotStop fails it
         auth = {"Authorization": f"Bearer {info['admin_token']}"}
         cid = "0b1c2d3e-4f50-4a61-8b72-9c8d7e6f5a4b"
         gone = requests.get(f"{info['api_url']}/contracts/{cid}/events", headers=auth, timeout=10)
@@ -125,14 +111,6 @@ def test_a_route_removed_from_the_template_vanishes(tmp_path: Path) -> None:
         assert kept.status_code == 404 and kept.json()["error"]["code"] == "not_found"  # served by the handler
         stopped = requests.get(f"{info['api_url']}/jobs", headers=auth, timeout=10)
         assert stopped.status_code == 503 and stopped.json()["error"]["code"] == "service_unavailable"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            raise AssertionError("hexa up did not stop within 30 s of SIGTERM:\n"
-                                 + (tmp_path / "cloud.log").read_text()) from None
 
 
 def test_event_sources_and_rules_running_are_exactly_the_templates(cloud) -> None:  # noqa: ANN001

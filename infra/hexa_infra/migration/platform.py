@@ -41,6 +41,7 @@ class Platform:
         from hexa_shared import aws, dynamo
 
         aws.client.cache_clear()  # clients made before the endpoint was known must not be reused
+        aws.bulk_client.cache_clear()
         dynamo.connection.cache_clear()
         tables = {lid: resource.ref for lid, resource in stack.resources.of_type("AWS::DynamoDB::Table").items()}
         return cls(tables)

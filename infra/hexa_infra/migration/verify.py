@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from concurrent.futures import ThreadPoolExecutor
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
@@ -123,13 +124,8 @@ def _settle(result: TableResult, check: TableCheck, platform: Platform,
 
 
 def _batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, size)):
         yield batch
 
 
