@@ -8,6 +8,7 @@ schema ``hexa_migration``; the legacy tables are never altered.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from itertools import islice
 from typing import Any, Iterator
 
 import psycopg
@@ -95,6 +96,13 @@ def stream(conn: psycopg.Connection, sql: str, params: Any = None) -> Iterator[d
         cursor.itersize = STREAM_ROWS
         cursor.execute(sql, params)
         yield from cursor
+
+
+def chunks(rows: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    """A stream in lists of ``size`` (the last one shorter)."""
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 @contextmanager

@@ -9,6 +9,8 @@
    flight is written twice, to the same values.
 3. Derived facts are set from the plan in SQL: each partner's open-budget total (``SET``, not ``ADD``);
    open budgets over what the partner's active contract allows today are reported, not refused.
+4. The load waits until the contracts' read model (fed by the event store's stream) serves every
+   migrated contract, so a verify right after it sees what clients will see.
 
 A completed load leaves its checkpoints done: running it again does nothing (``--restart`` writes it
 all again, for a platform nobody has written to since). One load per stack at a time (advisory lock).
@@ -25,7 +27,7 @@ from campaign_management.application import migration as campaigns
 from campaign_management.domain.permissions import LIMITS
 
 from . import plan
-from .legacy_db import OWN_SCHEMA, LegacyError, connect, ensure_own_schema, stream
+from .legacy_db import OWN_SCHEMA, LegacyError, chunks, connect, ensure_own_schema, stream
 from .platform import Platform
 from .progress import TableProgress
 from .writers import KEPT_SQL, TABLES, TableLoad
@@ -43,6 +45,7 @@ class LoadReport:
     seconds: float = 0.0
     resumed: bool = False
     already_done: bool = False
+    unprojected: int = 0  # contracts the read model did not serve yet when the load gave up waiting
 
 
 def load(dsn: str, stack: Any, *, workers: int = 4, page: int = 250, restart: bool = False,
@@ -72,8 +75,26 @@ def load(dsn: str, stack: Any, *, workers: int = 4, page: int = 250, restart: bo
             report.rows[legacy] = report.rows.get(legacy, 0) + rows
             report.items[legacy] = report.items.get(legacy, 0) + items
         report.warnings = derive_open_budgets(lock, table, platform)
+        report.unprojected = await_projection(lock, table, platform)
     report.seconds = time.monotonic() - started
     return report
+
+
+def await_projection(conn: Any, table: str, platform: Platform, timeout: float = 180.0) -> int:
+    """Contracts reach their read model through the event store's stream, a moment after the load wrote
+    them: a load is done when the platform serves every one. Returns how many it still does not."""
+    deadline, waiting = time.monotonic() + timeout, 0
+    for batch in chunks(stream(conn, f"SELECT legacy_id::text AS id FROM {table} WHERE legacy_table = 'contratos' "
+                                      f"AND outcome IN {KEPT_SQL}"), 100):
+        pending = [row["id"] for row in batch]
+        while pending and time.monotonic() < deadline:
+            served = platform.contracts.get_many(pending)
+            pending = [contract_id for contract_id in pending if contract_id not in served]
+            if pending:
+                time.sleep(0.2)
+        waiting += len(pending)
+    return waiting
+
 
 
 def _kept_rows(counts: dict[str, dict[str, int]], legacy: str) -> int:
