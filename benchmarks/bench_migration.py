@@ -72,11 +72,13 @@ def raw_floor(endpoint: str, items: int = 5000) -> float:
     return items / (time.monotonic() - started)
 
 
-def loaded(stdout: str) -> tuple[int, int, float]:
-    match = re.search(r"loaded (\d+) rows \((\d+) items\) in ([\d.]+) s", " ".join(stdout.split()))
+def loaded(stdout: str) -> tuple[int, int, float, float]:
+    """(rows, items, seconds writing, seconds in all: writing + waiting for the contract projection)."""
+    text = " ".join(stdout.split())
+    match = re.search(r"loaded (\d+) rows \((\d+) items\) in ([\d.]+) s.*written in ([\d.]+) s", text)
     if not match:
         raise SystemExit(f"unexpected load output:\n{stdout}")
-    return int(match[1]), int(match[2]), float(match[3])
+    return int(match[1]), int(match[2]), float(match[4]), float(match[3])
 
 
 def main() -> None:
@@ -100,7 +102,7 @@ def main() -> None:
             target = ["--legacy-dsn", dsn, "--stack", cloud["stack"], "--endpoint-url", cloud["endpoint_url"]]
             raw_empty = raw_floor(cloud["endpoint_url"])
             load_run, load_s, load_rss = hexa("migrate", "load", "--workers", str(args.workers), *target)
-            rows, items, inner_s = loaded(load_run.stdout)
+            rows, items, inner_s, total_s = loaded(load_run.stdout)
             raw_full = raw_floor(cloud["endpoint_url"])  # moto slows as it fills: the floor after the load too
             raw = (raw_empty + raw_full) / 2
             verify_run, verify_s, verify_rss = hexa("migrate", "verify", *target)
@@ -111,7 +113,8 @@ def main() -> None:
         legacy_rows = sum(counts.values())
         results[label] = {"legacy": counts, "seed_s": round(seeded_s, 1), "raw_items_per_s": round(raw),
                           "raw_empty": round(raw_empty), "raw_full": round(raw_full),
-                          "load_s": round(load_s, 1), "load_rows_per_s": round(rows / inner_s),
+                          "load_s": round(load_s, 1), "load_write_s": round(inner_s, 1),
+                          "projection_wait_s": round(total_s - inner_s, 1), "load_rows_per_s": round(rows / inner_s),
                           "load_items_per_s": round(items / inner_s), "ratio_to_raw": round(items / inner_s / raw, 2),
                           "load_peak_rss_mb": load_rss, "verify_s": round(verify_s, 1),
                           "verify_rows_per_s": round(legacy_rows / verify_s), "verify_ok": ok,
@@ -122,7 +125,8 @@ def main() -> None:
               f"after the load {raw_full:,.0f})")
         print(f"  load ({args.workers} workers)            : {rows:,} rows in {inner_s:.1f} s = {rows / inner_s:,.0f} rows/s, "
               f"{items / inner_s:,.0f} items/s = {items / inner_s / raw:.2f} × raw  [target ≥ 0.8×: "
-              f"{'ok' if items / inner_s >= 0.8 * raw else 'MISS'}]; peak RSS {load_rss} MB")
+              f"{'ok' if items / inner_s >= 0.8 * raw else 'MISS'}]; peak RSS {load_rss} MB; then "
+              f"{total_s - inner_s:.1f} s until the contracts' read model served every contract")
         print(f"  verify                           : {legacy_rows / verify_s:,.0f} rows/s ({verify_s:.1f} s, "
               f"{'OK' if ok else 'NOT OK'}); peak RSS {verify_rss} MB")
         print(f"  backup {backup_s:.2f} s, restore {restore_s:.2f} s")

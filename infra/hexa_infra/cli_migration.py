@@ -163,6 +163,8 @@ def migrate_load(legacy_dsn: Optional[str] = DsnOpt, template: Optional[Path] = 
     console.print(f"{'resumed and ' if report.resumed else ''}loaded {written} rows "
                   f"({sum(report.items.values())} items) in {report.seconds:.1f} s"
                   + (f", {written / report.seconds:,.0f} rows/s" if report.seconds and written else "")
+                  + f" (written in {report.write_seconds:.1f} s, then {report.seconds - report.write_seconds:.1f} s "
+                    "until the contracts' read model served them all)"
                   + "; `hexa migrate verify` compares every row")
 
 

@@ -46,6 +46,7 @@ class LoadReport:
     resumed: bool = False
     already_done: bool = False
     unprojected: int = 0  # contracts the read model did not serve yet when the load gave up waiting
+    write_seconds: float = 0.0  # until everything was written (then the wait for the contract projection)
 
 
 def load(dsn: str, stack: Any, *, workers: int = 4, page: int = 250, restart: bool = False,
@@ -75,6 +76,7 @@ def load(dsn: str, stack: Any, *, workers: int = 4, page: int = 250, restart: bo
             report.rows[legacy] = report.rows.get(legacy, 0) + rows
             report.items[legacy] = report.items.get(legacy, 0) + items
         report.warnings = derive_open_budgets(lock, table, platform)
+        report.write_seconds = time.monotonic() - started
         report.unprojected = await_projection(lock, table, platform)
     report.seconds = time.monotonic() - started
     return report

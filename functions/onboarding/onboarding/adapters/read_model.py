@@ -83,6 +83,15 @@ class DynamoContractReadModel:
 
     def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:
         """Move the row to ``event.version``; ``False`` if it already is there (redelivery)."""
+        if event.version == 1:  # a new contract: no row to read first, only one to create
+            try:
+                self._item(Contract(event.contract_id).apply(event)).save(
+                    condition=self._model.contract_id.does_not_exist())
+                return True
+            except PutError as error:
+                if error.cause_response_code == "ConditionalCheckFailedException":
+                    return False  # a redelivery: the row is there (at version 1 or later)
+                raise
         current = self.get(event.contract_id)
         seen = current.version if current else 0
         if event.version <= seen:
