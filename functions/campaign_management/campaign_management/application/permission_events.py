@@ -3,7 +3,7 @@
 Every event arrives validated against its schema (``hexa_shared.events.inbound``).
 
 The facts are recorded idempotently and order-tolerantly (see ``domain.permissions``). When a fact
-leaves the partner without permission, its ACTIVE campaigns are paused. Each event is acted on once
+leaves the partner without permission, its ACTIVE campaigns are paused. Each revoking event is acted on once
 (``event_id`` ledger): a redelivered ContractTerminated must not pause campaigns that were resumed
 under a newer contract since.
 """
@@ -19,16 +19,24 @@ from hexa_shared.idempotency import ProcessedEvents
 ATTEMPTS = 5
 
 
+GRANTING = ("PartnerRegistrationCompleted", "ContractActivated")
+
+
 def on_permission_fact(event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore,
                        ledger: ProcessedEvents) -> None:
-    if ledger.already_processed(event.event_id):
-        return
+    """A granting fact is a sticky ``SET``: idempotent by state, and it can take no permission away, so
+    there is nothing to pause and no ledger entry to keep (one write per event). A revoking fact is
+    acted on once (the ledger) and pauses the partner's ACTIVE campaigns if the permission is gone."""
     data = event.data
     if event.name == "PartnerRegistrationCompleted":
         permissions.partner_registered(data["partner_id"])
-    elif event.name == "ContractActivated":
+        return
+    if event.name == "ContractActivated":
         permissions.contract_activated(data["partner_id"], data["contract_id"], data["contract_type"])
-    elif event.name == "ContractTerminated":
+        return
+    if ledger.already_processed(event.event_id):
+        return
+    if event.name == "ContractTerminated":
         permissions.contract_terminated(data["partner_id"], data["contract_id"])
     elif event.name == "PartnerDeactivated":
         permissions.partner_deactivated(data["partner_id"])

@@ -20,7 +20,9 @@ from pynamodb.models import Model
 from hexa_shared.dynamo import batch_put, bound, cancelled_by_condition, Transaction
 from hexa_shared.tracing import current_trace_header
 from hexa_shared import strict_json
-from onboarding.adapters.known_partners import DynamoKnownPartners, partner_row_model, takes_contracts
+from onboarding.adapters.known_partners import (
+    DynamoKnownPartners, not_deactivated, partner_row_model, takes_contracts,
+)
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
 from onboarding.domain.events import CONTRACT_DRAFTED, ContractEvent
 
@@ -75,9 +77,12 @@ class DynamoEventStore:
     def load(self, contract_id: str) -> list[ContractEvent]:
         return [_to_event(i) for i in self._model.query(contract_id, consistent_read=True, scan_index_forward=True)]
 
-    def append(self, events: list[ContractEvent], dedup_marker: tuple[Model, Any] | None = None) -> None:
+    def append(self, events: list[ContractEvent], dedup_marker: tuple[Model, Any] | None = None,
+               registering: bool = False) -> None:
         """A ``ContractDrafted`` among ``events`` also claims the contract for its partner, in the same
-        transaction, only while the partner takes contracts (else ``PartnerNotKnown``/``PartnerClosed``)."""
+        transaction, only while the partner takes contracts (else ``PartnerNotKnown``/``PartnerClosed``).
+        ``registering``: the draft comes with the partner's registration, which it records in that same
+        write (then only a deactivation refuses it)."""
         if not events:
             return
         free = self._model.version.does_not_exist()
@@ -96,7 +101,7 @@ class DynamoEventStore:
                 for event in events:
                     transaction.save(self._item(event), condition=free)
                 for event in drafted:
-                    claim = self._claim(transaction, event)
+                    claim = self._claim(transaction, event, registering)
                 if dedup_marker is not None:
                     marker = transaction.save(dedup_marker[0], condition=dedup_marker[1])
         except TransactWriteError as error:
@@ -118,10 +123,13 @@ class DynamoEventStore:
         return {i.contract_id: _to_event(i) for i in self._model.batch_get([(c, 1) for c in contract_ids],
                                                                             consistent_read=True)}
 
-    def _claim(self, transaction: Transaction, event: ContractEvent) -> int:
+    def _claim(self, transaction: Transaction, event: ContractEvent, registering: bool) -> int:
         row = partner_row_model(self._partners)
-        return transaction.update(row(event.partner_id), actions=[row.contract_ids.add({event.contract_id})],
-                                  condition=takes_contracts(row))
+        actions = [row.contract_ids.add({event.contract_id})]
+        if registering:
+            actions.append(row.registered.set(True))
+        return transaction.update(row(event.partner_id), actions=actions,
+                                  condition=not_deactivated(row) if registering else takes_contracts(row))
 
     def _refusal(self, partner_id: str) -> Exception:
         known = DynamoKnownPartners(self._partners).get(partner_id)

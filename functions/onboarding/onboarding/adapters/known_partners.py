@@ -33,9 +33,13 @@ def _known(row: Any) -> KnownPartner:
                         deactivated=bool(row.deactivated), contract_ids=frozenset(row.contract_ids or ()))
 
 
+def not_deactivated(model: type[_PartnerRow]) -> Any:
+    return model.deactivated.does_not_exist() | (model.deactivated == False)  # noqa: E712
+
+
 def takes_contracts(model: type[_PartnerRow]) -> Any:
     """The condition a draft's transaction puts on the partner's row."""
-    return (model.registered == True) & (model.deactivated.does_not_exist() | (model.deactivated == False))  # noqa: E712
+    return (model.registered == True) & not_deactivated(model)  # noqa: E712
 
 
 class DynamoKnownPartners:

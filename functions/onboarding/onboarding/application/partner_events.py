@@ -1,12 +1,12 @@
 """Use cases driven by Partner Management's events, order-tolerant.
 
-Both events first record a sticky fact in Onboarding's partner projection (registered / deactivated),
-so whichever arrives first, the outcome is the same:
+Both events record a sticky fact in Onboarding's partner projection (registered / deactivated), so
+whichever arrives first, the outcome is the same:
 
 * ``PartnerRegistrationCompleted`` → draft exactly one STANDARD contract, however often the event
-  arrives: the contract's first event, its claim on the partner (only while the partner is not
-  deactivated) and the idempotency marker go into one transaction. A partner already deactivated (its
-  deactivation arrived first) gets no contract.
+  arrives: the contract's first event, the partner's registration with its claim on the contract
+  (only while the partner is not deactivated) and the idempotency marker go into one transaction. A
+  partner already deactivated (its deactivation arrived first) is registered but gets no contract.
 * ``PartnerDeactivated`` → mark the partner deactivated — no contract can be drafted for it after that
   — then terminate every open contract drafted before, found in the partner's row (written with each
   draft, strongly consistent) and the read model (contracts drafted before the projection kept ids),
@@ -33,16 +33,15 @@ def draft_contract_for_new_partner(event: IntegrationEvent, store: EventStore, p
     if ledger.already_processed(event.event_id):
         return None
     partner_id = event.data["partner_id"]
-    if not partners.record_registered(partner_id).takes_contracts:
-        ledger.record(event.event_id)
-        return None
     contract = Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.STANDARD,
                               terms={}, now=now_iso(), correlation_id=event.correlation_id)
-    try:
-        store.append(list(contract.pending), dedup_marker=(ledger.marker(event.event_id), ledger.marker_condition()))
+    try:  # the draft, the partner's registration and the marker: one transaction
+        store.append(list(contract.pending), dedup_marker=(ledger.marker(event.event_id), ledger.marker_condition()),
+                     registering=True)
     except AlreadyProcessed:
         return None
-    except PartnerClosed:  # deactivated between the two steps
+    except PartnerClosed:  # its deactivation came first: registered all the same, but no contract
+        partners.record_registered(partner_id)
         ledger.record(event.event_id)
         return None
     return contract.contract_id

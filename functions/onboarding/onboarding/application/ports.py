@@ -39,10 +39,11 @@ class AlreadyProcessed(Exception):
 class EventStore(Protocol):
     def load(self, contract_id: str) -> list[ContractEvent]: ...
 
-    def append(self, events: list[ContractEvent], dedup_marker: Any | None = None) -> None:
+    def append(self, events: list[ContractEvent], dedup_marker: Any | None = None, registering: bool = False) -> None:
         """Store ``events`` (consecutive versions of one contract) atomically, each version only if free.
         Raises ``ConcurrencyConflict``; with ``dedup_marker``, ``AlreadyProcessed`` if it exists; a draft
-        only for a partner that takes contracts (else ``PartnerNotKnown`` or ``PartnerClosed``)."""
+        only for a partner that takes contracts (else ``PartnerNotKnown`` or ``PartnerClosed``);
+        ``registering`` records the partner's registration in the same write."""
 
     def all_events(self) -> Any:
         """Every stored event, grouped by contract, versions ascending (for rebuilds)."""
