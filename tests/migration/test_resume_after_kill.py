@@ -18,8 +18,8 @@ def _checkpointed_rows(dsn: str, stack: str) -> int:
         found = conn.execute("SELECT to_regclass('hexa_migration.checkpoints') IS NOT NULL").fetchone()[0]
         if not found:
             return 0
-        return conn.execute("SELECT coalesce(sum(rows), 0) FROM hexa_migration.checkpoints WHERE stack = %s",
-                            (stack,)).fetchone()[0]
+        return conn.execute("SELECT coalesce(sum(rows), 0) FROM hexa_migration.checkpoints WHERE target LIKE %s",
+                            (f"{stack}@%",)).fetchone()[0]
 
 
 def test_kill_nine_mid_load_then_rerun_ends_as_an_uninterrupted_load(platform: dict, legacy_dsn: str) -> None:

@@ -92,3 +92,23 @@ def test_a_later_record_of_the_same_day_wins_and_the_others_merge_into_it() -> N
 def test_ratios_and_times_in_the_platforms_spelling() -> None:
     assert (ratio(Decimal("0.1000")), ratio(Decimal("0.1250")), ratio(Decimal("0"))) == ("0.10", "0.125", "0.00")
     assert utc(datetime(2026, 1, 2, 3, 4, 5, 678901), "t") == "2026-01-02T03:04:05.678Z"
+
+
+def test_the_legacy_password_never_reaches_a_command_line() -> None:
+    from hexa_infra.migration.backup import _tool_args
+
+    argv, env = _tool_args("postgresql://hexa:s3cret@127.0.0.1:5432/hexabuilders")
+    assert "s3cret" not in " ".join(argv) and env["PGPASSWORD"] == "s3cret"
+    assert "host=127.0.0.1" in argv[1] and "dbname=hexabuilders" in argv[1]
+
+
+@pytest.mark.parametrize("legacy_id", ["00000000-0000-0000-0000-000000000000", "8b6f8f4e-3c1e-0c59-9d8e-0f6c3f6d2a11"])
+def test_an_id_the_platform_cannot_use_is_refused(legacy_id: str) -> None:
+    out, partner = entities.partner({**PARTNER, "id": legacy_id})
+    assert partner is None and "is not a UUID the platform accepts" in out.reason
+
+
+def test_a_date_outside_the_platforms_range_is_refused() -> None:
+    row = {"id": C, "campaign_id": P, "fecha": date(1969, 12, 31), "metricas": {}}
+    out, day = entities.performance(row, "kept", None)
+    assert day is None and "outside 1970-01-01..2099-12-31" in out.reason

@@ -11,21 +11,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campaign_management.domain.permissions import LIMITS
+from partner_management.domain.partner import EMAIL
 
 from . import plan
 from .legacy_db import LEGACY_TABLES, connect
+from .mapping import CAMPAIGN_STATES, CONTRACT_STATES, CONTRACT_TYPES, PARTNER_STATES, PARTNER_TYPES
 
 OWNERS = {"partners": "Partner Management (partners; Onboarding and Campaign Management keep facts of them)",
           "contratos": "Onboarding (contracts; Campaign Management derives permissions)",
           "campaigns": "Campaign Management", "campaign_performance": "Campaign Management (daily performance)",
           "comisiones": "Partner Management (commission ledger)"}
 IMPLIED = [("campaigns", "partner_id", "partners", "id")]  # references the monolith never declared
-_LIMIT_CASE = " ".join(f"WHEN '{k}' THEN {v}" for k, v in {"ESTANDAR": LIMITS["STANDARD"], "PREMIUM": LIMITS["PREMIUM"],
-                                                           "EMPRESARIAL": LIMITS["ENTERPRISE"]}.items())
-EMAIL_OK = r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+# the mapping's own rules, in SQL (so the profile counts what the migration will meet)
+_LIMIT_CASE = " ".join(f"WHEN '{legacy}' THEN {LIMITS[platform]}" for legacy, platform in CONTRACT_TYPES.items())
+EMAIL_OK = EMAIL.pattern
 
 
-def _enum_sql(table: str, column: str, domain: list[str]) -> tuple[str, str]:
+def _enum_sql(table: str, column: str, domain: Any) -> tuple[str, str]:
     values = ", ".join(f"'{v}'" for v in domain)
     return (f"SELECT count(*) AS n FROM {table} WHERE {column} NOT IN ({values}) AND upper(btrim({column})) IN ({values})",
             f"SELECT count(*) AS n FROM {table} WHERE {column} IS NULL OR upper(btrim({column})) NOT IN ({values})")
@@ -33,24 +35,15 @@ def _enum_sql(table: str, column: str, domain: list[str]) -> tuple[str, str]:
 
 PROFILE: list[tuple[str, str, str]] = [  # (README problem, what is counted, SQL returning n)
     ("1", "partners whose email equals another's but for case or spaces",
-     "SELECT count(*) AS n FROM (SELECT count(*) OVER (PARTITION BY lower(btrim(email))) AS c FROM partners) d "
-     "WHERE c > 1"),
+     "SELECT count(*) AS n FROM (SELECT count(*) OVER (PARTITION BY lower(regexp_replace(email, '^\\s+|\\s+$', '', "
+     "'g'))) AS c FROM partners) d WHERE c > 1"),
     ("2", "partners with an invalid email",
      f"SELECT count(*) AS n FROM partners WHERE email IS NULL OR lower(btrim(email)) !~ '{EMAIL_OK}'"),
-    ("3", "partners.tipo with stray case or spaces", _enum_sql("partners", "tipo", ["EMPRESA", "INDIVIDUAL", "AGENCIA", "INFLUENCER"])[0]),
-    ("3", "partners.tipo outside the domain", _enum_sql("partners", "tipo", ["EMPRESA", "INDIVIDUAL", "AGENCIA", "INFLUENCER"])[1]),
-    ("3", "partners.estado with stray case or spaces", _enum_sql("partners", "estado", ["ACTIVO", "INACTIVO"])[0]),
-    ("3", "partners.estado outside the domain", _enum_sql("partners", "estado", ["ACTIVO", "INACTIVO"])[1]),
-    ("3", "contratos.tipo with stray case or spaces", _enum_sql("contratos", "tipo", ["ESTANDAR", "PREMIUM", "EMPRESARIAL"])[0]),
-    ("3", "contratos.tipo outside the domain", _enum_sql("contratos", "tipo", ["ESTANDAR", "PREMIUM", "EMPRESARIAL"])[1]),
-    ("3", "contratos.estado with stray case or spaces", _enum_sql(
-        "contratos", "estado", ["BORRADOR", "PENDIENTE_FIRMA", "FIRMADO", "ACTIVO", "TERMINADO"])[0]),
-    ("3", "contratos.estado outside the domain", _enum_sql(
-        "contratos", "estado", ["BORRADOR", "PENDIENTE_FIRMA", "FIRMADO", "ACTIVO", "TERMINADO"])[1]),
-    ("3", "campaigns.estado with stray case or spaces", _enum_sql(
-        "campaigns", "estado", ["ACTIVE", "PAUSED", "COMPLETED", "CANCELLED"])[0]),
-    ("3", "campaigns.estado outside the domain", _enum_sql(
-        "campaigns", "estado", ["ACTIVE", "PAUSED", "COMPLETED", "CANCELLED"])[1]),
+    *[("3", f"{table}.{column} {what}", _enum_sql(table, column, domain)[index])
+      for table, column, domain in (("partners", "tipo", PARTNER_TYPES), ("partners", "estado", PARTNER_STATES),
+                                    ("contratos", "tipo", CONTRACT_TYPES), ("contratos", "estado", CONTRACT_STATES),
+                                    ("campaigns", "estado", CAMPAIGN_STATES))
+      for index, what in ((0, "with stray case or spaces"), (1, "outside the domain"))],
     ("4", "campaigns whose partner_id matches no partner",
      "SELECT count(*) AS n FROM campaigns c WHERE NOT EXISTS (SELECT 1 FROM partners p WHERE p.id = c.partner_id)"),
     ("5", "campaigns with fecha_fin before fecha_inicio",

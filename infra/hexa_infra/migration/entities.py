@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -22,8 +21,8 @@ from partner_management.domain.partner import (
 )
 
 from .mapping import (
-    CAMPAIGN_STATES, CONTRACT_STATES, CONTRACT_TYPES, PARTNER_STATES, PARTNER_TYPES, Outcome, Rejected, enum, metrics,
-    money, ratio, text, utc,
+    CAMPAIGN_STATES, CONTRACT_STATES, CONTRACT_TYPES, PARTNER_STATES, PARTNER_TYPES, Outcome, Rejected, day, enum,
+    identifier, metrics, money, ratio, text, utc,
 )
 
 # Ids of what the migration itself creates are derived from the legacy ids: a re-run makes the same.
@@ -48,6 +47,7 @@ def _checked(out: Outcome, check: Any, value: Any, column: str) -> Any:
 def partner(row: dict[str, Any]) -> tuple[Outcome, Partner | None]:
     out = Outcome("partners", str(row["id"]))
     try:
+        identifier(row["id"], "id")
         email = _checked(out, normalise_email, row["email"] or "", "email")
         name = text(row["nombre"], "nombre", max_length=NAME_LENGTH, one_line=True)
         country = _checked(out, check_country, row["pais"] or "", "pais")
@@ -70,6 +70,7 @@ def contract(row: dict[str, Any], parent: str | None) -> tuple[Outcome, Contract
     if parent != "kept":
         return out.reject(f"parent rejected: {row['partner_id']}"), None
     try:
+        identifier(row["id"], "id")
         kind = enum(row["tipo"], CONTRACT_TYPES, "tipo", out)
         status = enum(row["estado"], CONTRACT_STATES, "estado", out)
         terms = row["terminos"] if row["terminos"] is not None else {}
@@ -102,6 +103,7 @@ def campaign(row: dict[str, Any], parent: str | None) -> tuple[Outcome, Campaign
     if parent != "kept":
         return out.reject(f"parent rejected: {row['partner_id']}"), None
     try:
+        identifier(row["id"], "id")
         status = CampaignStatus(enum(row["estado"], CAMPAIGN_STATES, "estado", out))
         budget = money(row["presupuesto"], "presupuesto", out)
         if not budget:
@@ -112,6 +114,7 @@ def campaign(row: dict[str, Any], parent: str | None) -> tuple[Outcome, Campaign
         if start is None:
             start = (row["created_at"] or row["updated_at"]).date()
             out.note(f"fecha_inicio is NULL: read as the creation day {start}")
+        day(start, "fecha_inicio"), day(end, "fecha_fin")
         if end < start:
             raise Rejected(f"fecha_fin {end} is before fecha_inicio {start}")
         name = text(row["nombre"], "nombre", max_length=NAME_LENGTH, one_line=True)
@@ -135,17 +138,16 @@ def performance(row: dict[str, Any], parent: str | None, winner: str | None) -> 
     if parent != "kept":
         return out.reject(f"parent rejected: {row['campaign_id']}"), None
     try:
-        day: date = row["fecha"]
-        if day is None:
-            raise Rejected("fecha is NULL")
+        identifier(row["id"], "id")
+        when = day(row["fecha"], "fecha")
         values = metrics(row["metricas"], out)
     except (Rejected, ValueError) as error:
         return out.reject(str(error)), None
     if winner is not None:
         out.outcome, out.into, out.notes = "merged", winner, []
-        out.reason = f"an earlier record of {day} for this campaign; the latest ({winner}) is the truth"
+        out.reason = f"an earlier record of {when} for this campaign; the latest ({winner}) is the truth"
         return out, None
-    return out, DailyMetrics(day=day, **values)
+    return out, DailyMetrics(day=when, **values)
 
 
 @dataclass(frozen=True)
@@ -165,8 +167,8 @@ def commission(row: dict[str, Any], partner_parent: str | None, campaign_parent:
     if campaign_parent != "kept":
         return out.reject(f"parent rejected: {row['campaign_id']}"), None
     try:
-        if row["fecha"] is None:
-            raise Rejected("fecha is NULL")
+        identifier(row["id"], "id")
+        day(row["fecha"], "fecha")
         base = money(row["base"], "base", out)
         amount = money(row["monto"], "monto", out)
         rate = Decimal(ratio(row["tasa"]))

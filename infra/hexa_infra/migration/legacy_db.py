@@ -72,9 +72,9 @@ def ensure_own_schema(conn: psycopg.Connection) -> None:
     conn.execute(f"""
         CREATE SCHEMA IF NOT EXISTS {OWN_SCHEMA};
         CREATE TABLE IF NOT EXISTS {OWN_SCHEMA}.checkpoints (
-            stack text NOT NULL, phase text NOT NULL, range_start text NOT NULL, last_id uuid,
+            target text NOT NULL, phase text NOT NULL, range_start text NOT NULL, last_id uuid,
             done boolean NOT NULL DEFAULT false, rows bigint NOT NULL DEFAULT 0,
-            PRIMARY KEY (stack, phase, range_start));
+            PRIMARY KEY (target, phase, range_start));
     """)
 
 

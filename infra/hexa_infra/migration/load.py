@@ -53,19 +53,20 @@ def load(dsn: str, stack: Any, *, workers: int = 4, page: int = 250, restart: bo
          progress: TableProgress | None = None) -> LoadReport:
     started, report = time.monotonic(), LoadReport()
     platform = Platform.of(stack)
+    name = platform.identity  # the stack *and* this incarnation of its tables: a new emulator starts afresh
     with connect(dsn) as lock:
         ensure_own_schema(lock)
-        name = stack.template.stack_name
         if not lock.execute("SELECT pg_try_advisory_lock(hashtext(%s)) AS ok", (f"hexa-load:{name}",)).fetchone()["ok"]:
-            raise LegacyError(f"another `hexa migrate load` into stack {name} is running")
+            raise LegacyError(f"another `hexa migrate load` into {stack.template.stack_name} is running")
         if restart:
-            lock.execute(f"DELETE FROM {OWN_SCHEMA}.checkpoints WHERE stack = %s", (name,))
+            lock.execute(f"DELETE FROM {OWN_SCHEMA}.checkpoints WHERE target = %s", (name,))
         table = plan.build(dsn, "outcomes")
         report.plan = plan.counts(lock, table)
         tasks = _pending(lock, name, table)
-        report.resumed = bool(lock.execute(f"SELECT count(*) AS n FROM {OWN_SCHEMA}.checkpoints WHERE stack = %s",
-                                           (name,)).fetchone()["n"]) and bool(tasks)
-        report.already_done = not tasks
+        derived = _done(lock, name, DERIVED)
+        report.resumed = bool(lock.execute(f"SELECT count(*) AS n FROM {OWN_SCHEMA}.checkpoints WHERE target = %s",
+                                           (name,)).fetchone()["n"]) and (bool(tasks) or not derived)
+        report.already_done = not tasks and derived
         with progress or TableProgress() as shown:
             for load_ in TABLES:
                 total = _kept_rows(report.plan, load_.legacy)
@@ -75,11 +76,27 @@ def load(dsn: str, stack: Any, *, workers: int = 4, page: int = 250, restart: bo
         for legacy, rows, items in results:
             report.rows[legacy] = report.rows.get(legacy, 0) + rows
             report.items[legacy] = report.items.get(legacy, 0) + items
-        report.warnings = derive_open_budgets(lock, table, platform)
+        if not derived:  # once per load: totals are SET, and live campaigns move them afterwards
+            report.warnings = derive_open_budgets(lock, table, platform)
+            _mark_done(lock, name, DERIVED)
         report.write_seconds = time.monotonic() - started
-        report.unprojected = await_projection(lock, table, platform)
+        if not report.already_done:
+            report.unprojected = await_projection(lock, table, platform)
     report.seconds = time.monotonic() - started
     return report
+
+
+DERIVED = "open_budgets"  # the derived phase's checkpoint
+
+
+def _done(conn: Any, target: str, phase: str) -> bool:
+    return bool(conn.execute(f"SELECT 1 FROM {OWN_SCHEMA}.checkpoints WHERE target = %s AND phase = %s AND done",
+                             (target, phase)).fetchall())
+
+
+def _mark_done(conn: Any, target: str, phase: str) -> None:
+    conn.execute(f"INSERT INTO {OWN_SCHEMA}.checkpoints (target, phase, range_start, done) VALUES (%s, %s, '', true) "
+                 "ON CONFLICT (target, phase, range_start) DO UPDATE SET done = true", (target, phase))
 
 
 def await_projection(conn: Any, table: str, platform: Platform, timeout: float = 180.0) -> int:
@@ -103,11 +120,11 @@ def _kept_rows(counts: dict[str, dict[str, int]], legacy: str) -> int:
     return sum(counts.get(legacy, {}).get(o, 0) for o in plan.KEPT)
 
 
-def _pending(conn: Any, stack: str, table: str) -> list[tuple[TableLoad, str, str | None, str, int]]:
+def _pending(conn: Any, target: str, table: str) -> list[tuple[TableLoad, str, str | None, str, int]]:
     """(table, range start, range end, last id done, kept rows left) of every range not done yet."""
     state = {(r["phase"], r["range_start"]): r for r in conn.execute(
-        f"SELECT phase, range_start, last_id::text AS last_id, done FROM {OWN_SCHEMA}.checkpoints WHERE stack = %s",
-        (stack,))}
+        f"SELECT phase, range_start, last_id::text AS last_id, done FROM {OWN_SCHEMA}.checkpoints WHERE target = %s",
+        (target,))}
     pending = []
     for load_ in TABLES:
         for index, start in enumerate(RANGES):
@@ -124,7 +141,7 @@ def _pending(conn: Any, stack: str, table: str) -> list[tuple[TableLoad, str, st
     return pending
 
 
-def _run(dsn: str, platform: Platform, stack: str, table: str, task: tuple[TableLoad, str, str | None, str, int],
+def _run(dsn: str, platform: Platform, target: str, table: str, task: tuple[TableLoad, str, str | None, str, int],
          page: int, shown: TableProgress) -> tuple[str, int, int]:
     load_, start, end, last, _ = task
     extra = (", " + load_.extra.format(plan=table)) if load_.extra else ""
@@ -140,11 +157,11 @@ def _run(dsn: str, platform: Platform, stack: str, table: str, task: tuple[Table
                 last = str(rows[-1]["id"])
                 rows_done += len(rows)
             done = len(rows) < page
-            conn.execute(f"INSERT INTO {OWN_SCHEMA}.checkpoints (stack, phase, range_start, last_id, done, rows) "
-                         "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (stack, phase, range_start) DO UPDATE "
+            conn.execute(f"INSERT INTO {OWN_SCHEMA}.checkpoints (target, phase, range_start, last_id, done, rows) "
+                         "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (target, phase, range_start) DO UPDATE "
                          "SET last_id = EXCLUDED.last_id, done = EXCLUDED.done, "
                          "rows = checkpoints.rows + EXCLUDED.rows",
-                         (stack, load_.legacy, start, last, done, len(rows)))
+                         (target, load_.legacy, start, last, done, len(rows)))
             shown.advance(load_.legacy, len(rows))
             if done:
                 return load_.legacy, rows_done, items_done

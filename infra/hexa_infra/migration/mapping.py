@@ -13,7 +13,7 @@ from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from hexa_shared.formats import text_problem
+from hexa_shared.formats import EARLIEST_DATE, LATEST_DATE, is_uuid, text_problem
 
 PARTNER_TYPES = {"EMPRESA": "COMPANY", "INDIVIDUAL": "INDIVIDUAL", "AGENCIA": "AGENCY", "INFLUENCER": "INFLUENCER"}
 PARTNER_STATES = {"ACTIVO": "ACTIVE", "INACTIVO": "DEACTIVATED"}
@@ -36,7 +36,6 @@ class Outcome:
     reason: str | None = None
     into: str | None = None
     notes: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -45,11 +44,6 @@ class Outcome:
     def reject(self, reason: str) -> "Outcome":
         self.outcome, self.reason = REJECTED, reason
         return self
-
-    @property
-    def kept(self) -> bool:
-        """Its record exists in the platform (migrated or normalised)."""
-        return self.outcome in (MIGRATED, NORMALISED)
 
     def described(self) -> str | None:
         if self.outcome == REJECTED:
@@ -128,9 +122,21 @@ def ratio(value: Any) -> str:
 
 
 def day(value: date | None, column: str) -> date:
+    """A date the platform's grammar takes (1970-01-01 to 2099-12-31)."""
     if value is None:
         raise Rejected(f"{column} is NULL")
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise Rejected(f"{column} {value} is outside {EARLIEST_DATE}..{LATEST_DATE}")
     return value
+
+
+def identifier(value: Any, column: str) -> str:
+    """A legacy UUID the platform can use as an id (an RFC 4122 UUID, versions 1-8: tokens, events and
+    APIs check that); the nil UUID and the like are refused."""
+    text = str(value) if value is not None else ""
+    if not is_uuid(text):
+        raise Rejected(f"{column} {text or 'NULL'} is not a UUID the platform accepts")
+    return text
 
 
 def metrics(raw: Any, out: Outcome) -> dict[str, Any]:

@@ -5,8 +5,8 @@ One row per legacy row in a plan table of the schema ``hexa_migration`` (``outco
 not against the load's own notes). Tables are planned parents first, so a child knows its parent's fate;
 each is streamed in the order that puts its duplicates side by side, so deduplication needs no memory:
 
-* partners by normalised email, oldest first: the oldest partner that can migrate keeps an email, later
-  ones are rejected;
+* partners one by one, then in SQL over the emails the mapping normalised: the oldest partner that can
+  migrate keeps an email, later ones are rejected;
 * performance by (campaign, day), latest ``created_at`` first: the latest valid row is the truth, the
   others are merged into it; commissions the same way by (partner, campaign, day).
 
@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 import psycopg
 
 from . import entities
-from .legacy_db import LEGACY_TABLES, OWN_SCHEMA, connect, plan_table, stream
+from .legacy_db import LEGACY_TABLES, connect, plan_table, stream
 from .mapping import Outcome
 
 KEPT = ("migrated", "normalised")
@@ -45,6 +45,8 @@ def build(dsn: str, name: str = "outcomes", on_row: Callable[[str], None] = lamb
                     copy.write_row((out.table, out.id, out.outcome, out.described(), out.into, parent_id,
                                     None if facts is None else json.dumps(facts)))
                     on_row(legacy_table)
+            if legacy_table == "partners":
+                _one_per_email(writer, table)
             writer.commit()
     return table
 
@@ -61,19 +63,25 @@ def _planners(conn: psycopg.Connection, table: str) -> Iterator[tuple[str, Plann
 
 
 def _partners(conn: psycopg.Connection) -> Planned:
-    holders: dict[str, str] = {}
-    group = None
-    for row in stream(conn, "SELECT *, lower(regexp_replace(email, '^\\s+|\\s+$', '', 'g')) AS email_key "
-                            "FROM partners ORDER BY email_key NULLS FIRST, created_at NULLS LAST, id"):
-        if row["email_key"] != group:
-            group, holders = row["email_key"], {}
+    """Each partner on its own; emails shared after normalisation are settled by :func:`_one_per_email`."""
+    for row in stream(conn, "SELECT * FROM partners ORDER BY id"):
         out, partner = entities.partner(row)
-        if partner is not None:
-            holder = holders.setdefault(partner.email, out.id)
-            if holder != out.id:
-                out.reject(f"email {partner.email} already belongs to partner {holder} (older)")
-                partner = None
-        yield out, None, None if partner is None else {"status": partner.status.value}
+        yield out, None, None if partner is None else {"status": partner.status.value, "email": partner.email}
+
+
+def _one_per_email(writer: psycopg.Connection, table: str) -> None:
+    """Of the partners that could migrate, the oldest keeps an email (as the mapping normalised it: the
+    same rule as the platform's, not an approximation in SQL); the later ones are rejected."""
+    writer.execute(f"""
+        WITH ranked AS (
+            SELECT o.legacy_id, o.facts->>'email' AS email,
+                   first_value(o.legacy_id) OVER holders AS holder, row_number() OVER holders AS rank
+            FROM {table} o JOIN partners p ON p.id = o.legacy_id
+            WHERE o.legacy_table = 'partners' AND o.outcome IN ('migrated', 'normalised')
+            WINDOW holders AS (PARTITION BY o.facts->>'email' ORDER BY p.created_at NULLS LAST, p.id))
+        UPDATE {table} o SET outcome = 'rejected', facts = NULL,
+               reason = 'email ' || ranked.email || ' already belongs to partner ' || ranked.holder || ' (older)'
+        FROM ranked WHERE o.legacy_table = 'partners' AND o.legacy_id = ranked.legacy_id AND ranked.rank > 1""")
 
 
 def _contracts(conn: psycopg.Connection, table: str) -> Planned:
@@ -139,6 +147,3 @@ def counts(conn: psycopg.Connection, table: str) -> dict[str, dict[str, int]]:
         result[row["legacy_table"]][row["outcome"]] = row["n"]
     return result
 
-
-def qualified(name: str) -> str:
-    return f"{OWN_SCHEMA}.{name}"

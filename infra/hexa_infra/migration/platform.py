@@ -21,6 +21,8 @@ from partner_management.adapters.dynamodb_partners import DynamoPartnerRepositor
 class Platform:
     """Every adapter the migration writes through or reads back from."""
 
+    identity = ""  # the stack and this incarnation of its tables (a fresh emulator is another platform)
+
     def __init__(self, table: dict[str, str]) -> None:
         self.partners = DynamoPartnerRepository(table["PartnersTable"], table["PartnerEmailsTable"],
                                                 table["PartnerOutboxTable"])
@@ -44,5 +46,8 @@ class Platform:
         aws.bulk_client.cache_clear()
         dynamo.connection.cache_clear()
         tables = {lid: resource.ref for lid, resource in stack.resources.of_type("AWS::DynamoDB::Table").items()}
-        return cls(tables)
+        platform = cls(tables)
+        created = aws.client("dynamodb").describe_table(TableName=tables["PartnersTable"])["Table"]["CreationDateTime"]
+        platform.identity = f"{stack.template.stack_name}@{created.isoformat()}"
+        return platform
 

@@ -31,6 +31,7 @@ def add_dirt(g: Generator, partners: list[dict[str, Any]]) -> None:
         twin = g.partner()
         _set(g, "partners", twin["id"], email=f"  {original['email'].upper()} ")
         g.campaign(twin)  # its dependents follow it: rejected as "parent rejected"
+    _set(g, "partners", g.partner()["id"], email=partners[3]["email"] + "\u00a0")  # a no-break space after it
     # 2. invalid emails (two on partners with contracts, campaigns, days and commissions: all of it follows)
     for partner, bad in zip(partners[15:17], ("sin-arroba.correo.example", "ana lopez@correo.example")):
         _set(g, "partners", partner["id"], email=bad)
