@@ -25,6 +25,7 @@ REASON, CONSUMER, FAILED_AT, KIND = "hexa.failure.reason", "hexa.failure.consume
 RECEIVES = "hexa.failure.receives"
 FAILURE_ATTRIBUTES = (REASON, CONSUMER, FAILED_AT, KIND, RECEIVES)
 MAX_REASON = 1000
+MAX_MESSAGE_BYTES = 250 * 1024  # under SQS's 256 KB, with room for the attributes
 PARKED = "hexa.parked-stream-record"  # the marker key of a parked stream record's message body
 
 
@@ -73,8 +74,14 @@ class DeadLetters:
              function_name: str | None) -> None:
         """Keep a stream record this function can never process, whole, in its failure queue, naming the
         function to hand it back to (``hexa dlq redrive``)."""
-        body = json.dumps({PARKED: {"consumer": consumer, "function": function_name, "reason": reason[:MAX_REASON],
-                                    "parked_at": now_iso(), "record": record}}, separators=(",", ":"), default=str)
+        parked = {"consumer": consumer, "function": function_name, "reason": reason[:MAX_REASON],
+                  "parked_at": now_iso(), "record": record}
+        body = json.dumps({PARKED: parked}, separators=(",", ":"), default=str)
+        if len(body.encode()) > MAX_MESSAGE_BYTES:  # the item is in its table: keep its keys and position
+            dynamodb = {k: v for k, v in record.get("dynamodb", {}).items() if k in ("Keys", "SequenceNumber")}
+            parked["record"] = {**{k: v for k, v in record.items() if k != "dynamodb"}, "dynamodb": dynamodb}
+            parked["image_omitted"] = f"the record ({len(body)} bytes) is over an SQS message's limit"
+            body = json.dumps({PARKED: parked}, separators=(",", ":"), default=str)
         self._sqs.send_message(QueueUrl=queue_url, MessageBody=body,
                                MessageAttributes=failure_attributes(reason, consumer, "parked", 1))
 

@@ -1,7 +1,7 @@
 """Is a failure worth retrying? Transient ones are; everything else is deterministic and is not.
 
 A stream record that failed because a table throttled, an endpoint was unreachable or another writer
-won a version race will succeed on a retry, and must be retried *in order*. A record that failed
+won a version race (the adapter raises a ``Conflict`` for that) will succeed on a retry, and must be retried *in order*. A record that failed
 because it is malformed, or its event breaks its schema, fails the same way forever: retrying it only
 holds back the records behind it. The list below is the transient side, on purpose: an error nobody
 foresaw is parked (kept, alarmed, redrivable), never allowed to block a stream.
@@ -14,8 +14,8 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from hexa_shared.errors import Conflict
 
-TRANSIENT_AWS_CODES = frozenset({
-    "ConditionalCheckFailedException", "TransactionConflictException", "TransactionInProgressException",
+TRANSIENT_AWS_CODES = frozenset({  # a failed condition is not here: an adapter that expects a race says so
+    "TransactionConflictException", "TransactionInProgressException",
     "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException", "Throttling",
     "ThrottledException", "TooManyRequestsException", "InternalServerError", "InternalFailure",
     "InternalException", "ServiceUnavailable", "ServiceUnavailableException", "RequestTimeout",
@@ -49,8 +49,7 @@ def is_transient(error: BaseException) -> bool:
                 return True
             if code == "TransactionCanceledException":
                 reasons = {r.get("Code") for r in response.get("CancellationReasons") or [] if r}
-                return bool(reasons & {"ConditionalCheckFailed", "TransactionConflict", "ThrottlingError",
-                                       "ProvisionedThroughputExceeded"})
+                return bool(reasons & {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
         if isinstance(link, BotoCoreError) and not isinstance(link, ParamValidationError):
             return True  # connection refused/reset, timeouts, no endpoint
         if type(link).__name__ in TRANSIENT_NAMES or isinstance(link, (ConnectionError, TimeoutError)):

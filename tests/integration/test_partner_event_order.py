@@ -33,12 +33,14 @@ def test_a_deactivation_right_after_the_draft_terminates_it_though_the_read_mode
     ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], "it.partner-event-order")
     partner_id = new_id()
 
-    contract_id = draft_contract_for_new_partner(_event("PartnerRegistrationCompleted", partner_id), store,
-                                                 partners, ledger)
+    registration = _event("PartnerRegistrationCompleted", partner_id)
+    contract_id = draft_contract_for_new_partner(registration, store, partners, ledger)
     terminated = terminate_partner_contracts(_event("PartnerDeactivated", partner_id), store, LaggingReadModel(),
                                              partners, ledger)
 
     assert contract_id is not None and terminated == [contract_id]
     assert Contract.from_history(store.load(contract_id)).status is ContractStatus.TERMINATED
-    late = draft_contract_for_new_partner(_event("PartnerRegistrationCompleted", partner_id), store, partners, ledger)
-    assert late is None  # a redelivered registration drafts nothing for a deactivated partner
+    assert draft_contract_for_new_partner(registration, store, partners, ledger) is None  # a redelivery
+    republished = _event("PartnerRegistrationCompleted", partner_id)  # the same fact under a new event id
+    assert draft_contract_for_new_partner(republished, store, partners, ledger) is None  # deactivated: no draft
+    assert partners.get(partner_id).contract_ids == {contract_id}

@@ -142,6 +142,28 @@ def test_a_slowloris_dribbling_bytes_is_cut_off_at_the_deadline(gateway: Gateway
     assert time.monotonic() - started < DEADLINE + 2
 
 
+def test_a_slow_function_is_not_cut_off_by_the_read_deadline(cloud: LocalCloud) -> None:
+    """The deadline covers reading the request, not the function: the very first request of a fresh
+    gateway (its watchdog's token 0) answered after the deadline, and its keep-alive connection lives on."""
+    from hexa_infra.local.gateway import Fault
+
+    fresh = Gateway(routes_from_template(cloud.template, cloud.resources), cloud.functions, port=0,
+                    request_deadline=DEADLINE).start()
+    try:
+        fresh.faults["ApiFunction"] = Fault(stall=DEADLINE * 3)
+        with socket.create_connection(("127.0.0.1", fresh.port), timeout=5) as sock:
+            for _ in range(2):
+                sock.sendall(b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n")
+                answer = b""
+                while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < _length(answer):
+                    chunk = sock.recv(65536)
+                    assert chunk, f"the connection was closed after {len(answer)} bytes"
+                    answer += chunk
+                assert answer.startswith(b"HTTP/1.1 200"), answer[:200]
+    finally:
+        fresh.stop()
+
+
 def test_an_idle_keep_alive_connection_is_not_a_timeout(gateway: Gateway) -> None:
     """The deadline starts with a request's first byte, not while a keep-alive connection waits."""
     with socket.create_connection(("127.0.0.1", gateway.port), timeout=5) as sock:

@@ -104,7 +104,10 @@ def test_a_record_that_cannot_be_parked_is_retried_not_dropped() -> None:
 @pytest.mark.parametrize("error, transient", [
     (ClientError({"Error": {"Code": "ValidationException"}, "ResponseMetadata": {"HTTPStatusCode": 400}}, "Put"), False),
     (ClientError({"Error": {"Code": "TransactionCanceledException"},
-                  "CancellationReasons": [{"Code": "None"}, {"Code": "ConditionalCheckFailed"}]}, "Tx"), True),
+                  "CancellationReasons": [{"Code": "None"}, {"Code": "TransactionConflict"}]}, "Tx"), True),
+    (ClientError({"Error": {"Code": "TransactionCanceledException"},  # a condition that will never hold
+                  "CancellationReasons": [{"Code": "None"}, {"Code": "ConditionalCheckFailed"}]}, "Tx"), False),
+    (ClientError({"Error": {"Code": "ConditionalCheckFailedException"}}, "PutItem"), False),
     (ClientError({"Error": {"Code": "TransactionCanceledException"},
                   "CancellationReasons": [{"Code": "ValidationError"}]}, "Tx"), False),
     (TimeoutError("read timed out"), True),
@@ -116,3 +119,24 @@ def test_which_failures_are_transient(error: Exception, transient: bool) -> None
     wrapped = RuntimeError("pynamodb wraps it")
     wrapped.cause = error  # type: ignore[attr-defined]  # as pynamodb's PutError does
     assert is_transient(wrapped) is transient
+
+
+def test_a_record_too_big_for_a_message_is_parked_by_its_keys() -> None:
+    from hexa_shared.dead_letters import PARKED, DeadLetters
+
+    class Sqs:
+        sent: list[dict[str, Any]] = []
+
+        def send_message(self, **kwargs: Any) -> None:
+            self.sent.append(kwargs)
+
+    sqs = Sqs()
+    record = {"eventName": "INSERT", "dynamodb": {"SequenceNumber": "7", "Keys": {"id": {"S": "x"}},
+                                                  "NewImage": {"blob": {"S": "x" * 300_000}}}}
+    DeadLetters(sqs).park("http://sqs/parking", record, reason="EventSchemaError: too big", consumer="c",
+                          function_name="f")
+    [message] = sqs.sent
+    assert len(message["MessageBody"].encode()) < 256 * 1024
+    parked = __import__("json").loads(message["MessageBody"])[PARKED]
+    assert parked["record"]["dynamodb"] == {"SequenceNumber": "7", "Keys": {"id": {"S": "x"}}}
+    assert "over an SQS message's limit" in parked["image_omitted"]

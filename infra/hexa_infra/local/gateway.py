@@ -70,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         """Wait (idle, up to ``timeout``) for a request's first byte; from there the request must be
         read within the gateway's deadline, or it is answered 408 and the connection closed."""
-        self._expired, self._deadline = False, None
+        self._expired, self._deadline, self._responded = False, None, False
         try:
             if not self.rfile.peek(1):  # the client closed its keep-alive connection
                 self.close_connection = True
@@ -84,7 +84,8 @@ class _Handler(BaseHTTPRequestHandler):
             if self._expired and not self._responded:
                 self.send_error(HTTPStatus.REQUEST_TIMEOUT)
         finally:
-            self.gateway.watchdog.disarm(self._deadline)
+            if self._deadline is not None:
+                self.gateway.watchdog.disarm(self._deadline)
 
     def _expire(self) -> None:
         self._expired = True
@@ -122,7 +123,8 @@ class _Handler(BaseHTTPRequestHandler):
                                         f"{self.gateway.request_deadline:g} s", request_id)
             return self._send_error(rejected.status, rejected.code, rejected.message, request_id)
         finally:
-            self.gateway.watchdog.disarm(self._deadline or -1)  # the function may take its own time
+            if self._deadline is not None:  # the function may take its own time
+                self.gateway.watchdog.disarm(self._deadline)
         if self._expired:
             self.close_connection = True
             return self._send_error(408, "request_timeout", "request not received within "

@@ -56,9 +56,10 @@ def _validator(name: str) -> Draft202012Validator:
     return Draft202012Validator(_schema(name), format_checker=FORMATS)
 
 
-def known_events() -> list[str]:
+@functools.lru_cache(maxsize=1)
+def known_events() -> tuple[str, ...]:
     folder = resources.files("hexa_shared.events").joinpath("schemas")
-    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json") and p.name != "envelope.json")
+    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json") and p.name != "envelope.json"))
 
 
 def source_of(name: str) -> str:

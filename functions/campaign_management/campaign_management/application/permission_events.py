@@ -19,9 +19,6 @@ from hexa_shared.idempotency import ProcessedEvents
 ATTEMPTS = 5
 
 
-GRANTING = ("PartnerRegistrationCompleted", "ContractActivated")
-
-
 def on_permission_fact(event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore,
                        ledger: ProcessedEvents) -> None:
     """A granting fact is a sticky ``SET``: idempotent by state, and it can take no permission away, so
