@@ -17,6 +17,7 @@ from hexa_infra import dlq as dead_letters
 from hexa_infra import metrics_view, search
 from hexa_infra import traces as trace_view
 from hexa_infra.cli_migration import register as register_migration
+from hexa_infra.local.faults import BadFault, Fault
 from hexa_infra.seed import seed
 from hexa_infra.stack import DEFAULT_ENDPOINT, DEFAULT_STACK, Stack, find_template
 
@@ -48,9 +49,10 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
        trace_port: int = typer.Option(2000, help="Local X-Ray daemon port, UDP + TCP on 127.0.0.1 (0 = any free "
                                                  "port; taken = a real daemon gets the segments)"),
        ready_file: Optional[Path] = typer.Option(None, help="Write URLs and tokens here as JSON once ready"),
-       fault: list[str] = typer.Option([], "--fault", metavar="FUNCTION=down|stall:SECONDS",
-                                       help="Chaos/benchmark only: make one function's HTTP routes answer 503, or "
-                                            "answer SECONDS late, at the gateway (handlers untouched). Repeatable.")) -> None:
+       fault: list[str] = typer.Option([], "--fault", metavar="FUNCTION=down|stall:SECONDS|error-rate:P",
+                                       help="Chaos/benchmark only: make one function's HTTP routes answer 503, answer "
+                                            "SECONDS late, or fail a share P with 500, at the gateway (handlers "
+                                            "untouched). Repeatable; `hexa fault` changes them while it runs.")) -> None:
     """Start the emulator, create every template resource, serve all routes, run every event source."""
     from hexa_infra.local.cloud import LocalCloud
 
@@ -82,11 +84,11 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
                 result = seed(cloud.api_url, admin)
             partner_id = result.partner_ids[0]
             partner = stack_info.token(role="partner", partner_id=partner_id)
-        for logical_id, down, stall in faults:  # after the seed, which needs every context
+        for logical_id, injected in faults:  # after the seed, which needs every context
             if logical_id not in cloud.functions:
                 raise typer.BadParameter(f"no function {logical_id} in the template", param_hint="--fault")
-            cloud.inject_fault(logical_id, down=down, stall=stall)
-            console.print(f"[yellow]fault injected: {logical_id} {'down' if down else f'stalls {stall:g} s'}[/]")
+            cloud.set_fault(logical_id, injected)
+            console.print(f"[yellow]fault injected: {logical_id} {injected.describe()}[/]")
         _banner(cloud, admin, partner_id, partner)
         if ready_file:
             ready_file.write_text(json.dumps({"api_url": cloud.api_url, "endpoint_url": cloud.endpoint_url,
@@ -100,20 +102,15 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
         cloud.stop()
 
 
-def parse_fault(spec: str) -> tuple[str, bool, float]:
-    """``Fn=down`` → (Fn, True, 0); ``Fn=stall:2.5`` → (Fn, False, 2.5); anything else is a usage error."""
+def parse_fault(spec: str) -> tuple[str, Fault]:
+    """``Fn=down`` → (Fn, Fault(down)); ``Fn=stall:2.5``, ``Fn=error-rate:0.3``; anything else a usage error."""
     logical_id, _, kind = spec.partition("=")
-    if logical_id and kind == "down":
-        return logical_id, True, 0.0
-    if logical_id and kind.startswith("stall:"):
-        try:
-            seconds = float(kind.removeprefix("stall:"))
-        except ValueError:
-            seconds = -1.0
-        if 0 < seconds <= 60:
-            return logical_id, False, seconds
-    raise typer.BadParameter(f"{spec!r}: expected FUNCTION=down or FUNCTION=stall:SECONDS (0 < SECONDS ≤ 60)",
-                             param_hint="--fault")
+    try:
+        if not logical_id:
+            raise BadFault("a function's logical id comes first: FUNCTION=SPEC")
+        return logical_id, Fault.parse(kind)
+    except BadFault as error:
+        raise typer.BadParameter(str(error), param_hint="--fault") from None
 
 
 def free_port(host: str) -> int:
@@ -208,6 +205,43 @@ def metrics(stack: str = StackOpt,
         return
     for table in metrics_view.tables(summary):
         console.print(table)
+
+
+fault_cli = typer.Typer(no_args_is_help=True, help="Faults of the running local cloud's gateway (chaos, rollbacks).")
+cli.add_typer(fault_cli, name="fault")
+ControlOpt = typer.Option(trace_view.daemon_address(), "--daemon-address",
+                          help="host:port of `hexa up`'s loopback control port (the X-Ray daemon's TCP side)")
+
+
+@fault_cli.command("set")
+def fault_set(function: str = typer.Argument(..., help="A function's logical id, e.g. PartnerManagementApiFunction"),
+              spec: str = typer.Argument(..., metavar="down|stall:SECONDS|error-rate:P"),
+              stack: str = StackOpt, daemon_address: str = ControlOpt) -> None:
+    """Make one function's HTTP routes fail at the gateway of the running cloud, until cleared."""
+    try:
+        Fault.parse(spec)
+    except BadFault as error:
+        raise typer.BadParameter(str(error), param_hint="SPEC") from None
+    _print_faults(trace_view.local_query(daemon_address, f"faults/{function}", stack, method="PUT",
+                                         body={"fault": spec}))
+
+
+@fault_cli.command("clear")
+def fault_clear(function: Optional[str] = typer.Argument(None, help="Only this function's (default: all)"),
+                stack: str = StackOpt, daemon_address: str = ControlOpt) -> None:
+    """Clear one function's fault, or every fault."""
+    _print_faults(trace_view.local_query(daemon_address, f"faults/{function}" if function else "faults", stack,
+                                         method="DELETE"))
+
+
+@fault_cli.command("list")
+def fault_list(stack: str = StackOpt, daemon_address: str = ControlOpt) -> None:
+    """The faults the running cloud's gateway applies now."""
+    _print_faults(trace_view.local_query(daemon_address, "faults", stack))
+
+
+def _print_faults(faults: dict[str, str]) -> None:
+    console.print("\n".join(f"{name}: {spec}" for name, spec in faults.items()) or "no faults")
 
 
 @dlq_cli.command("list")

@@ -33,19 +33,25 @@ def fetch(address: str, stack: str, **query: Any) -> list[dict[str, Any]]:
     return local_query(address, "traces", stack, **query)
 
 
-def local_query(address: str, what: str, stack: str, **query: Any) -> Any:
-    """``GET /<what>`` of the running local cloud's telemetry port: its ``<what>`` field."""
+def local_query(address: str, what: str, stack: str, *, method: str = "GET", body: Any = None, **query: Any) -> Any:
+    """``<method> /<what>`` on the running local cloud's loopback control port: its answer's first field."""
     params = urlencode({k: v for k, v in query.items() if v is not None})
-    url = f"http://{address}/{what}?{params}"
+    request = urllib.request.Request(f"http://{address}/{what}?{params}", method=method,
+                                     data=None if body is None else json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    field = what.split("/")[0]
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - a loopback http URL we build
-            body = json.load(response)
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - a loopback http URL we build
+            answer = json.load(response)
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"the local cloud refused: {json.load(error).get('error', error)}") from None
     except (urllib.error.URLError, ValueError, OSError) as error:
-        raise SystemExit(f"no local {what} at {address} ({error}). Is `make up` running? "
+        raise SystemExit(f"no local {field} at {address} ({error}). Is `make up` running? "
                          "(a real X-Ray daemon on that port keeps its traces in AWS)") from None
+    body = answer
     if body.get("stack") != stack:
-        raise SystemExit(f"the {what} at {address} belong to stack '{body.get('stack')}', not '{stack}'")
-    return body[what]
+        raise SystemExit(f"the {field} at {address} belong to stack '{body.get('stack')}', not '{stack}'")
+    return body[field]
 
 
 def tree(trace: dict[str, Any]) -> Tree:

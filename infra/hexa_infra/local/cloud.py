@@ -29,7 +29,8 @@ from .aws import Clients
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
-from .gateway import Fault, Gateway
+from .faults import Fault
+from .gateway import Gateway
 from .gc_settler import GarbageSettler
 from .metric_store import MetricStore
 from .poller_thread import PollerThread
@@ -203,7 +204,7 @@ class LocalCloud:
             return
         try:
             self._xray = LocalXRayDaemon(self.traces, "127.0.0.1", self.trace_port, self.stack_name,
-                                         metrics=self.metrics).start()
+                                         metrics=self.metrics, faults=self).start()
         except OSError as error:
             log.warning("X-Ray: 127.0.0.1:%s is taken (%s), presumably by an X-Ray daemon: segments go there and "
                         "`hexa traces` has nothing to show", self.trace_port, error.strerror or error)
@@ -295,12 +296,23 @@ class LocalCloud:
         """A boto3 client for this cloud's endpoint and region (shared, thread-safe)."""
         return _started(self._clients)(service)
 
-    def inject_fault(self, logical_id: str, *, down: bool = False, stall: float = 0.0) -> None:
-        """Test-only: make one function's HTTP routes answer 503 (``down``) or ``stall`` seconds late,
-        the way a stopped or overloaded owner would — without touching its handlers."""
+    def inject_fault(self, logical_id: str, *, down: bool = False, stall: float = 0.0, error_rate: float = 0.0
+                     ) -> None:
+        """Test/chaos: make one function's HTTP routes answer 503 (``down``), ``stall`` seconds late or,
+        for a share ``error_rate`` of requests, 500 — the way a stopped, overloaded or failing owner
+        would, without touching its handlers."""
+        self.set_fault(logical_id, Fault(down=down, stall=stall, error_rate=error_rate))
+
+    def set_fault(self, logical_id: str, fault: Fault) -> None:
         if logical_id not in self.functions:
             raise KeyError(f"no function {logical_id} in the template")
-        _started(self._gateway).faults[logical_id] = Fault(down=down, stall=stall)
+        _started(self._gateway).faults[logical_id] = fault
+
+    def clear_fault(self, logical_id: str) -> None:
+        _started(self._gateway).faults.pop(logical_id, None)
+
+    def faults(self) -> dict[str, Fault]:
+        return dict(_started(self._gateway).faults)
 
     def clear_faults(self) -> None:
         _started(self._gateway).faults.clear()

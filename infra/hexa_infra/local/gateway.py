@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 from hexa_shared import tracing as trace_headers
 from hexa_shared.http.openapi import merge
 
+from .faults import Fault
 from .functions import LocalFunction
 from .proxy_event import proxy_event
 from .request_reading import MAX_BODY_BYTES, REQUEST_DEADLINE, Rejected, Watchdog, read_body
@@ -143,9 +144,12 @@ class _Handler(BaseHTTPRequestHandler):
                                     f"{self.command} is not allowed on {resource.path} (allowed: {allowed})",
                                     request_id, {"Allow": allowed})
         fault = self.gateway.faults.get(route.function)
-        if fault is not None:  # test-only switch: a stopped or stalled owner, outside the handlers
+        if fault is not None:  # test/chaos switch (.faults): a stopped, stalled or failing owner, outside handlers
             if fault.down:
                 return self._send_error(503, "service_unavailable", f"{route.function} is stopped (fault injected)",
+                                        request_id)
+            if fault.fails_now():
+                return self._send_error(500, "internal_error", f"{route.function} failed (fault injected)",
                                         request_id)
             time.sleep(fault.stall)
         event = self._event(route, url.path, url.query, params, body, request_id)
@@ -248,14 +252,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._responded = True
         if self.command != "HEAD" and payload:
             self.wfile.write(payload)
-
-
-@dataclass(frozen=True)
-class Fault:
-    """A test-only failure of one function's routes: answer 503 (``down``) or answer late (``stall`` s)."""
-
-    down: bool = False
-    stall: float = 0.0
 
 
 _ERROR_CODES = {400: "malformed_request", 408: "request_timeout", 413: "payload_too_large", 414: "uri_too_long",

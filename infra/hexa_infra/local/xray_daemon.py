@@ -7,7 +7,9 @@ anything else is dropped. Where the daemon forwards to X-Ray, this one keeps the
 proxy), ``GET /traces?trace_id=…|correlation_id=…|last=N`` answers the stored trees as JSON: that is
 what ``hexa traces`` reads, from another process. ``GET /metrics`` answers the functions' EMF metrics
 summarised (:class:`~.metric_store.MetricStore`; in AWS CloudWatch computes them): ``hexa metrics``.
-Both sockets are bound to loopback only.
+``GET /faults``, ``PUT /faults/<function>`` (``{"fault": "down|stall:S|error-rate:P"}``) and ``DELETE
+/faults[/<function>]`` switch the gateway's faults of the running cloud (``hexa fault``).
+Both sockets are bound to loopback only: this is the local runtime's control port, nothing deployed.
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from .faults import Fault
 from .metric_store import MetricStore
 from .trace_store import TraceStore
 
@@ -44,9 +47,20 @@ def parse_datagram(data: bytes) -> bytes | None:
     return body
 
 
+class FaultSwitch(Protocol):
+    def set_fault(self, logical_id: str, fault: Fault) -> None: ...
+
+    def clear_fault(self, logical_id: str) -> None: ...
+
+    def clear_faults(self) -> None: ...
+
+    def faults(self) -> dict[str, Fault]: ...
+
+
 class _QueryHandler(BaseHTTPRequestHandler):
     store: TraceStore
     metrics: MetricStore | None
+    faults: FaultSwitch | None
     stack: str
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
@@ -54,8 +68,11 @@ class _QueryHandler(BaseHTTPRequestHandler):
         if url.path == "/metrics" and self.metrics is not None:
             self._answer(200, {"stack": self.stack, "metrics": self.metrics.summary()})
             return
+        if url.path == "/faults" and self.faults is not None:
+            self._answer(200, self._current_faults())
+            return
         if url.path != "/traces":
-            self._answer(404, {"error": "only GET /traces and GET /metrics are served here"})
+            self._answer(404, {"error": "only GET /traces, /metrics and /faults are served here"})
             return
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
         try:
@@ -66,6 +83,43 @@ class _QueryHandler(BaseHTTPRequestHandler):
         traces = self.store.traces(trace_id=query.get("trace_id"), correlation_id=query.get("correlation_id"),
                                    last=last)
         self._answer(200, {"stack": self.stack, "traces": traces})
+
+    def do_PUT(self) -> None:  # noqa: N802 - stdlib name
+        function = self._fault_target()
+        if function is None:
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            spec = json.loads(self.rfile.read(min(length, 4096)) or b"{}").get("fault", "")
+            self.faults.set_fault(function, Fault.parse(str(spec)))  # type: ignore[union-attr]
+        except (ValueError, AttributeError) as error:
+            self._answer(400, {"error": str(error)})
+            return
+        except KeyError as error:
+            self._answer(404, {"error": str(error).strip("'")})
+            return
+        self._answer(200, self._current_faults())
+
+    def do_DELETE(self) -> None:  # noqa: N802 - stdlib name
+        path = urlsplit(self.path).path
+        if path == "/faults" and self.faults is not None:
+            self.faults.clear_faults()
+        elif (function := self._fault_target()) is not None:
+            self.faults.clear_fault(function)  # type: ignore[union-attr]
+        else:
+            return
+        self._answer(200, self._current_faults())
+
+    def _fault_target(self) -> str | None:
+        path = urlsplit(self.path).path
+        if self.faults is None or not path.startswith("/faults/") or len(path) <= len("/faults/"):
+            self._answer(404, {"error": "faults are switched at /faults/<function logical id>"})
+            return None
+        return path.removeprefix("/faults/")
+
+    def _current_faults(self) -> dict[str, Any]:
+        return {"stack": self.stack,
+                "faults": {name: fault.describe() for name, fault in sorted(self.faults.faults().items())}}  # type: ignore[union-attr]
 
     def _answer(self, status: int, body: dict[str, Any]) -> None:
         payload = json.dumps(body).encode()
@@ -87,9 +141,10 @@ class LocalXRayDaemon:
     """``start()`` binds UDP and TCP ``host:port`` (0 = a free port both ways) or raises ``OSError``."""
 
     def __init__(self, store: TraceStore | None = None, host: str = "127.0.0.1", port: int = 2000,
-                 stack: str = "", metrics: MetricStore | None = None) -> None:
+                 stack: str = "", metrics: MetricStore | None = None, faults: FaultSwitch | None = None) -> None:
         self.store = store if store is not None else TraceStore()
         self.metrics = metrics
+        self.faults = faults
         self.host, self.port, self.stack = host, port, stack
         self._udp: socket.socket | None = None
         self._http: _QueryServer | None = None
@@ -107,7 +162,7 @@ class LocalXRayDaemon:
             udp = self._bind_udp(self.port)
             try:
                 handler = type("QueryHandler", (_QueryHandler,), {"store": self.store, "stack": self.stack,
-                                                                 "metrics": self.metrics})
+                                                                 "metrics": self.metrics, "faults": self.faults})
                 self._http = _QueryServer((self.host, udp.getsockname()[1]), handler)
             except OSError:
                 udp.close()
