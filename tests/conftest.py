@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
 from pathlib import Path
 from typing import Iterator
 
@@ -31,6 +32,21 @@ def search_endpoint(tmp: Path) -> str:
     if not url and os.environ.get("CI") == "true":
         raise RuntimeError("CI=true but OPENSEARCH_URL is not set: .ci/run must start OpenSearch")
     return url or f"sqlite:///{tmp / 'search.db'}"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> str:
+    """The server's DSN: `make test` / .ci/run started it (LEGACY_DATABASE_URL); else start it here."""
+    url = os.environ.get("LEGACY_DATABASE_URL")
+    if url:
+        return url
+    if os.environ.get("CI") == "true":
+        raise RuntimeError("CI=true but LEGACY_DATABASE_URL is not set: .ci/run must start PostgreSQL")
+    started = subprocess.run(["bash", str(ROOT / "infra" / "postgres" / "start.sh")], capture_output=True, text=True,
+                             timeout=300)
+    if started.returncode != 0:
+        raise RuntimeError(f"cannot start PostgreSQL: {started.stderr.strip()[-500:]}")
+    return started.stdout.strip().splitlines()[-1].split("=", 1)[1]
 
 
 @pytest.fixture(scope="session")

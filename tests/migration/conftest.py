@@ -3,33 +3,13 @@ needs a platform of its own, `hexa up` in its own process. Nothing is skipped: a
 cannot be started fails the run."""
 from __future__ import annotations
 
-import os
-import subprocess
 import uuid
-from pathlib import Path
 from typing import Callable, Iterator
 
 import psycopg
 import pytest
 
 from hexa_infra.local.process import local_cloud
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="session")
-def postgres() -> str:
-    """The server's DSN: `make test` / .ci/run started it (LEGACY_DATABASE_URL); else start it here."""
-    url = os.environ.get("LEGACY_DATABASE_URL")
-    if url:
-        return url
-    if os.environ.get("CI") == "true":
-        raise RuntimeError("CI=true but LEGACY_DATABASE_URL is not set: .ci/run must start PostgreSQL")
-    started = subprocess.run(["bash", str(ROOT / "infra/postgres/start.sh")], capture_output=True, text=True,
-                             timeout=300)
-    if started.returncode != 0:
-        raise RuntimeError(f"cannot start PostgreSQL: {started.stderr.strip()[-500:]}")
-    return started.stdout.strip().splitlines()[-1].split("=", 1)[1]
 
 
 @pytest.fixture()
