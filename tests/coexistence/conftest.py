@@ -2,76 +2,19 @@
 fresh legacy database of the real PostgreSQL."""
 from __future__ import annotations
 
-import os
 import secrets
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
 from typing import Iterator
 
 import pytest
 import requests
 
-from hexa_shared.auth import issue_token
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Blue:
-    def __init__(self, url: str, secret: str, dsn: str) -> None:
-        self.url, self.secret, self.dsn = url, secret, dsn
-
-    def token(self, role: str = "admin", partner_id: str | None = None) -> str:
-        return issue_token(self.secret, role=role, partner_id=partner_id, issuer="hexabuilders",
-                           audience="hexabuilders-api")
-
-    def session(self, role: str = "admin", partner_id: str | None = None) -> requests.Session:
-        http = requests.Session()
-        http.headers["Authorization"] = f"Bearer {self.token(role, partner_id)}"
-        return http
+from blue_support import Blue, serve_blue
 
 
 @pytest.fixture(scope="module")
 def blue(postgres: str) -> Iterator[Blue]:
-    import uuid
-
-    import psycopg
-
-    name = f"blue_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    dsn = postgres.rsplit("/", 1)[0] + f"/{name}"
-    subprocess.run([sys.executable, "-m", "hexa_infra.cli", "legacy", "seed", "--legacy-dsn", dsn, "--partners", "5"],
-                   check=True, capture_output=True)
-    secret, port = secrets.token_urlsafe(48), free_port()
-    process = subprocess.Popen([sys.executable, "-m", "hexa_monolith"], cwd=ROOT,
-                               env={**os.environ, "LEGACY_DATABASE_URL": dsn, "HEXA_JWT_SECRET": secret,
-                                    "BLUE_PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
-        time.sleep(0.1)
-    try:
-        yield Blue(url, secret, dsn)
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        with psycopg.connect(postgres, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with serve_blue(postgres, secrets.token_urlsafe(48)) as running:
+        yield running
 
 
 @pytest.fixture()

@@ -6,13 +6,6 @@ context's own migration use cases and adapters.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
+from hexa_infra.function_code import use_function_packages
 
-REPO = Path(__file__).resolve().parents[3]
-CONTEXTS = ("partner_management", "onboarding", "campaign_management", "recruitment")
-
-for _context in CONTEXTS:
-    _path = str(REPO / "functions" / _context)
-    if _path not in sys.path:
-        sys.path.append(_path)
+use_function_packages()
