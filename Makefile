@@ -16,8 +16,14 @@ install: $(STAMP)
 
 ## up: embedded emulator + every template resource + all routes on :3000 + event sources + demo data
 ##     SEARCH=opensearch uses a real OpenSearch (infra/opensearch/start.sh) instead of the embedded engine
+##     LEGACY=1: blue/green - the project's PostgreSQL, a seeded monolith database (once), migrate load,
+##     then the monolith (blue) on :5000 and the facade on :8080 next to green on :3000
 up: install
-ifeq ($(SEARCH),opensearch)
+ifeq ($(LEGACY),1)
+	@pg=$$(infra/postgres/start.sh) && eval "$$pg" && \
+	 ($(BIN)/hexa legacy seed --legacy-dsn "$$LEGACY_DATABASE_URL" --partners 200 --dirty 2>/dev/null || true) && \
+	 $(BIN)/hexa up --legacy-dsn "$$LEGACY_DATABASE_URL" $(ARGS)
+else ifeq ($(SEARCH),opensearch)
 	@os=$$(infra/opensearch/start.sh) && eval "$$os" && $(BIN)/hexa up --search-endpoint "$$OPENSEARCH_URL" $(ARGS)
 else
 	$(BIN)/hexa up $(ARGS)

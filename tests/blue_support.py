@@ -39,8 +39,9 @@ class Blue:
 
 
 @contextmanager
-def serve_blue(postgres: str, secret: str, partners: int = 5) -> Iterator[Blue]:
-    """A fresh legacy database (seeded) and the monolith stand-in on it, in its own process."""
+def legacy_database(postgres: str, partners: int = 5, *extra: str) -> Iterator[str]:
+    """A fresh database on the real PostgreSQL, seeded by ``hexa legacy seed`` (``extra``: e.g. --dirty);
+    yields its DSN, dropped afterwards."""
     import uuid
 
     import psycopg
@@ -49,26 +50,35 @@ def serve_blue(postgres: str, secret: str, partners: int = 5) -> Iterator[Blue]:
     with psycopg.connect(postgres, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     dsn = postgres.rsplit("/", 1)[0] + f"/{name}"
-    subprocess.run([sys.executable, "-m", "hexa_infra.cli", "legacy", "seed", "--legacy-dsn", dsn, "--partners",
-                    str(partners)], check=True, capture_output=True)
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "hexa_monolith"], cwd=ROOT,
-                               env={**os.environ, "LEGACY_DATABASE_URL": dsn, "HEXA_JWT_SECRET": secret,
-                                    "BLUE_PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/health", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
-        time.sleep(0.1)
     try:
-        yield Blue(url, secret, dsn)
+        subprocess.run([sys.executable, "-m", "hexa_infra.cli", "legacy", "seed", "--legacy-dsn", dsn, "--partners",
+                        str(partners), *extra], check=True, capture_output=True)
+        yield dsn
     finally:
-        process.terminate()
-        process.wait(timeout=15)
         with psycopg.connect(postgres, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def serve_blue(postgres: str, secret: str, partners: int = 5) -> Iterator[Blue]:
+    """A fresh legacy database (seeded) and the monolith stand-in on it, in its own process."""
+    with legacy_database(postgres, partners) as dsn:
+        port = free_port()
+        process = subprocess.Popen([sys.executable, "-m", "hexa_monolith"], cwd=ROOT,
+                                   env={**os.environ, "LEGACY_DATABASE_URL": dsn, "HEXA_JWT_SECRET": secret,
+                                        "BLUE_PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if requests.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except requests.ConnectionError:
+                    pass
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
+                time.sleep(0.1)
+            yield Blue(url, secret, dsn)
+        finally:
+            process.terminate()
+            process.wait(timeout=15)

@@ -17,6 +17,7 @@ from hexa_infra import dlq as dead_letters
 from hexa_infra import metrics_view, search
 from hexa_infra import traces as trace_view
 from hexa_infra.cli_migration import register as register_migration
+from hexa_infra.cli_traffic import traffic_cli
 from hexa_infra.local.faults import BadFault, Fault
 from hexa_infra.seed import seed
 from hexa_infra.stack import DEFAULT_ENDPOINT, DEFAULT_STACK, Stack, find_template
@@ -35,6 +36,7 @@ SearchOpt = typer.Option(None, "--search-endpoint", envvar=search.ENV,
 search_cli = typer.Typer(no_args_is_help=True, help="Recruitment's search index.")
 cli.add_typer(search_cli, name="search")
 register_migration(cli)
+cli.add_typer(traffic_cli, name="traffic")
 
 
 @cli.command()
@@ -52,8 +54,14 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
        fault: list[str] = typer.Option([], "--fault", metavar="FUNCTION=down|stall:SECONDS|error-rate:P",
                                        help="Chaos/benchmark only: make one function's HTTP routes answer 503, answer "
                                             "SECONDS late, or fail a share P with 500, at the gateway (handlers "
-                                            "untouched). Repeatable; `hexa fault` changes them while it runs.")) -> None:
-    """Start the emulator, create every template resource, serve all routes, run every event source."""
+                                            "untouched). Repeatable; `hexa fault` changes them while it runs."),
+       legacy_dsn: Optional[str] = typer.Option(None, "--legacy-dsn", help="Blue/green: load this monolith "
+                                                "database into the platform, then serve it as blue and start the facade"),
+       blue_port: int = typer.Option(5000, "--blue-port", help="With --legacy-dsn: the monolith's port (0 = any free port)"),
+       facade_port: int = typer.Option(8080, "--facade-port", help="With --legacy-dsn: the facade's port, the URL "
+                                                                   "clients use (0 = any free port)")) -> None:
+    """Start the emulator, create every template resource, serve all routes, run every event source
+    (and with --legacy-dsn, the monolith as blue and the facade in front of both)."""
     from hexa_infra.local.cloud import LocalCloud
 
     faults = [parse_fault(spec) for spec in fault]
@@ -75,11 +83,14 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
         signal.signal(sig, lambda *_: stopping.set())
     with console.status("starting the local cloud…"):
         cloud.start()
+    blue_green = None
     try:
         stack_info = Stack.of(cloud)
         admin = stack_info.token(role="admin")
         partner_id, partner = None, None
-        if not no_seed:
+        if legacy_dsn:
+            blue_green = _start_blue_green(cloud, stack_info, legacy_dsn, host, blue_port, facade_port)
+        elif not no_seed:
             with console.status("seeding demo data through the API…"):
                 result = seed(cloud.api_url, admin)
             partner_id = result.partner_ids[0]
@@ -89,16 +100,20 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
                 raise typer.BadParameter(f"no function {logical_id} in the template", param_hint="--fault")
             cloud.set_fault(logical_id, injected)
             console.print(f"[yellow]fault injected: {logical_id} {injected.describe()}[/]")
-        _banner(cloud, admin, partner_id, partner)
+        _banner(cloud, admin, partner_id, partner, blue_green)
         if ready_file:
             ready_file.write_text(json.dumps({"api_url": cloud.api_url, "endpoint_url": cloud.endpoint_url,
                                               "admin_token": admin, "partner_id": partner_id,
                                               "partner_token": partner, "pid": os.getpid(),
-                                              "xray_daemon_address": cloud.xray_daemon_address}))
+                                              "xray_daemon_address": cloud.xray_daemon_address,
+                                              **({"blue_url": blue_green.blue_url, "facade_url": blue_green.facade.url}
+                                                 if blue_green else {})}))
         while not stopping.wait(0.5):  # a timed wait keeps the main thread responsive to signals
             pass
     finally:
         console.print("stopping…")
+        if blue_green is not None:
+            blue_green.stop()
         cloud.stop()
 
 
@@ -119,8 +134,31 @@ def free_port(host: str) -> int:
         return probe.getsockname()[1]
 
 
-def _banner(cloud, admin: str, partner_id: str | None, partner: str | None) -> None:  # noqa: ANN001
+def _start_blue_green(cloud, stack_info: Stack, legacy_dsn: str, host: str, blue_port: int,  # noqa: ANN001
+                      facade_port: int):  # noqa: ANN202
+    from hexa_infra.local.blue_green import BlueGreen
+    from hexa_infra.migration.legacy_db import LegacyError, session
+    from hexa_infra.tokens import SIGNING_KEY_RESOURCE, signing_key
+
+    try:
+        with session(legacy_dsn):
+            pass
+    except LegacyError as error:
+        raise typer.BadParameter(str(error), param_hint="--legacy-dsn") from None
+    key = signing_key(stack_info.clients("secretsmanager"), stack_info.resources[SIGNING_KEY_RESOURCE].ref)
+    console.print("loading the monolith's data into green (hexa migrate load)…")
+    blue_port = blue_port or free_port(host)  # blue's URL is health-checked and handed to the facade
+    facade_port = facade_port or free_port(host)
+    return BlueGreen(cloud, stack_info, legacy_dsn, key, host=host, blue_port=blue_port,
+                     facade_port=facade_port).start()
+
+
+def _banner(cloud, admin: str, partner_id: str | None, partner: str | None, blue_green=None) -> None:  # noqa: ANN001
     table = Table(show_header=False, box=None)
+    if blue_green is not None:
+        table.add_row("facade (use this)", f"{blue_green.facade.url}  (X-Served-By: blue|green; hexa traffic set)")
+        table.add_row("blue: the monolith", blue_green.blue_url)
+        table.add_row("green: the platform", cloud.api_url)
     table.add_row("API Gateway", cloud.api_url)
     table.add_row("AWS endpoint", cloud.endpoint_url or "AWS")
     table.add_row("routes", str(len(cloud.routes)))
