@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any, Iterator
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.models import Model
 
 from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
@@ -42,6 +42,9 @@ class _CampaignItem(Model):
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
+    # "blue" when the monolith's data wrote this state (migration, change capture); absent once the
+    # platform writes the campaign (a put replaces the item): the green -> blue writer skips blue's own
+    replicated_from = UnicodeAttribute(null=True)
     by_partner = by_partner_index()
 
 
@@ -58,6 +61,7 @@ class _DayItem(Model):
     conversions = NumberAttribute()
     revenue = DecimalAttribute()
     spend = DecimalAttribute()
+    replicated_from = UnicodeAttribute(null=True)  # as on campaigns
 
 
 @functools.lru_cache(maxsize=None)
@@ -172,8 +176,19 @@ class DynamoCampaignStore:
     def import_campaigns(self, campaigns: list[Campaign], days: list[tuple[str, DailyMetrics]]) -> int:
         """Campaigns as the monolith had them (spend already summed from their days) and their days,
         25 per BatchWriteItem, no events (nothing new happened). A re-run writes the same items."""
-        requests = batch_put(self._campaign, [self._item(c, version=1) for c in campaigns])
-        return requests + batch_put(self._day, [self._day_item(campaign_id, m) for campaign_id, m in days])
+        requests = batch_put(self._campaign, [self._item(c, version=1, replicated_from="blue") for c in campaigns])
+        return requests + batch_put(self._day, [self._day_item(campaign_id, m, "blue") for campaign_id, m in days])
+
+    def replicate(self, campaign: Campaign, previous: Campaign | None) -> None:
+        """Change capture: the monolith's state of a campaign over ``previous`` (conditional on its
+        version) or as a new campaign."""
+        item = self._item(campaign, version=previous.version if previous else None, replicated_from="blue")
+        try:
+            item.save(condition=self._campaign.campaign_id.does_not_exist() if previous is None else None)
+        except PutError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise ConcurrentChange(f"campaign {campaign.campaign_id} changed meanwhile") from None
+            raise
 
     def import_open_budgets(self, totals: list[tuple[str, Decimal]]) -> int:
         """Each partner's open (ACTIVE + PAUSED) total, set (not added): derived, so a re-run is a no-op."""
@@ -197,16 +212,19 @@ class DynamoCampaignStore:
         return ((i.campaign_id, date.fromisoformat(i.day)) for i in self._day.scan(attributes_to_get=["campaign_id", "day"]))
 
     # ------------------------------------------------------------------ helpers
-    def _day_item(self, campaign_id: str, metrics: DailyMetrics) -> _DayItem:
+    def _day_item(self, campaign_id: str, metrics: DailyMetrics, replicated_from: str | None = None) -> _DayItem:
         return self._day(campaign_id, metrics.day.isoformat(), impressions=metrics.impressions, clicks=metrics.clicks,
-                         conversions=metrics.conversions, revenue=metrics.revenue, spend=metrics.spend)
+                         conversions=metrics.conversions, revenue=metrics.revenue, spend=metrics.spend,
+                         replicated_from=replicated_from)
 
-    def _item(self, campaign: Campaign, version: int | None = None) -> _CampaignItem:
+    def _item(self, campaign: Campaign, version: int | None = None,
+              replicated_from: str | None = None) -> _CampaignItem:
         item = self._campaign(campaign.campaign_id, partner_id=campaign.partner_id, name=campaign.name,
                               description=campaign.description, budget=campaign.budget, status=campaign.status.value,
                               start_date=campaign.start_date.isoformat(), end_date=campaign.end_date.isoformat(),
                               spent=campaign.spent, budget_exhausted=campaign.budget_exhausted,
-                              created_at=campaign.created_at, updated_at=campaign.updated_at)
+                              created_at=campaign.created_at, updated_at=campaign.updated_at,
+                              replicated_from=replicated_from)
         if version:
             item.version = version
         return item

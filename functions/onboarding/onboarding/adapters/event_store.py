@@ -118,6 +118,22 @@ class DynamoEventStore:
         derived from the legacy contract, so a re-run writes the very same item."""
         return batch_put(self._model, [self._item(event) for event in events])
 
+    def replicate(self, event: ContractEvent) -> None:
+        """Change capture: one ContractMigrated (version 1, a contract new to the platform, which also
+        joins its partner's contract ids so a deactivation reaches it) or ContractReplicated (the next
+        version). Conditional on the version being free, like any append."""
+        free = self._model.version.does_not_exist()
+        try:
+            with Transaction() as transaction:
+                transaction.save(self._item(event), condition=free)
+                if event.version == 1:
+                    row = partner_row_model(self._partners)
+                    transaction.update(row(event.partner_id), actions=[row.contract_ids.add({event.contract_id})])
+        except TransactWriteError as error:
+            if cancelled_by_condition(error):
+                raise self._conflict(event) from None
+            raise
+
     def first_events(self, contract_ids: list[str]) -> dict[str, ContractEvent]:
         """Each contract's version 1 (its ``ContractDrafted`` or ``ContractMigrated``)."""
         return {i.contract_id: _to_event(i) for i in self._model.batch_get([(c, 1) for c in contract_ids],

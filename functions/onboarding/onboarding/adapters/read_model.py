@@ -13,7 +13,7 @@ from hexa_shared import strict_json
 from hexa_shared.dynamo import bound, by_partner_index, query_page, scan_page
 from onboarding.application.ports import ConcurrencyConflict
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
-from onboarding.domain.events import ContractEvent
+from onboarding.domain.events import FROM_MONOLITH, ContractEvent
 
 
 
@@ -28,6 +28,9 @@ class _ContractItem(Model):
     updated_at = UnicodeAttribute()
     signed_by = UnicodeAttribute(null=True)
     termination_reason = UnicodeAttribute(null=True)
+    # "blue" when the row's latest event came from the monolith (ContractMigrated/ContractReplicated):
+    # the green -> blue writer reads this table's stream and skips those, so a change never travels back
+    replicated_from = UnicodeAttribute(null=True)
     by_partner = by_partner_index()
 
 
@@ -47,12 +50,13 @@ class DynamoContractReadModel:
     def __init__(self, table_name: str) -> None:
         self._model = _model(table_name)
 
-    def _item(self, contract: Contract) -> _ContractItem:
+    def _item(self, contract: Contract, last_event: str | None = None) -> _ContractItem:
         return self._model(contract.contract_id, partner_id=contract.partner_id,
                            contract_type=contract.contract_type.value, status=contract.status.value,
                            terms=strict_json.dumps(contract.terms), version=contract.version,
                            created_at=contract.created_at, updated_at=contract.updated_at,
-                           signed_by=contract.signed_by, termination_reason=contract.termination_reason)
+                           signed_by=contract.signed_by, termination_reason=contract.termination_reason,
+                           replicated_from="blue" if last_event in FROM_MONOLITH else None)
 
     def get(self, contract_id: str) -> Contract | None:
         try:
@@ -85,7 +89,7 @@ class DynamoContractReadModel:
         """Move the row to ``event.version``; ``False`` if it already is there (redelivery)."""
         if event.version == 1:  # a new contract: no row to read first, only one to create
             try:
-                self._item(Contract(event.contract_id).apply(event)).save(
+                self._item(Contract(event.contract_id).apply(event), event.event_type).save(
                     condition=self._model.contract_id.does_not_exist())
                 return True
             except PutError as error:
@@ -96,13 +100,15 @@ class DynamoContractReadModel:
         seen = current.version if current else 0
         if event.version <= seen:
             return False
+        last_event = event.event_type
         if event.version == seen + 1:
             updated = (current or Contract(event.contract_id)).apply(event)
         else:  # a gap (e.g. a skipped batch): fold the whole stored history instead
-            updated = Contract.from_history(history())
+            stored = history()
+            updated, last_event = Contract.from_history(stored), stored[-1].event_type
         condition = self._model.contract_id.does_not_exist() if current is None else self._model.version == seen
         try:
-            self._item(updated).save(condition=condition)
+            self._item(updated, last_event).save(condition=condition)
         except PutError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise ConcurrencyConflict(f"read model row {event.contract_id} moved meanwhile") from None

@@ -80,12 +80,19 @@ class Contract:
             return replace(self, status=ContractStatus.ACTIVE, **common)
         if event.event_type == ev.CONTRACT_TERMINATED:
             return replace(self, status=ContractStatus.TERMINATED, termination_reason=data["reason"], **common)
-        if event.event_type == ev.CONTRACT_MIGRATED:  # the monolith's state, as it was (version 1)
+        if event.event_type in ev.FROM_MONOLITH:  # the monolith's state, as it was (migrated: version 1)
             return replace(self, partner_id=event.partner_id, contract_type=ContractType(data["contract_type"]),
                            status=ContractStatus(data["status"]), terms=dict(data["terms"]),
                            signed_by=data.get("signed_by"), termination_reason=data.get("termination_reason"),
                            created_at=data["created_at"], version=event.version, updated_at=event.occurred_at)
         raise ValueError(f"unknown contract event type {event.event_type!r}")
+
+    def same_state_as(self, data: dict[str, Any], updated_at: str) -> bool:
+        """Is this the monolith's state ``data`` (a ContractMigrated/ContractReplicated payload)?"""
+        return (self.status is not None and self.status.value == data["status"]
+                and self.contract_type.value == data["contract_type"] and self.terms == data["terms"]
+                and self.signed_by == data.get("signed_by")
+                and self.termination_reason == data.get("termination_reason") and self.updated_at == updated_at)
 
     # ------------------------------------------------------------------ commands
     @classmethod

@@ -14,8 +14,12 @@ CONTRACT_ACTIVATED = "ContractActivated"
 CONTRACT_TERMINATED = "ContractTerminated"
 # A contract brought over from the monolith: its state as it was, in one event (no invented history)
 CONTRACT_MIGRATED = "ContractMigrated"
+# While the monolith still serves the partner: its new state of the contract, in one event (change
+# capture; like ContractMigrated, never published — the monolith's own side effects already happened)
+CONTRACT_REPLICATED = "ContractReplicated"
+FROM_MONOLITH = (CONTRACT_MIGRATED, CONTRACT_REPLICATED)
 EVENT_TYPES = (CONTRACT_DRAFTED, CONTRACT_TERMS_AMENDED, CONTRACT_SUBMITTED, CONTRACT_SIGNED,
-               CONTRACT_ACTIVATED, CONTRACT_TERMINATED, CONTRACT_MIGRATED)
+               CONTRACT_ACTIVATED, CONTRACT_TERMINATED, CONTRACT_MIGRATED, CONTRACT_REPLICATED)
 
 
 @dataclass(frozen=True)

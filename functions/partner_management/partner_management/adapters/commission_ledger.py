@@ -30,6 +30,7 @@ class _LineItem(Model):
     commission_rate = DecimalAttribute()
     source_occurred_at = UnicodeAttribute()
     source_event_id = UnicodeAttribute()
+    replicated_from = UnicodeAttribute(null=True)  # "blue": the monolith's line (migration, change capture)
 
 
 @functools.lru_cache(maxsize=None)
@@ -62,12 +63,13 @@ class DynamoCommissionLedger:
             raise
 
     def import_lines(self, lines: list[tuple[CommissionLine, str, str]]) -> int:
-        """Migration: (line, recorded_at, source id) as recorded by the monolith, 25 per BatchWriteItem.
-        A later ``CampaignPerformanceRecorded`` for the same day replaces a line as usual."""
+        """Migration and change capture: (line, recorded_at, source id) as recorded by the monolith, 25 per
+        BatchWriteItem, marked as the monolith's (not written back to it). A later ``CampaignPerformanceRecorded`` for the same day replaces a line as usual."""
         items = [self._line(line.partner_id, f"{line.day.isoformat()}#{line.campaign_id}", campaign_id=line.campaign_id,
                             day=line.day.isoformat(), revenue=line.revenue, commission=line.commission,
                             commission_rate=line.commission_rate, source_occurred_at=recorded_at,
-                            source_event_id=source_id) for line, recorded_at, source_id in lines]
+                            source_event_id=source_id, replicated_from="blue")
+                 for line, recorded_at, source_id in lines]
         return batch_put(self._line, items)
 
     def get_many(self, keys: list[tuple[str, date, str]]) -> dict[tuple[str, date, str], CommissionLine]:

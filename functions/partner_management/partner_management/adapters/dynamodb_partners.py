@@ -53,6 +53,10 @@ class _PartnerItem(Model):
     updated_at = UnicodeAttribute()
     version = VersionAttribute()
     commission_history = UnicodeAttribute(null=True)  # JSON [[effective_from, "rate"], ...]
+    # "blue" when the monolith's data wrote this state (migration, change capture); absent once the
+    # platform itself writes the partner (a put replaces the whole item): the green -> blue writer
+    # skips blue's own states, so a change never travels back
+    replicated_from = UnicodeAttribute(null=True)
     by_status = _ByStatus()
 
 
@@ -81,12 +85,13 @@ class DynamoPartnerRepository:
         self._item, self._guard = _models(partners_table, emails_table)
         self._outbox_table = outbox_table
 
-    def _to_item(self, partner: Partner) -> _PartnerItem:
+    def _to_item(self, partner: Partner, replicated_from: str | None = None) -> _PartnerItem:
         item = self._item(partner.partner_id, name=partner.name, email=partner.email,
                           partner_type=partner.partner_type.value, country=partner.country, tax_id=partner.tax_id,
                           phone=partner.phone, commission_rate=str(partner.commission_rate),
                           status=partner.status.value, created_at=partner.created_at, updated_at=partner.updated_at,
-                          commission_history=json.dumps([[at, str(rate)] for at, rate in partner.commission_history]))
+                          commission_history=json.dumps([[at, str(rate)] for at, rate in partner.commission_history]),
+                          replicated_from=replicated_from)
         if partner.version:  # a new partner has no version yet: pynamodb starts it at 1
             item.version = partner.version
         return item
@@ -115,7 +120,7 @@ class DynamoPartnerRepository:
             writes = [{"Put": {"TableName": guards, "Item": self._guard(p.email, partner_id=p.partner_id).serialize(),
                                "ConditionExpression": "attribute_not_exists(email) OR partner_id = :partner",
                                "ExpressionAttributeValues": {":partner": {"S": p.partner_id}}}} for p in chunk]
-            writes += [{"Put": {"TableName": items, "Item": self._to_item(replace(p, version=1)).serialize()}}
+            writes += [{"Put": {"TableName": items, "Item": self._to_item(replace(p, version=1), "blue").serialize()}}
                        for p in chunk]  # as it was: version 1, no condition (a re-run writes the same)
             try:
                 dynamodb.transact_write_items(TransactItems=writes)
@@ -126,6 +131,27 @@ class DynamoPartnerRepository:
                     raise DuplicateEmail(f"{len(taken)} migrated partner(s) have an email another partner of the "
                                          f"platform holds, e.g. {taken[0].partner_id}") from None
                 raise
+
+    def replicate(self, partner: Partner, previous: Partner | None) -> None:
+        """Change capture: the monolith's new state of a partner, over ``previous`` (what was read; the
+        write is conditional on it) or as a new partner. The email guard moves with a changed email."""
+        # pynamodb's version: a new item starts at 1; otherwise the write is conditional on ``previous``'s
+        item = self._to_item(replace(partner, version=previous.version if previous else 0), "blue")
+        try:
+            with Transaction() as transaction:
+                if previous is None or previous.email != partner.email:
+                    email = transaction.save(self._guard(partner.email, partner_id=partner.partner_id),
+                                             condition=self._guard.email.does_not_exist()
+                                             | (self._guard.partner_id == partner.partner_id))
+                if previous is not None and previous.email != partner.email:
+                    transaction.delete(self._guard(previous.email), condition=self._guard.partner_id == partner.partner_id)
+                transaction.save(item, condition=self._item.partner_id.does_not_exist() if previous is None else None)
+        except TransactWriteError as error:
+            if (previous is None or previous.email != partner.email) and transaction.blames(error, email):
+                raise DuplicateEmail(f"another partner of the platform has the email {partner.email}") from None
+            if cancelled_by_condition(error):
+                raise Conflict("partner was changed concurrently; reload and retry") from None
+            raise
 
     def get_many(self, partner_ids: list[str]) -> dict[str, Partner]:
         return {item.partner_id: _to_domain(item) for item in self._item.batch_get(partner_ids, consistent_read=True)}
