@@ -39,6 +39,31 @@ class Blue:
 
 
 @contextmanager
+def empty_legacy_database(postgres: str) -> Iterator[str]:
+    """A fresh database with the monolith's schema only and change capture installed; yields its DSN."""
+    import uuid
+    from importlib import resources
+
+    import psycopg
+    from psycopg.rows import dict_row
+
+    from hexa_infra.coexistence import capture
+
+    name = f"cdc_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    dsn = postgres.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn:
+            conn.execute(resources.files("hexa_infra.migration").joinpath("legacy_schema.sql").read_text())
+            capture.install(conn)
+        yield dsn
+    finally:
+        with psycopg.connect(postgres, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
 def legacy_database(postgres: str, partners: int = 5, *extra: str) -> Iterator[str]:
     """A fresh database on the real PostgreSQL, seeded by ``hexa legacy seed`` (``extra``: e.g. --dirty);
     yields its DSN, dropped afterwards."""

@@ -77,7 +77,9 @@ def up(template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
                                             # locally a new candidate should be searchable quickly;
                                             # AWS keeps the template's default (1s)
                                             "SearchRefreshInterval": "500ms",
-                                            "ServiceBaseUrl": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}"})
+                                            "ServiceBaseUrl": f"http://{'127.0.0.1' if host in ('0.0.0.0', '') else host}:{port}",
+                                            # blue/green: streams + LegacyWriterFunction (green -> blue)
+                                            "Coexistence": "enabled" if legacy_dsn else "disabled"})
     stopping = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopping.set())

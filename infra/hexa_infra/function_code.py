@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-FOLDERS = ("partner_management", "onboarding", "campaign_management", "recruitment", "facade")
+FOLDERS = ("partner_management", "onboarding", "campaign_management", "recruitment", "facade", "legacy_writer")
 
 
 def use_function_packages() -> None:

@@ -10,7 +10,6 @@ import json
 import uuid
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from importlib import resources
 from typing import Any, Iterator
 
 import psycopg
@@ -21,22 +20,15 @@ from hexa_infra.coexistence import capture
 from hexa_infra.coexistence.blue_to_green import BlueToGreen
 from hexa_infra.migration.platform import Platform
 
+from blue_support import empty_legacy_database
 from support import poll
 
 
 @pytest.fixture(scope="module")
 def legacy(postgres: str) -> Iterator[str]:
     """An empty monolith database (its schema only) with change capture installed."""
-    name = f"cdc_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    dsn = postgres.rsplit("/", 1)[0] + f"/{name}"
-    with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn:
-        conn.execute(resources.files("hexa_infra.migration").joinpath("legacy_schema.sql").read_text())
-        capture.install(conn)
-    yield dsn
-    with psycopg.connect(postgres, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with empty_legacy_database(postgres) as dsn:
+        yield dsn
 
 
 @pytest.fixture(scope="module")

@@ -58,3 +58,44 @@ def test_traffic_set_refuses_a_percentage_out_of_range(platform: dict) -> None:
                            platform["stack"], "--endpoint-url", platform["endpoint_url"]], capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2 and "between 0 and 100" in done.stdout + done.stderr
+
+
+def _within(seconds: float, what: str, check) -> float:  # noqa: ANN001
+    started = time.monotonic()
+    while not check():
+        assert time.monotonic() - started < seconds, f"{what} not seen within {seconds} s"
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def test_each_side_sees_the_others_writes_within_5_s_and_nothing_loops(platform: dict) -> None:
+    with psycopg.connect(platform["dsn"]) as conn:
+        partner = str(conn.execute("SELECT id FROM partners ORDER BY id OFFSET 1 LIMIT 1").fetchone()[0])
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {platform['admin_token']}"
+
+    assert http.patch(f"{platform['blue_url']}/partners/{partner}", json={"name": "Written on blue"}).status_code == 200
+    _within(5, "the blue write on green",
+            lambda: http.get(f"{platform['api_url']}/partners/{partner}").json()["name"] == "Written on blue")
+
+    assert http.patch(f"{platform['api_url']}/partners/{partner}", json={"name": "Written on green"}).status_code == 200
+    created = http.post(f"{platform['api_url']}/partners", json={
+        "name": "Born green", "email": f"born.{partner[:8]}@green.example", "partner_type": "AGENCY",
+        "country": "FR", "commission_rate": "0.12"})
+    assert created.status_code == 201, created.text
+
+    def legacy(query: str, *params: str) -> list[tuple]:
+        with psycopg.connect(platform["dsn"]) as conn:
+            return conn.execute(query, params).fetchall()
+
+    _within(5, "the green write in PostgreSQL",
+            lambda: legacy("SELECT nombre FROM partners WHERE id = %s", partner) == [("Written on green",)])
+    _within(5, "the partner created on green in PostgreSQL",
+            lambda: legacy("SELECT nombre, tipo FROM partners WHERE id = %s", created.json()["partner_id"])
+            == [("Born green", "AGENCIA")])
+
+    time.sleep(1.5)  # room for a loop to show: each change would come back as a new one
+    captured = legacy("SELECT outcome FROM hexa_cdc.changes WHERE row_id = %s", partner)
+    assert captured == [("applied",)]  # blue's PATCH, once; green's write was not captured back
+    assert http.get(f"{platform['api_url']}/partners/{partner}").json()["name"] == "Written on green"
+    assert legacy("SELECT count(*) FROM hexa_cdc.changes WHERE row_id = %s", created.json()["partner_id"]) == [(0,)]

@@ -8,7 +8,8 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"hexa_shared", "app", "partner_management", "onboarding", "campaign_management", "recruitment"}
+OURS = {"hexa_shared", "app", "partner_management", "onboarding", "campaign_management", "recruitment", "facade",
+        "legacy_writer"}
 LAMBDA_RUNTIME = {"boto3", "botocore"}  # the python3.11 runtime ships them
 
 

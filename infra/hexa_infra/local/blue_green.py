@@ -1,12 +1,21 @@
 """`hexa up --legacy-dsn`: the monolith (blue) and the facade next to the local cloud (green).
 
-On start: the legacy database is loaded into green (``hexa migrate load``: resumable, a no-op when
-already done), blue is started as its own process (``python -m hexa_monolith``, waitress) with the
-stack's signing key in its environment (never on a command line), and the facade listens where clients
-go. On stop: facade, then blue.
+On start, in this order (nothing either side writes is missed):
+
+1. change capture is installed on the legacy tables (``hexa_cdc``; idempotent), *before* the load, so
+   a row written while it runs is captured and applied after it;
+2. the stack's ``LegacyDatabaseSecret`` gets the DSN: ``LegacyWriterFunction`` (green -> blue, the
+   template's ``Coexisting`` condition, which ``hexa up --legacy-dsn`` turns on) can connect;
+3. the legacy database is loaded into green (``hexa migrate load``: resumable, a no-op when done);
+4. the blue -> green applier starts (:class:`hexa_infra.coexistence.blue_to_green.BlueToGreen`);
+5. blue is started as its own process (``python -m hexa_monolith``, waitress) with the stack's signing
+   key in its environment (never on a command line), and the facade listens where clients go.
+
+On stop: facade, blue, then the applier.
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -33,17 +42,30 @@ class BlueGreen:
         self.blue: subprocess.Popen | None = None
         self.facade: Facade | None = None
         self.loaded: Any = None
+        self.blue_to_green: Any = None
 
     @property
     def blue_url(self) -> str:
         return f"http://{self.host}:{self.blue_port}"
 
     def start(self, *, load: bool = True) -> "BlueGreen":
+        from hexa_infra.coexistence import capture
+        from hexa_infra.coexistence.blue_to_green import BlueToGreen
+        from hexa_infra.migration.legacy_db import connect
+        from hexa_infra.migration.platform import Platform
+
+        with connect(self.legacy_dsn) as conn:
+            capture.install(conn)
+        secret = self.cloud.resources.get("LegacyDatabaseSecret")
+        if secret is not None:
+            self.stack.clients("secretsmanager").put_secret_value(SecretId=secret.ref,
+                                                                 SecretString=json.dumps({"dsn": self.legacy_dsn}))
         if load:
             from hexa_infra.migration.load import load as migrate
             from hexa_infra.migration.progress import TableProgress
 
             self.loaded = migrate(self.legacy_dsn, self.stack, progress=TableProgress())
+        self.blue_to_green = BlueToGreen(self.legacy_dsn, Platform.of(self.stack)).start()
         self._start_blue()
         use_function_packages()
         from facade.state import TrafficState
@@ -82,3 +104,6 @@ class BlueGreen:
             except subprocess.TimeoutExpired:
                 self.blue.kill()
             self.blue = None
+        if self.blue_to_green is not None:
+            self.blue_to_green.stop()
+            self.blue_to_green = None

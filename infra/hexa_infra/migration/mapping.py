@@ -14,15 +14,10 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from hexa_shared.formats import EARLIEST_DATE, LATEST_DATE, is_uuid, text_problem
+from legacy_writer.vocabulary import (  # noqa: F401 - re-exported: the mapping's value domains
+    CAMPAIGN_STATES, CONTRACT_STATES, CONTRACT_TYPES, METRICS, MONEY_METRICS, PARTNER_STATES, PARTNER_TYPES,
+)
 
-PARTNER_TYPES = {"EMPRESA": "COMPANY", "INDIVIDUAL": "INDIVIDUAL", "AGENCIA": "AGENCY", "INFLUENCER": "INFLUENCER"}
-PARTNER_STATES = {"ACTIVO": "ACTIVE", "INACTIVO": "DEACTIVATED"}
-CONTRACT_TYPES = {"ESTANDAR": "STANDARD", "PREMIUM": "PREMIUM", "EMPRESARIAL": "ENTERPRISE"}
-CONTRACT_STATES = {"BORRADOR": "DRAFT", "PENDIENTE_FIRMA": "PENDING_SIGNATURE", "FIRMADO": "SIGNED",
-                   "ACTIVO": "ACTIVE", "TERMINADO": "TERMINATED"}
-CAMPAIGN_STATES = {s: s for s in ("ACTIVE", "PAUSED", "COMPLETED", "CANCELLED")}
-METRICS = {"impresiones": "impressions", "clics": "clicks", "conversiones": "conversions"}
-MONEY_METRICS = {"ingresos": "revenue", "gasto": "spend"}
 CENT = Decimal("0.01")
 
 MIGRATED, NORMALISED, MERGED, REJECTED = "migrated", "normalised", "merged", "rejected"
