@@ -72,7 +72,15 @@ class BlueGreen:
 
         state = TrafficState(self.cloud.resources["TrafficStateTable"].ref)
         self.facade = Facade(self.blue_url, self.cloud.api_url, state, host=self.host, port=self.facade_port).start()
+        from hexa_infra.coexistence.observer import Coexistence, control
+
+        self.coexistence = Coexistence(self.facade, self.blue_to_green, self.legacy_dsn, self._writer_pollers,
+                                       self.blue_url)
+        self.cloud.serve_control("coexistence", control(self.coexistence))
         return self
+
+    def _writer_pollers(self) -> list[Any]:
+        return [p for p in getattr(self.cloud, "pollers", []) if p.mapping.function == "LegacyWriterFunction"]
 
     def _start_blue(self) -> None:
         issuer = str(self.cloud.template.parameters.get("JwtIssuer", "hexabuilders"))

@@ -213,6 +213,13 @@ class LocalCloud:
             self._set_env({"AWS_XRAY_DAEMON_ADDRESS": self._xray.address})
         refresh_daemon_address()
 
+    def serve_control(self, name: str, control: Any) -> bool:
+        """Serve ``control`` at ``/<name>`` on the loopback control port; False when there is none."""
+        if self._xray is None:
+            return False
+        self._xray.controls[name] = control
+        return True
+
     @property
     def xray_daemon_address(self) -> str | None:
         """Where this cloud's trace store is queried (``hexa traces --daemon-address``); None without one."""

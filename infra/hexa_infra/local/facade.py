@@ -24,6 +24,9 @@ import urllib3
 
 from hexa_shared import metrics
 
+from hexa_infra.coexistence.shadow import ShadowComparer
+from hexa_infra.coexistence.traffic_log import TrafficLog
+
 from .request_reading import MAX_BODY_BYTES, Rejected, read_body
 
 log = logging.getLogger("hexa.local.facade")
@@ -48,8 +51,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         side, status = self.facade.serve(self, body)
         resource = urlsplit(self.path).path.split("/")[1] if self.path.startswith("/") else ""
-        metrics.record_request(f"facade.{side}", f"{self.command} /{resource}", status,
-                               (time.perf_counter() - started) * 1000)
+        latency_ms = (time.perf_counter() - started) * 1000
+        metrics.record_request(f"facade.{side}", f"{self.command} /{resource}", status, latency_ms)
+        self.facade.traffic.record(side, f"{self.command} /{resource}", status, latency_ms)
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_request
 
@@ -87,6 +91,8 @@ class Facade:
         self.state, self.host, self.port = state, host, port
         self._http = urllib3.PoolManager(maxsize=32, block=False, retries=False,
                                          timeout=urllib3.Timeout(connect=2.0, read=timeout))
+        self.traffic = TrafficLog()  # what the rollout's gates read
+        self.shadow = ShadowComparer(self._shadow_request)
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,7 +117,15 @@ class Facade:
                           {"Content-Type": "application/json"}, chosen.side)
             return chosen.side, 502
         request._send(answer.status, answer.data, dict(answer.headers), chosen.side)
+        shadow = self.state.current().shadow_percent
+        if shadow and request.command == "GET" and random.random() * 100 < shadow:  # after the caller's answer
+            self.shadow.submit(chosen.side, "GET", request.path, forward, answer.status, answer.data)
         return chosen.side, answer.status
+
+    def _shadow_request(self, side: str, method: str, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        answer = self._http.request(method, self.sides[side] + path, headers=headers, preload_content=True,
+                                    redirect=False)
+        return answer.status, answer.data
 
     def start(self) -> "Facade":
         handler = type("FacadeHandler", (_Handler,), {"facade": self})
@@ -132,3 +146,4 @@ class Facade:
             self._thread.join(timeout=5)
             self._thread = None
         self._http.clear()
+        self.shadow.close()

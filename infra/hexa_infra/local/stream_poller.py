@@ -110,6 +110,18 @@ class StreamPoller(PollerThread[StreamMapping]):
         with self._cond:
             return self._cond.wait_for(lambda: self._idle_cycle >= target, timeout)
 
+    def oldest_pending_age(self) -> float:
+        """Seconds since the oldest record read but not yet handled successfully was written (0 when none):
+        a failing or slow function shows here at once (Lambda's IteratorAge, locally)."""
+        now, oldest = time.time(), 0.0
+        for shard in list(self._shards.values()):
+            batch = shard.batch
+            created = batch[0].get("dynamodb", {}).get("ApproximateCreationDateTime") if batch else None
+            if created is not None:
+                stamp = created.timestamp() if hasattr(created, "timestamp") else float(created)
+                oldest = max(oldest, now - stamp)
+        return oldest
+
     def checkpoints(self) -> dict[str, str | None]:
         """Shard id -> last processed sequence number (for tests and diagnostics)."""
         return {s.shard_id: s.checkpoint for s in self._shards.values()}

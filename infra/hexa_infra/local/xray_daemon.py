@@ -19,7 +19,7 @@ import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from .faults import Fault
@@ -57,13 +57,41 @@ class FaultSwitch(Protocol):
     def faults(self) -> dict[str, Fault]: ...
 
 
+# An extra control surface: (method, path, query, JSON body) -> (status, JSON answer)
+Control = Callable[[str, str, dict[str, str], dict[str, Any]], tuple[int, dict[str, Any]]]
+
+
 class _QueryHandler(BaseHTTPRequestHandler):
     store: TraceStore
     metrics: MetricStore | None
     faults: FaultSwitch | None
+    controls: dict[str, Control]
     stack: str
 
+    def _controlled(self, method: str) -> bool:
+        """Routes registered by what runs next to the cloud (``/coexistence`` for blue/green)."""
+        url = urlsplit(self.path)
+        control = self.controls.get(url.path.strip("/").split("/")[0])
+        if control is None:
+            return False
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(min(length, 65536)) or b"{}") if length else {}
+            status, answer = control(method, url.path, {k: v[-1] for k, v in parse_qs(url.query).items()}, body)
+        except (ValueError, TypeError, KeyError) as error:
+            status, answer = 400, {"error": str(error)}
+        except Exception as error:  # noqa: BLE001 - the control port answers, whatever broke behind it
+            status, answer = 503, {"error": f"{type(error).__name__}: {error}"}
+        self._answer(status, answer)
+        return True
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        if not self._controlled("POST"):
+            self._answer(404, {"error": "nothing is served here by POST"})
+
     def do_GET(self) -> None:  # noqa: N802 - stdlib name
+        if self._controlled("GET"):
+            return
         url = urlsplit(self.path)
         if url.path == "/metrics" and self.metrics is not None:
             self._answer(200, {"stack": self.stack, "metrics": self.metrics.summary()})
@@ -145,6 +173,7 @@ class LocalXRayDaemon:
         self.store = store if store is not None else TraceStore()
         self.metrics = metrics
         self.faults = faults
+        self.controls: dict[str, Control] = {}
         self.host, self.port, self.stack = host, port, stack
         self._udp: socket.socket | None = None
         self._http: _QueryServer | None = None
@@ -162,7 +191,8 @@ class LocalXRayDaemon:
             udp = self._bind_udp(self.port)
             try:
                 handler = type("QueryHandler", (_QueryHandler,), {"store": self.store, "stack": self.stack,
-                                                                 "metrics": self.metrics, "faults": self.faults})
+                                                                 "metrics": self.metrics, "faults": self.faults,
+                                                                 "controls": self.controls})
                 self._http = _QueryServer((self.host, udp.getsockname()[1]), handler)
             except OSError:
                 udp.close()
