@@ -185,3 +185,24 @@ def test_a_delete_in_the_monolith_is_rejected_not_silently_dropped(legacy: str, 
     last = changes(legacy, campaign_id)[-1]
     assert (last["op"], last["outcome"]) == ("DELETE", "rejected") and "DELETE" in last["reason"]
     assert api.get(f"/campaigns/{campaign_id}").status_code == 200
+
+
+def test_hexa_cdc_status_shows_the_lag_and_what_was_refused_and_retry_redrives_it(legacy: str,
+                                                                                  cdc: BlueToGreen) -> None:
+    import subprocess
+    import sys
+
+    bad = new_partner(legacy, email="still not an email")
+    cdc.apply_pending()
+
+    def hexa(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", "cdc", *args, "--legacy-dsn", legacy],
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    shown = hexa("status", "--last", "50")
+    assert "0 pending" in shown and "rejected" in shown
+    assert bad[:8] in shown and "email" in shown  # the row (rich may wrap the id) and why
+    assert "rejected change(s) pending again" in hexa("retry")
+    assert capture.backlog(psycopg.connect(legacy)).pending >= 1
