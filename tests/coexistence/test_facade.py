@@ -79,3 +79,41 @@ def test_a_side_that_does_not_answer_is_a_502_naming_it(cloud) -> None:  # noqa:
         assert answer.json()["error"] == {"code": "bad_gateway", "message": "blue did not answer", "details": []}
     finally:
         broken.stop()
+
+
+def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(sides, admin_token: str,  # noqa: ANN001
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """FacadeFunction (functions/facade/app.py), invoked with a function URL event, in front of the same
+    blue and green: same cohorts, same state table, the side's answer passed through."""
+    import base64
+    import importlib.util
+    import time
+    from pathlib import Path
+
+    facade, state, blue = sides
+    monkeypatch.setenv("TRAFFIC_STATE_TABLE", facade.state._row.Meta.table_name)  # noqa: SLF001
+    monkeypatch.setenv("BLUE_URL", blue.url)
+    monkeypatch.setenv("GREEN_URL", facade.sides["green"])
+    spec = importlib.util.spec_from_file_location("facade_lambda", Path(__file__).parents[2] / "functions/facade/app.py")
+    lambda_app = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lambda_app)
+
+    def call(method: str, path: str, body: bytes = b"") -> dict:
+        event = {"rawPath": path, "rawQueryString": "", "requestContext": {"http": {"method": method}},
+                 "headers": {"authorization": f"Bearer {admin_token}", "content-type": "application/json",
+                             "x-amzn-trace-id": "Root=1-00000000-000000000000000000000000"},
+                 "body": base64.b64encode(body).decode(), "isBase64Encoded": True}
+        return lambda_app.handle(event, None)
+
+    state.write(state.read(), green_percent=40, by="test")
+    time.sleep(1.1)  # the function's own one-second state cache
+    for partner, side in ((_partner_at(True, 40), "green"), (_partner_at(False, 40), "blue")):
+        answer = call("GET", f"/partners/{partner}")
+        assert answer["headers"]["X-Served-By"] == side and answer["statusCode"] == 404
+        assert json.loads(base64.b64decode(answer["body"]))["error"]["code"]
+        posted = call("POST", "/campaigns", json.dumps({"partner_id": partner, "name": "x"}).encode())
+        assert posted["headers"]["X-Served-By"] == side and posted["statusCode"] in (400, 403, 404, 422)
+    assert call("GET", "/jobs")["headers"]["X-Served-By"] == "green"
+    monkeypatch.setenv("BLUE_URL", "http://127.0.0.1:9")  # nothing listens: a JSON 502 naming the side
+    down = call("GET", f"/partners/{_partner_at(False, 40)}")
+    assert down["statusCode"] == 502 and "blue did not answer" in down["body"]

@@ -1,0 +1,53 @@
+"""The AWS facade (``FacadeFunction``, a Lambda function URL, deployed while ``Coexistence`` is enabled):
+the URL clients use during the migration, in front of the monolith (``BLUE_URL``) and the platform's
+API (``GREEN_URL``).
+
+The same routing code as the local facade (:func:`facade.cohorts.route`) and the same traffic state
+(:class:`facade.state.TrafficState`, ``TrafficStateTable``, cached a second per instance). Thin: read
+the request, pick the side, forward it over a pooled connection, answer with ``X-Served-By``; a side
+that does not answer is a JSON 502 naming it. Headers the function URL adds are not forwarded.
+"""
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import os
+import random
+from typing import Any
+
+import urllib3
+
+from facade.cohorts import route
+from facade.state import TrafficState
+
+HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
+              "transfer-encoding", "upgrade", "content-length", "host"}
+_http = urllib3.PoolManager(maxsize=16, retries=False, timeout=urllib3.Timeout(connect=2.0, read=25.0))
+
+
+@functools.lru_cache(maxsize=None)
+def _state() -> TrafficState:
+    return TrafficState(os.environ["TRAFFIC_STATE_TABLE"])
+
+
+def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Function URL (payload 2.0) → blue or green → the side's answer, unchanged but for X-Served-By."""
+    http = event["requestContext"]["http"]
+    raw = event.get("body") or ""
+    body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()
+    headers = {k: v for k, v in (event.get("headers") or {}).items() if not k.lower().startswith("x-amzn-")}
+    chosen = route(event["rawPath"], body, headers, _state().current().green_percent, lambda: random.random() * 100)
+    base = os.environ["BLUE_URL" if chosen.side == "blue" else "GREEN_URL"].rstrip("/")
+    query = f"?{event['rawQueryString']}" if event.get("rawQueryString") else ""
+    forward = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP}
+    try:
+        answer = _http.request(http["method"], f"{base}{event['rawPath']}{query}", body=body or None, headers=forward,
+                               redirect=False)
+    except urllib3.exceptions.HTTPError:
+        return {"statusCode": 502, "headers": {"Content-Type": "application/json", "X-Served-By": chosen.side},
+                "body": json.dumps({"error": {"code": "bad_gateway", "message": f"{chosen.side} did not answer",
+                                              "details": []}})}
+    out = {k: v for k, v in answer.headers.items() if k.lower() not in HOP_BY_HOP and k.lower() != "x-served-by"}
+    return {"statusCode": answer.status, "headers": {**out, "X-Served-By": chosen.side},
+            "body": base64.b64encode(answer.data).decode(), "isBase64Encoded": True}
