@@ -44,12 +44,14 @@ lint: install
 	$(BIN)/cfn-lint template.yaml
 
 ## bench: latency numbers next to the emulator's own floor (not a test; prints a report)
-##        ARGS go to the foundation/campaign scripts, SEARCH_ARGS (e.g. --docs 20000) to the search one
+##        ARGS go to the foundation/campaign scripts, SEARCH_ARGS (e.g. --docs 20000) to the search one,
+##        BG_ARGS (e.g. --writes 500 --rollbacks 5) to the blue/green one
 bench: install
 	$(BIN)/python benchmarks/bench_foundation.py $(ARGS)
 	$(BIN)/python benchmarks/bench_campaigns.py $(ARGS)
 	$(BIN)/python benchmarks/bench_profile.py $(ARGS)
 	@os=$$(infra/opensearch/start.sh) && eval "$$os" && $(BIN)/python benchmarks/bench_search.py --opensearch "$$OPENSEARCH_URL" $(SEARCH_ARGS)
+	@pg=$$(infra/postgres/start.sh) && eval "$$pg" && export LEGACY_DATABASE_URL && $(BIN)/python benchmarks/bench_coexistence.py $(BG_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hexa

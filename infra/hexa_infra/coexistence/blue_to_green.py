@@ -73,6 +73,7 @@ class ChangeApplier:
     def __init__(self, platform: Platform, dsn: str) -> None:
         self.platform, self.dsn = platform, dsn
         self._local = threading.local()
+        self.merged: dict[str, str] = {}
 
     def _conn(self) -> psycopg.Connection:
         conn = getattr(self._local, "conn", None)
@@ -90,7 +91,7 @@ class ChangeApplier:
 
     # ---------------------------------------------------------------- per table
     def _partners(self, row: dict[str, Any], change: Change) -> bool:
-        merged = self._merged_into(row["id"])
+        merged = self.merged.get(str(row["id"]))
         if merged:
             raise Refused(f"partner {row['id']} was merged into {merged} by the migration (same email): its "
                           "changes are not carried over")
@@ -98,15 +99,16 @@ class ChangeApplier:
         if partner is None:
             raise Refused(out.reason or "the mapping rejected the row")
         try:
-            changed = replicate_partner(partner, self.platform.partners)
+            done = replicate_partner(partner, self.platform.partners)
         except DuplicateEmail as error:
             raise Refused(str(error)) from None
-        self.platform.known_partners.record_registered(partner.partner_id)
-        self.platform.permissions.partner_registered(partner.partner_id)
-        if partner.status is PartnerStatus.DEACTIVATED:
-            self.platform.known_partners.record_deactivated(partner.partner_id)
-            self.platform.permissions.partner_deactivated(partner.partner_id)
-        return changed
+        if done.facts_changed:  # only then: an edit of a name changes nothing the other contexts know
+            self.platform.known_partners.record_registered(partner.partner_id)
+            self.platform.permissions.partner_registered(partner.partner_id)
+            if partner.status is PartnerStatus.DEACTIVATED:
+                self.platform.known_partners.record_deactivated(partner.partner_id)
+                self.platform.permissions.partner_deactivated(partner.partner_id)
+        return done.changed
 
     def _contratos(self, row: dict[str, Any], change: Change) -> bool:
         parent = self._parent("partners", str(row["partner_id"]), self.platform.partners.get)
@@ -156,14 +158,15 @@ class ChangeApplier:
             raise Pending(f"{table} {row_id} is not on green yet")
         return missing
 
-    def _merged_into(self, partner_id: Any) -> str | None:
-        conn = self._conn()
+    def refresh_merged(self) -> None:
+        """Partners the migration merged into another (same email), read once per pass, not per change."""
         try:
-            row = conn.execute(f"SELECT into_id::text AS into_id FROM {OWN_SCHEMA}.outcomes WHERE legacy_table = "
-                               f"'partners' AND legacy_id = %s AND outcome = 'merged'", (str(partner_id),)).fetchone()
+            rows = self._conn().execute(f"SELECT legacy_id::text AS legacy_id, into_id::text AS into_id FROM "
+                                        f"{OWN_SCHEMA}.outcomes WHERE legacy_table = 'partners' AND outcome = 'merged'"
+                                        ).fetchall()
         except psycopg.errors.UndefinedTable:  # no load has run against this database
-            return None
-        return row["into_id"] if row else None
+            rows = []
+        self.merged = {r["legacy_id"]: r["into_id"] for r in rows}
 
 
 @dataclass
@@ -196,6 +199,8 @@ class BlueToGreen:
         for change in changes:
             newest[(change.table, change.row_id)] = change
         applied_before = capture.newest_applied(conn, changes)
+        if any(c.table == "partners" for c in changes):
+            self.applier.refresh_merged()
         results: list[Result] = []
         todo: list[Change] = []
         for change in changes:

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 # Fields that differ between two correct answers: per-request ids, generation times, paging cursors.
-VOLATILE = frozenset({"request_id", "correlation_id", "trace_id", "generated_at", "next_token", "etag"})
+VOLATILE = frozenset({"request_id", "correlation_id", "trace_id", "generated_at", "next_token", "etag",
+                      "version"})  # blue numbers versions by lifecycle position, green by writes
 _ID = re.compile(r"^(?:[0-9a-fA-F-]{32,36}|\d+|\d{4}-\d{2}-\d{2})$")
 
 Send = Callable[[str, str, str, dict[str, str]], tuple[int, bytes]]  # side, method, path, headers -> status, body

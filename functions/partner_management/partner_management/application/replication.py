@@ -7,7 +7,7 @@ from the moment the monolith changed it. Applying the same state twice changes n
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from partner_management.domain.partner import Partner
@@ -21,16 +21,22 @@ class PartnerReplica(Protocol):
     def replicate(self, partner: Partner, previous: Partner | None) -> None: ...
 
 
-def replicate_partner(partner: Partner, repository: PartnerReplica) -> bool:
-    """``partner`` as mapped from the monolith's row; ``False`` when the platform already had that state."""
+@dataclass(frozen=True)
+class Replicated:
+    changed: bool        # the platform's partner was written
+    facts_changed: bool  # new, or its status moved: what the other contexts derive from it must follow
+
+
+def replicate_partner(partner: Partner, repository: PartnerReplica) -> Replicated:
+    """``partner`` as mapped from the monolith's row, over what the platform holds."""
     current = repository.get(partner.partner_id)
     if current is None:
         repository.replicate(partner, None)
-        return True
+        return Replicated(True, True)
     if all(getattr(current, name) == getattr(partner, name) for name in COMPARED):
-        return False
+        return Replicated(False, False)
     history = current.commission_history
     if partner.commission_rate != current.commission_rate:
         history = history + ((partner.updated_at, partner.commission_rate),)
     repository.replicate(replace(partner, version=current.version, commission_history=history), current)
-    return True
+    return Replicated(True, partner.status != current.status)
