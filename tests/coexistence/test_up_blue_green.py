@@ -2,6 +2,8 @@
 same database, the facade in front — and `hexa traffic set` moving a partner from one to the other."""
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 import sys
 import time
@@ -26,6 +28,13 @@ def platform(postgres: str) -> Iterator[dict]:
         yield {**ready, "dsn": dsn}
 
 
+def _hexa_plain(*args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "COLUMNS": "400"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
 def _hexa(platform: dict, *args: str) -> str:
     done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args, "--stack", platform["stack"],
                            "--endpoint-url", platform["endpoint_url"]], capture_output=True, text=True, timeout=60)
@@ -45,7 +54,8 @@ def test_blue_and_green_serve_the_same_partner_and_traffic_moves_it(platform: di
 
     assert "green 0%" in _hexa(platform, "traffic", "status")
     assert http.get(f"{platform['facade_url']}/partners/{partner}").headers["X-Served-By"] == "blue"
-    assert "green 0% → 100%" in _hexa(platform, "traffic", "set", "--green", "100")
+    moved = _hexa(platform, "traffic", "set", "--green", "100", "--daemon-address", platform["xray_daemon_address"])
+    assert "green 0% → 100%" in moved and "blue to green: drained in" in moved  # the movers' changes first
     deadline = time.monotonic() + 5  # the facade's state cache is a second
     while http.get(f"{platform['facade_url']}/partners/{partner}").headers["X-Served-By"] != "green":
         assert time.monotonic() < deadline, "the facade still serves blue 5 s after hexa traffic set --green 100"
@@ -99,3 +109,9 @@ def test_each_side_sees_the_others_writes_within_5_s_and_nothing_loops(platform:
     assert captured == [("applied",)]  # blue's PATCH, once; green's write was not captured back
     assert http.get(f"{platform['api_url']}/partners/{partner}").json()["name"] == "Written on green"
     assert legacy("SELECT count(*) FROM hexa_cdc.changes WHERE row_id = %s", created.json()["partner_id"]) == [(0,)]
+
+    # each direction's lag is a metric: hexa metrics shows the change capture's and the writer's event age
+    shown = json.loads(_hexa_plain("metrics", "--json", "--stack", platform["stack"], "--daemon-address",
+                                   platform["xray_daemon_address"]))
+    consumers = {s["dimensions"].get("consumer") for s in shown if s["metric"] == "EventAge"}
+    assert {"cdc.blue-to-green", "legacy-writer"} <= consumers

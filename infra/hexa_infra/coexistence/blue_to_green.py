@@ -18,13 +18,14 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 import psycopg
 
 from campaign_management.application import migration as campaign_migration
 from campaign_management.application.replication import replicate_campaign, replicate_day
+from hexa_shared import metrics
 from hexa_shared.failures import describe, is_transient
 from onboarding.application.replication import replicate_contract
 from partner_management.adapters.dynamodb_partners import DuplicateEmail
@@ -236,6 +237,8 @@ class BlueToGreen:
     def _apply_one(self, change: Change) -> Result | None:
         try:
             outcome, reason = self.applier.apply(change)
+            age_ms = (datetime.now(timezone.utc) - change.captured_at).total_seconds() * 1000
+            metrics.record_event("cdc", "cdc.blue-to-green", change.table, age_ms, failed=False)  # hexa metrics
             return Result(change, outcome, reason)
         except Refused as refused:
             log.warning("cdc: %s %s change %d rejected: %s", change.table, change.row_id, change.seq, refused)
