@@ -165,6 +165,10 @@ def _banner(cloud, admin: str, partner_id: str | None, partner: str | None, blue
         table.add_row("facade (use this)", f"{blue_green.facade.url}  (X-Served-By: blue|green; hexa traffic set)")
         table.add_row("blue: the monolith", blue_green.blue_url)
         table.add_row("green: the platform", cloud.api_url)
+        table.add_row("change capture", "both ways (hexa cdc status; LegacyWriterFunction)")
+        table.add_row("rollout", f"hexa rollout start --steps 10,50,100 --hold 1h,2h,0s"
+                                 + ("" if cloud.xray_daemon_address == "127.0.0.1:2000"
+                                    else f" --daemon-address {cloud.xray_daemon_address}"))
     table.add_row("API Gateway", cloud.api_url)
     table.add_row("AWS endpoint", cloud.endpoint_url or "AWS")
     table.add_row("routes", str(len(cloud.routes)))
