@@ -5,6 +5,7 @@ fixing what it refused. Every command takes ``--legacy-dsn`` (default ``$LEGACY_
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from hexa_infra.cli_migration import DsnOpt, one_line_errors
+from hexa_infra.stack import DEFAULT_STACK, Stack, find_template
 
 cdc_cli = typer.Typer(no_args_is_help=True, help="Change capture on the monolith's tables (blue -> green).")
 console = Console()
@@ -78,3 +80,36 @@ def cdc_uninstall(legacy_dsn: Optional[str] = DsnOpt,
     with _conn(legacy_dsn) as conn:
         capture.uninstall(conn)
     console.print("change capture removed")
+
+
+@cdc_cli.command("run")
+@one_line_errors
+def cdc_run(legacy_dsn: Optional[str] = DsnOpt,
+            template: Optional[Path] = typer.Option(None, "--template"),
+            stack: str = typer.Option(DEFAULT_STACK, "--stack"),
+            endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
+            workers: int = typer.Option(4, "--workers", min=1, max=32)) -> None:
+    """Apply the monolith's changes to the platform until Ctrl-C: what `hexa up --legacy-dsn` runs next
+    to blue. Against AWS, run it on a host that reaches both the database and the stack."""
+    import time
+
+    from hexa_infra.coexistence import capture
+    from hexa_infra.coexistence.blue_to_green import BlueToGreen
+    from hexa_infra.migration.platform import Platform
+
+    with _conn(legacy_dsn) as conn:
+        if not capture.installed(conn):
+            raise typer.BadParameter("change capture is not installed: hexa cdc install", param_hint="--legacy-dsn")
+    platform = Platform.of(Stack.connect(find_template(template), stack, endpoint_url))
+    applier = BlueToGreen(legacy_dsn or "", platform, workers=workers).start()
+    console.print(f"applying blue -> green with {workers} workers (Ctrl-C stops)")
+    try:
+        while True:
+            time.sleep(10)
+            with _conn(legacy_dsn) as conn:
+                backlog = capture.backlog(conn)
+            console.print(f"{backlog.pending} pending, lag {backlog.lag_seconds:.1f}s, {backlog.rejected} rejected")
+    except KeyboardInterrupt:
+        console.print("stopping")
+    finally:
+        applier.stop()

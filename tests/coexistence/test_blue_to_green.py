@@ -206,3 +206,19 @@ def test_hexa_cdc_status_shows_the_lag_and_what_was_refused_and_retry_redrives_i
     assert bad[:8] in shown and "email" in shown  # the row (rich may wrap the id) and why
     assert "rejected change(s) pending again" in hexa("retry")
     assert capture.backlog(psycopg.connect(legacy)).pending >= 1
+
+
+def test_hexa_cdc_run_applies_changes_from_its_own_process(legacy: str, cloud, api) -> None:  # noqa: ANN001
+    import subprocess
+    import sys
+
+    partner_id = new_partner(legacy, nombre="Via hexa cdc run")
+    runner = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "cdc", "run", "--legacy-dsn", legacy, "--stack",
+                               cloud.stack_name, "--endpoint-url", cloud.endpoint_url, "--workers", "2"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        poll(lambda: api.get(f"/partners/{partner_id}").status_code == 200, timeout=30, what="the partner on green")
+        assert api.get(f"/partners/{partner_id}").json()["name"] == "Via hexa cdc run"
+    finally:
+        runner.terminate()
+        runner.wait(timeout=30)
