@@ -31,10 +31,11 @@ endif
 
 ## test: unit, template, runtime, contract (both search engines), integration, end-to-end and migration
 ##       suites, against real servers on loopback; starts (or reuses) a real OpenSearch and the legacy
-##       PostgreSQL first
+##       PostgreSQL and Debian's chromium (+ chromedriver) first
 test: install
 	@os=$$(infra/opensearch/start.sh) && eval "$$os" && export OPENSEARCH_URL && \
 	 pg=$$(infra/postgres/start.sh) && eval "$$pg" && export LEGACY_DATABASE_URL && \
+	 br=$$(infra/browser/ensure.sh) && eval "$$br" && export CHROMIUM CHROMEDRIVER && \
 	 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 test-unit: install

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
@@ -168,6 +169,19 @@ def migrate_load(legacy_dsn: Optional[str] = DsnOpt, template: Optional[Path] = 
                   + "; `hexa migrate verify` compares every row")
 
 
+def _record_verify(connected: Stack, result: Any) -> None:
+    """The last verify's summary, next to the rollout's state, for the dashboard's rollout panel."""
+    from hexa_infra.rollout.store import RolloutStore
+
+    table = connected.resources.get("TrafficStateTable")
+    if table is None:
+        return
+    summary = result.as_json()
+    RolloutStore(table.ref).save_record("last-verify", {
+        "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "ok": summary["ok"], "seconds": round(result.seconds, 1),
+        "tables": summary["tables"], "mismatches": len(summary["mismatches"])})
+
+
 @migrate_cli.command("verify")
 @one_line_errors
 def migrate_verify(legacy_dsn: Optional[str] = DsnOpt, template: Optional[Path] = TemplateOpt, stack: str = StackOpt,
@@ -181,7 +195,9 @@ def migrate_verify(legacy_dsn: Optional[str] = DsnOpt, template: Optional[Path] 
 
     with session(legacy_dsn):
         pass
-    result = verify(legacy_dsn or "", _stack(template, stack, endpoint_url), workers=workers)
+    connected = _stack(template, stack, endpoint_url)
+    result = verify(legacy_dsn or "", connected, workers=workers)
+    _record_verify(connected, result)
     table = Table("legacy table", "legacy", "migrated", "merged", "rejected", "missing", "mismatched")
     for name, counts in result.as_json()["tables"].items():
         bad = counts["missing"] or counts["mismatched"]

@@ -22,14 +22,18 @@ console = Console()
 
 def traffic_state(stack: Stack) -> Any:
     """The facade's own state adapter, bound to this stack's table (and its endpoint)."""
+    if stack.endpoint_url:
+        os.environ["AWS_ENDPOINT_URL"] = stack.endpoint_url
+    return traffic_state_for_table(stack.resources["TrafficStateTable"].ref)
+
+
+def traffic_state_for_table(table: str) -> Any:
     from hexa_infra.function_code import use_function_packages
 
     use_function_packages()
     from facade.state import TrafficState
 
-    if stack.endpoint_url:
-        os.environ["AWS_ENDPOINT_URL"] = stack.endpoint_url
-    return TrafficState(stack.resources["TrafficStateTable"].ref, cache_seconds=0)
+    return TrafficState(table, cache_seconds=0)
 
 
 def _percent(value: Optional[float], name: str) -> Optional[float]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 BLUE, GREEN = "blue", "green"
-ALWAYS_GREEN = ("/candidates", "/jobs", "/openapi")
+ALWAYS_GREEN = ("/candidates", "/jobs", "/openapi", "/_dashboard")  # the dashboard: the local runtime's page
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _PARTNER_PATH = re.compile(r"^/(?:partners|permissions)/([0-9a-f-]{36})(?:/|$)")
 

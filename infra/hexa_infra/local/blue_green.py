@@ -77,6 +77,9 @@ class BlueGreen:
         self.coexistence = Coexistence(self.facade, self.blue_to_green, self.legacy_dsn, self._writer_pollers,
                                        self.blue_url)
         self.cloud.serve_control("coexistence", control(self.coexistence))
+        if getattr(self.cloud, "dashboard", None) is not None:
+            self.cloud.dashboard.watch_blue_green(self.coexistence, self.legacy_dsn, self.blue_url,
+                                                  self.blue.pid if self.blue else None)
         return self
 
     def _writer_pollers(self) -> list[Any]:

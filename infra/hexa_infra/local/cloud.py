@@ -96,6 +96,7 @@ class LocalCloud:
         self.traces = TraceStore()
         self.metrics = MetricStore()  # every function's EMF metrics (moto computes no percentiles)
         self._xray: LocalXRayDaemon | None = None
+        self.dashboard: Any = None
         self._settler: GarbageSettler | None = None
         self._previous_metrics_sink: Any = None
         self._owns_metrics_sink = False
@@ -137,6 +138,7 @@ class LocalCloud:
                                     account_id=template.account_id).start()
             if self.start_pollers:
                 self._start_pollers(template, resources, clients)
+            self._start_dashboard(template, resources, clients)
         except BaseException:
             self.stop()
             raise
@@ -147,8 +149,23 @@ class LocalCloud:
                  len(self.routes), len(self.pollers), self.api_url, self._endpoint_url)
         return self
 
+    def _start_dashboard(self, template: Template, resources: ResourceMap, clients: Clients) -> None:
+        """``/_dashboard`` on the gateway (admin tokens only for its data), fed by :class:`Collector`."""
+        from hexa_infra.dashboard.collector import Collector
+        from hexa_infra.dashboard.web import DashboardRoutes
+        from hexa_shared.auth import TokenVerifier
+
+        key = clients("secretsmanager").get_secret_value(SecretId=resources["JwtSigningKey"].ref)["SecretString"]
+        verifier = TokenVerifier(lambda: key, str(template.parameters.get("JwtIssuer", "hexabuilders")),
+                                 str(template.parameters.get("JwtAudience", "hexabuilders-api")))
+        self.dashboard = Collector(self).start()
+        self._gateway.extras["_dashboard"] = DashboardRoutes(self.dashboard, verifier)  # type: ignore[union-attr]
+
     def stop(self) -> None:
         """Stop pollers, gateway and emulator, and restore the process environment (idempotent)."""
+        if getattr(self, "dashboard", None) is not None:
+            self.dashboard.stop()
+            self.dashboard = None
         for poller in self.pollers:
             poller.signal_stop()
         for poller in self.pollers:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from hexa_shared import tracing as trace_headers
@@ -133,6 +133,11 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         if url.path == MERGED_SPEC_PATH and self.command == "GET":
             return self._serve_merged_spec(request_id)
+        extra = self.gateway.extras.get(url.path.split("/")[1] if url.path.count("/") else "")
+        if extra is not None:  # the runtime's own pages (the dashboard), not template routes
+            status, headers, payload = extra(self.command, url.path, self.headers.get)
+            self._write(status, payload, headers, request_id)
+            return status
         parts = [p for p in url.path.split("/") if p]
         resource, params = self.gateway.match(parts)
         if resource is None:
@@ -282,6 +287,8 @@ class Gateway:
         self.account_id = account_id
         self._table = RouteTable(self.routes)
         self.faults: dict[str, Fault] = {}  # function logical id -> injected fault (tests only)
+        # first path segment -> the runtime's own handler (method, path, header getter) -> (status, headers, body)
+        self.extras: dict[str, Callable[[str, str, Callable[[str], str | None]], tuple[int, list, bytes]]] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 

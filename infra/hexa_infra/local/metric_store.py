@@ -45,6 +45,19 @@ class MetricStore:
                     series.extend(float(v) for v in values if isinstance(v, (int, float)))
                     self._units[name] = metric.get("Unit", "None")
 
+    def values(self, name: str, **match: str) -> list[float]:
+        """Every kept value of metric ``name`` over the series whose dimensions include ``match``."""
+        with self._lock:
+            picked = [list(values) for (_, metric, dimensions), values in self._series.items()
+                      if metric == name and all(dict(dimensions).get(k) == v for k, v in match.items())]
+        return [value for values in picked for value in values]
+
+    def dimension_values(self, name: str, dimension: str) -> set[str]:
+        """The values ``dimension`` takes on the series of metric ``name`` (e.g. every consumer with an age)."""
+        with self._lock:
+            return {dict(dims)[dimension] for (_, metric, dims), _ in self._series.items()
+                    if metric == name and dimension in dict(dims)}
+
     def summary(self) -> list[dict[str, Any]]:
         """One row per series: namespace, metric, unit, dimensions, count, sum, p50/p95/p99, max."""
         with self._lock:

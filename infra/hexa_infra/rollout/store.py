@@ -59,6 +59,16 @@ class RolloutStore:
             raise
         return {**body, "_version": int(item.version)}
 
+    def save_record(self, name: str, body: dict[str, Any]) -> None:
+        """Another fact of the migration kept beside the rollout (``last-verify``), last writer wins."""
+        self._item(f"record/{name}", body=json.dumps(body, default=str)).save()
+
+    def load_record(self, name: str) -> dict[str, Any] | None:
+        try:
+            return json.loads(self._item.get(f"record/{name}", consistent_read=True).body)
+        except self._item.DoesNotExist:
+            return None
+
     def audit(self, rollout_id: str, entry: dict[str, Any]) -> None:
         """Keyed by time (ms) and a random suffix: entries sort in order and two writers never collide."""
         key = f"{AUDIT_PREFIX}{rollout_id}/{int(time.time() * 1000):015d}-{uuid.uuid4().hex[:6]}"
