@@ -225,6 +225,9 @@ def _short(value: Any) -> str:
 
 
 def register(cli: typer.Typer) -> None:
+    from hexa_infra.cli_dashboard import migrate_status
+
+    migrate_cli.command("status")(migrate_status)
     cli.add_typer(migrate_cli, name="migrate")
     cli.add_typer(legacy_cli, name="legacy")
 
