@@ -14,12 +14,14 @@ import functools
 import json
 import os
 import random
+import time
 from typing import Any
 
 import urllib3
 
 from facade.cohorts import route
 from facade.state import TrafficState
+from hexa_shared import metrics
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
               "transfer-encoding", "upgrade", "content-length", "host"}
@@ -32,7 +34,18 @@ def _state() -> TrafficState:
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Function URL (payload 2.0) → blue or green → the side's answer, unchanged but for X-Served-By."""
+    """Function URL (payload 2.0) → blue or green → the side's answer, unchanged but for X-Served-By.
+    Each answer is an EMF metric of service ``facade.blue|green``: the migration alarms read those."""
+    started = time.perf_counter()
+    answer = _forward(event)
+    resource = event["rawPath"].split("/")[1] if event["rawPath"].startswith("/") else ""
+    metrics.record_request(f"facade.{answer['headers']['X-Served-By']}",
+                           f"{event['requestContext']['http']['method']} /{resource}", answer["statusCode"],
+                           (time.perf_counter() - started) * 1000)
+    return answer
+
+
+def _forward(event: dict[str, Any]) -> dict[str, Any]:
     http = event["requestContext"]["http"]
     raw = event.get("body") or ""
     body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()

@@ -242,6 +242,7 @@ class BlueToGreen:
             return Result(change, outcome, reason)
         except Refused as refused:
             log.warning("cdc: %s %s change %d rejected: %s", change.table, change.row_id, change.seq, refused)
+            metrics.record_event("cdc", "cdc.blue-to-green", change.table, None, failed=True)  # DataInconsistency
             return Result(change, REJECTED, str(refused)[:1000])
         except Pending as waiting:
             log.info("cdc: change %d waits: %s", change.seq, waiting)

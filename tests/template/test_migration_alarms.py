@@ -1,0 +1,54 @@
+"""The migration guide's four alerts and its dashboard, as CloudWatch resources in template.yaml (under
+the Coexisting condition), with the guide's thresholds and windows, each action documented, on the
+metrics the code actually emits."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from test_template import load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _resources() -> dict:
+    return load_template()["Resources"]
+
+
+def test_the_four_alerts_have_the_guides_thresholds_and_windows_and_say_what_happens() -> None:
+    r = _resources()
+    error = r["MigrationErrorRateAlarm"]["Properties"]
+    assert (error["Threshold"], error["EvaluationPeriods"], error["DatapointsToAlarm"]) == (5, 2, 2)
+    assert {m["MetricStat"]["Period"] for m in error["Metrics"] if "MetricStat" in m} == {60}  # 2 x 1 min
+    latency = r["CrossServiceLatencyAlarm"]["Properties"]
+    assert (latency["ExtendedStatistic"], latency["Threshold"], latency["Period"] * latency["EvaluationPeriods"]) == \
+        ("p95", 1000, 300)
+    lag = r["EventProcessingLagAlarm"]["Properties"]
+    assert (lag["Threshold"], lag["EvaluationPeriods"]) == (30000, 1)
+    inconsistency = r["DataInconsistencyAlarm"]["Properties"]
+    assert (inconsistency["MetricName"], inconsistency["Threshold"]) == ("EventFailures", 0)
+    for name in ("MigrationErrorRateAlarm", "CrossServiceLatencyAlarm", "EventProcessingLagAlarm", "DataInconsistencyAlarm",
+                 "MigrationDashboard"):
+        assert r[name]["Condition"] == "Coexisting"
+        if name != "MigrationDashboard":
+            assert "Action:" in r[name]["Properties"]["AlarmDescription"]
+
+
+def test_the_alarms_watch_services_the_code_emits() -> None:
+    facade = (ROOT / "functions" / "facade" / "app.py").read_text()
+    capture = (ROOT / "infra" / "hexa_infra" / "coexistence" / "blue_to_green.py").read_text()
+    assert 'record_request(f"facade.{' in facade
+    assert 'record_event("cdc", ' in capture and "failed=True" in capture
+    text = json.dumps(_resources())
+    assert '"facade.green"' in text and '"Value": "cdc"' in text
+
+
+def test_the_dashboard_has_the_guides_four_panels_and_is_valid_json() -> None:
+    body = _resources()["MigrationDashboard"]["Properties"]["DashboardBody"]["Fn::Sub"][0]
+    widgets = json.loads(re.sub(r"\$\{[^}]+\}", "X", body))["widgets"]
+    titles = " ".join(w["properties"].get("title", "") for w in widgets)
+    for panel in ("Business", "Technical", "Infrastructure", "Integration"):
+        assert panel in titles
+    alarm_widget = next(w for w in widgets if w["type"] == "alarm")
+    assert len(alarm_widget["properties"]["alarms"]) == 5
