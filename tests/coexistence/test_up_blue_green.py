@@ -115,3 +115,25 @@ def test_each_side_sees_the_others_writes_within_5_s_and_nothing_loops(platform:
                                    platform["xray_daemon_address"]))
     consumers = {s["dimensions"].get("consumer") for s in shown if s["metric"] == "EventAge"}
     assert {"cdc.blue-to-green", "legacy-writer"} <= consumers
+
+
+def test_the_dashboard_is_served_through_the_facade_with_blue_green_numbers(platform: dict) -> None:
+    page = requests.get(f"{platform['facade_url']}/_dashboard")
+    assert page.status_code == 200 and page.headers["X-Served-By"] == "green" and "Sign in" in page.text
+    assert requests.get(f"{platform['facade_url']}/_dashboard/data").status_code == 401
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {platform['admin_token']}"
+    http.get(f"{platform['facade_url']}/partners")  # one answer through the facade to show per side
+    deadline = time.monotonic() + 10
+    while True:
+        data = http.get(f"{platform['facade_url']}/_dashboard/data").json()
+        if data["technical"].get("sides") and data["infrastructure"].get("postgres"):
+            break
+        assert time.monotonic() < deadline, data
+        time.sleep(0.5)
+    assert data["blue_green"] is True
+    assert {"blue_to_green", "green_to_blue"} <= set(data["technical"]["cdc"])
+    names = {check["name"]: check["ok"] for check in data["integration"]["checks"]}
+    assert names["blue: the monolith"] and names["PostgreSQL (the monolith's)"]
+    assert data["infrastructure"]["postgres"]["connections"] >= 1
+    assert any(p["name"].startswith("blue") and p["up"] for p in data["infrastructure"]["processes"])

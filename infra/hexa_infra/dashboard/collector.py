@@ -28,9 +28,13 @@ CONTEXT_PROBES = {"partner-management": "/health", "onboarding": f"/contracts?pa
 
 class Collector:
     def __init__(self, cloud: Any, *, interval: float = 2.0, idle_after: float = 15.0, history: int = 900,
-                 probe_every: float = 10.0) -> None:
+                 probe_every: float = 30.0) -> None:
         self.cloud, self.interval, self.idle_after, self.probe_every = cloud, interval, idle_after, probe_every
         self._probed: tuple[float, dict[str, Any], dict[str, Any]] | None = None
+        self._counted: tuple[float, int, dict[str, Any]] | None = None
+        self.recount_every = 60.0
+        self._rollout_seen: tuple[int, list[dict[str, Any]]] | None = None  # (state version, its audit)
+        self._store: Any = None
         self.coexistence: Any = None       # set by hexa up --legacy-dsn (blue/green)
         self.legacy_dsn: str | None = None
         self.blue_url: str | None = None
@@ -89,7 +93,7 @@ class Collector:
         now = time.time()
         snap = {"at": datetime.fromtimestamp(now, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z"),
                 "stack": self.cloud.stack_name, "blue_green": self.coexistence is not None}
-        snap["business"] = self._section(lambda: business(self.cloud.client("dynamodb"), self._tables()))
+        snap["business"] = self._business()
         snap["technical"] = self._section(self._technical)
         snap["rollout"] = self._section(self._rollout)
         if self._probed is None or time.monotonic() - self._probed[0] >= self.probe_every:  # the slower checks
@@ -107,6 +111,15 @@ class Collector:
             snap["history"] = list(self.history)
             self._snapshot = snap
         return snap
+
+    def _business(self) -> dict[str, Any]:
+        """Recounted only when a write or an event happened since (the metric store says so), and at
+        least every ``recount_every`` seconds for what changes the tables without either (a load)."""
+        changes = self.cloud.metrics.changes
+        if self._counted is None or self._counted[1] != changes or time.monotonic() - self._counted[0] >= self.recount_every:
+            counted = self._section(lambda: business(self.cloud.client("dynamodb"), self._tables()))
+            self._counted = (time.monotonic(), changes, counted)
+        return self._counted[2]
 
     @staticmethod
     def _section(build: Any) -> dict[str, Any]:
@@ -144,17 +157,36 @@ class Collector:
         return technical
 
     def _rollout(self) -> dict[str, Any]:
-        from hexa_infra.cli_traffic import traffic_state_for_table
+        """One BatchGetItem per refresh (traffic, rollout state, last verify); the audit log is read
+        again only when the state's version moved (every decision saves the state)."""
+        import json
+
         from hexa_infra.rollout.store import RolloutStore
 
         table = self.cloud.resources["TrafficStateTable"].ref
-        traffic = traffic_state_for_table(table).read()
-        store = RolloutStore(table)
-        state = store.load()
-        audit = store.audit_log(state["id"], 200) if state else []
-        return {"traffic": {"green_percent": traffic.green_percent, "shadow_percent": traffic.shadow_percent,
-                            "updated_at": traffic.updated_at, "updated_by": traffic.updated_by},
-                "state": state, "audit": audit, "last_verify": store.load_record("last-verify")}
+        if self._store is None:
+            self._store = RolloutStore(table)
+        keys = [{"name": {"S": name}} for name in ("traffic", "rollout", "record/last-verify")]
+        found = self.cloud.client("dynamodb").batch_get_item(
+            RequestItems={table: {"Keys": keys, "ConsistentRead": True}})["Responses"].get(table, [])
+        items = {item["name"]["S"]: item for item in found}
+        traffic = items.get("traffic", {})
+        state = None
+        if "rollout" in items:
+            state = {**json.loads(items["rollout"]["body"]["S"]), "_version": int(items["rollout"]["version"]["N"])}
+        if state is None:
+            audit: list[dict[str, Any]] = []
+        elif self._rollout_seen is not None and self._rollout_seen[0] == state["_version"]:
+            audit = self._rollout_seen[1]
+        else:
+            audit = self._store.audit_log(state["id"], 200)
+            self._rollout_seen = (state["_version"], audit)
+        verify = json.loads(items["record/last-verify"]["body"]["S"]) if "record/last-verify" in items else None
+        return {"traffic": {"green_percent": float(traffic.get("green_percent", {}).get("N", 0)),
+                            "shadow_percent": float(traffic.get("shadow_percent", {}).get("N", 0)),
+                            "updated_at": traffic.get("updated_at", {}).get("S", ""),
+                            "updated_by": traffic.get("updated_by", {}).get("S", "")},
+                "state": state, "audit": audit, "last_verify": verify}
 
     def _infrastructure(self) -> dict[str, Any]:
         out: dict[str, Any] = {"processes": [p.read() for p in self.processes], "postgres": None}

@@ -29,9 +29,15 @@ class MetricStore:
         self._series: dict[tuple[str, str, tuple[tuple[str, str], ...]], deque[float]] = {}
         self._units: dict[str, str] = {}
         self._lock = threading.Lock()
+        # bumped by every write request and every event handled: a cheap "did anything change?" for
+        # readers that recount (the dashboard's business numbers) instead of polling the tables
+        self.changes = 0
 
     def add(self, blob: dict[str, Any]) -> None:
         directives = (blob.get("_aws") or {}).get("CloudWatchMetrics") or []
+        names = {m.get("Name") for d in directives for m in d.get("Metrics", [])}
+        if "Events" in names or ("Requests" in names and not str(blob.get("route", "")).startswith(("GET ", "HEAD "))):
+            self.changes += 1
         with self._lock:
             for directive in directives:
                 dimension_names = {name for group in directive.get("Dimensions", []) for name in group}
