@@ -155,6 +155,9 @@ class LocalCloud:
         from hexa_infra.dashboard.web import DashboardRoutes
         from hexa_shared.auth import TokenVerifier
 
+        if "JwtSigningKey" not in resources:  # a template without the platform's key: no admin can sign in
+            log.info("no JwtSigningKey in the template: /_dashboard is not served")
+            return
         key = clients("secretsmanager").get_secret_value(SecretId=resources["JwtSigningKey"].ref)["SecretString"]
         verifier = TokenVerifier(lambda: key, str(template.parameters.get("JwtIssuer", "hexabuilders")),
                                  str(template.parameters.get("JwtAudience", "hexabuilders-api")))

@@ -61,7 +61,7 @@ class RolloutStore:
 
     def save_record(self, name: str, body: dict[str, Any]) -> None:
         """Another fact of the migration kept beside the rollout (``last-verify``), last writer wins."""
-        self._item(f"record/{name}", body=json.dumps(body, default=str)).save()
+        self._item(f"record/{name}", body=json.dumps(body, default=str)).save(add_version_condition=False)
 
     def load_record(self, name: str) -> dict[str, Any] | None:
         try:
