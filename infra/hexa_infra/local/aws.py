@@ -45,6 +45,11 @@ class Clients:
             return client
 
 
+def has_credentials() -> bool:
+    """Whether boto3 finds any credentials (environment, profile, SSO, instance role, ...)."""
+    return boto3.session.Session().get_credentials() is not None
+
+
 def error_code(exc: BaseException) -> str:
     """The AWS error code of a ``ClientError`` ('' for anything else)."""
     if isinstance(exc, ClientError):

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from hexa_shared.metrics import emit_to as emit_metrics_to
 
-from .aws import Clients
+from .aws import Clients, has_credentials
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
@@ -217,6 +217,11 @@ class LocalCloud:
         }
         if self._emulator is not None and not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
             env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105 - moto's fake creds
+        elif self._emulator is None and not has_credentials():
+            # an emulator at --endpoint-url (LocalStack) and no credentials anywhere: its conventional ones,
+            # instead of botocore's NoCredentialsError (real AWS with none would fail either way)
+            log.info("no AWS credentials configured: using LocalStack's conventional test/test for %s", self._endpoint_url)
+            env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105
         self._set_env(env)
 
     def _start_xray_daemon(self) -> None:
