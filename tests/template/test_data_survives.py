@@ -33,3 +33,18 @@ def test_the_contract_projector_may_read_the_event_store_its_gap_recovery_reads(
     policies = load_template()["Resources"]["ContractProjectorFunction"]["Properties"]["Policies"]
     reads = [p for p in policies if isinstance(p, dict) and "DynamoDBReadPolicy" in p]
     assert {"Ref": "ContractEventsTable"} in [p["DynamoDBReadPolicy"]["TableName"] for p in reads]
+
+
+def test_two_stacks_in_one_account_get_two_buses() -> None:
+    """Issue 13 #4: the bus is named after the stack unless a name is given."""
+    from hexa_infra.local.template import Template
+
+    from test_template import TEMPLATE
+
+    def bus(stack: str, **parameters: str) -> str:
+        template = Template(TEMPLATE, stack_name=stack, parameter_overrides={"SearchEndpoint": "sqlite:///x",
+                                                                            **parameters})
+        return template.resolve(template.properties("EventBus")["Name"], {}, where="EventBus.Name")
+
+    assert (bus("blue-team"), bus("green-team")) == ("blue-team-bus", "green-team-bus")
+    assert bus("blue-team", EventBusName="shared-bus") == "shared-bus"
