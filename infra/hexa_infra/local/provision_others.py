@@ -83,6 +83,24 @@ def create_secret(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Phy
     return PhysicalResource(lid, "AWS::SecretsManager::Secret", arn, {"Id": arn})
 
 
+# ------------------------------------------------------------------ CloudWatch Logs
+
+def create_log_group(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
+    """The group and its retention, in the emulator (the local functions still log to stdout)."""
+    logs = ctx.clients("logs")
+    name = ctx.name(lid, props, "LogGroupName")
+    try:
+        logs.create_log_group(logGroupName=name)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ResourceAlreadyExistsException":
+            raise
+    retention = ctx.r(lid, props.get("RetentionInDays"), "RetentionInDays")
+    if retention is not None:
+        logs.put_retention_policy(logGroupName=name, retentionInDays=int(retention))
+    return PhysicalResource(lid, "AWS::Logs::LogGroup", name,
+                            {"Arn": ctx.arn("logs", f"log-group:{name}:*")})
+
+
 # ------------------------------------------------------------------ CloudWatch
 
 _ALARM_CASTS: dict[str, Callable[[Any], Any]] = {
@@ -152,6 +170,7 @@ def create_function(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> P
 CREATORS: dict[str, Creator] = {
     "AWS::SecretsManager::Secret": create_secret,
     "AWS::CloudWatch::Alarm": create_alarm,
+    "AWS::Logs::LogGroup": create_log_group,
     "AWS::Serverless::Api": create_api,
     "AWS::Serverless::LayerVersion": create_layer,
     FUNCTION_TYPE: create_function,
