@@ -48,3 +48,10 @@ def test_two_stacks_in_one_account_get_two_buses() -> None:
 
     assert (bus("blue-team"), bus("green-team")) == ("blue-team-bus", "green-team-bus")
     assert bus("blue-team", EventBusName="shared-bus") == "shared-bus"
+
+
+def test_the_rebuild_functions_never_run_beside_themselves() -> None:
+    """Issue 13 #10 (part): two rebuilds at once would swap aliases or refold the read model twice."""
+    resources = load_template()["Resources"]
+    for lid in ("OnboardingProjectionRebuildFunction", "SearchIndexRebuildFunction"):
+        assert resources[lid]["Properties"]["ReservedConcurrentExecutions"] == 1
