@@ -40,13 +40,15 @@ def _severe(browser) -> list[dict]:  # noqa: ANN001
     return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def test_without_a_token_only_the_sign_in_shows_and_the_data_is_refused(browser, cloud, stack) -> None:  # noqa: ANN001
+def test_without_a_token_only_the_sign_in_shows_and_the_data_is_refused(browser, cloud, stack,  # noqa: ANN001
+                                                                       artifacts: Path) -> None:
     browser.get(f"{cloud.api_url}/_dashboard")
     browser.execute_script("sessionStorage.clear()")
     browser.refresh()
     assert browser.find_element(By.ID, "sign-in").is_displayed()
     assert not browser.find_element(By.ID, "panels").is_displayed()
     assert browser.find_element(By.ID, "business-numbers").text == ""  # no data was ever drawn
+    browser.save_screenshot(str(artifacts / "sign-in.png"))
     assert requests.get(f"{cloud.api_url}/_dashboard/data").status_code == 401
     partner = stack.token(role="partner", partner_id=str(uuid.uuid4()))
     refused = requests.get(f"{cloud.api_url}/_dashboard/data", headers={"Authorization": f"Bearer {partner}"})

@@ -66,3 +66,19 @@ class DashboardRoutes:
         if kind.startswith("text/") or kind in ("application/javascript",):
             kind += "; charset=utf-8"
         return 200, [("Content-Type", kind), *SECURITY], node.read_bytes()
+
+
+def attach(cloud: Any, template: Any, resources: Any, clients: Any, gateway: Any) -> Collector | None:
+    """Serve ``/_dashboard`` on ``gateway`` (admin tokens only for its data), fed by a new
+    :class:`Collector`; None (nothing served) when the template has no JwtSigningKey to verify with."""
+    import logging
+
+    if "JwtSigningKey" not in resources:
+        logging.getLogger("hexa.dashboard").info("no JwtSigningKey in the template: /_dashboard is not served")
+        return None
+    key = clients("secretsmanager").get_secret_value(SecretId=resources["JwtSigningKey"].ref)["SecretString"]
+    verifier = TokenVerifier(lambda: key, str(template.parameters.get("JwtIssuer", "hexabuilders")),
+                             str(template.parameters.get("JwtAudience", "hexabuilders-api")))
+    collector = Collector(cloud).start()
+    gateway.extras[PREFIX.strip("/")] = DashboardRoutes(collector, verifier)
+    return collector

@@ -150,19 +150,9 @@ class LocalCloud:
         return self
 
     def _start_dashboard(self, template: Template, resources: ResourceMap, clients: Clients) -> None:
-        """``/_dashboard`` on the gateway (admin tokens only for its data), fed by :class:`Collector`."""
-        from hexa_infra.dashboard.collector import Collector
-        from hexa_infra.dashboard.web import DashboardRoutes
-        from hexa_shared.auth import TokenVerifier
+        from hexa_infra.dashboard.web import attach
 
-        if "JwtSigningKey" not in resources:  # a template without the platform's key: no admin can sign in
-            log.info("no JwtSigningKey in the template: /_dashboard is not served")
-            return
-        key = clients("secretsmanager").get_secret_value(SecretId=resources["JwtSigningKey"].ref)["SecretString"]
-        verifier = TokenVerifier(lambda: key, str(template.parameters.get("JwtIssuer", "hexabuilders")),
-                                 str(template.parameters.get("JwtAudience", "hexabuilders-api")))
-        self.dashboard = Collector(self).start()
-        self._gateway.extras["_dashboard"] = DashboardRoutes(self.dashboard, verifier)  # type: ignore[union-attr]
+        self.dashboard = attach(self, template, resources, clients, self._gateway)
 
     def stop(self) -> None:
         """Stop pollers, gateway and emulator, and restore the process environment (idempotent)."""

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -27,6 +26,7 @@ from hexa_shared import metrics
 from hexa_infra.coexistence.shadow import ShadowComparer
 from hexa_infra.coexistence.traffic_log import TrafficLog
 
+from .threaded_server import ThreadedServer
 from .request_reading import MAX_BODY_BYTES, Rejected, read_body
 
 log = logging.getLogger("hexa.local.facade")
@@ -93,8 +93,7 @@ class Facade:
                                          timeout=urllib3.Timeout(connect=2.0, read=timeout))
         self.traffic = TrafficLog()  # what the rollout's gates read
         self.shadow = ShadowComparer(self._shadow_request)
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._served: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
@@ -129,21 +128,14 @@ class Facade:
 
     def start(self) -> "Facade":
         handler = type("FacadeHandler", (_Handler,), {"facade": self})
-        self._server = _Server((self.host, self.port), handler)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="hexa-local-facade", daemon=True)
-        self._thread.start()
+        self._served = ThreadedServer(_Server((self.host, self.port), handler), "hexa-local-facade")
+        self.port = self._served.port
         log.info("facade on %s: blue %s, green %s", self.url, self.sides["blue"], self.sides["green"])
         return self
 
     def stop(self) -> None:
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        served, self._served = self._served, None
+        if served is not None:
+            served.stop()
         self._http.clear()
         self.shadow.close()

@@ -24,7 +24,6 @@ import base64
 import json
 import logging
 import re
-import threading
 import time
 import uuid
 from collections.abc import Mapping
@@ -41,6 +40,7 @@ from hexa_shared.http.openapi import merge
 from .faults import Fault
 from .functions import LocalFunction
 from .proxy_event import proxy_event
+from .threaded_server import ThreadedServer
 from .request_reading import MAX_BODY_BYTES, REQUEST_DEADLINE, Rejected, Watchdog, read_body
 from .routing import Resource, Route, RouteTable
 from .tracing import Traced
@@ -289,8 +289,7 @@ class Gateway:
         self.faults: dict[str, Fault] = {}  # function logical id -> injected fault (tests only)
         # first path segment -> the runtime's own handler (method, path, header getter) -> (status, headers, body)
         self.extras: dict[str, Callable[[str, str, Callable[[str], str | None]], tuple[int, list, bytes]]] = {}
-        self._server: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._served: ThreadedServer | None = None
 
     @property
     def url(self) -> str:
@@ -304,20 +303,13 @@ class Gateway:
 
     def start(self) -> Gateway:
         handler = type("GatewayHandler", (_Handler,), {"gateway": self})
-        self._server = _Server((self.host, self.port), handler)
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="hexa-local-gateway", daemon=True)
-        self._thread.start()
+        self._served = ThreadedServer(_Server((self.host, self.port), handler), "hexa-local-gateway")
+        self.port = self._served.port
         log.info("API gateway listening on %s (%d routes)", self.url, len(self.routes))
         return self
 
     def stop(self) -> None:
         """Stop accepting requests and close the socket (idempotent)."""
-        server, self._server = self._server, None
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        served, self._served = self._served, None
+        if served is not None:
+            served.stop()
