@@ -13,8 +13,12 @@ PG_USER="${HEXA_PG_USER:-hexa-pg}"
 PG_SUPERUSER="hexa"
 PG_DATABASE="hexabuilders"
 PG_PORTFILE="$PG_HOME/port"
-PG_SOCKETS="$PG_HOME/sockets"
-PG_DATA="$(cat "$PG_HOME/data-dir" 2>/dev/null || echo "$PG_HOME/data")"
+# what the server itself touches (data, sockets, its log): $PG_HOME, unless start.sh had to move it
+# somewhere the server's user can reach (a checkout under a mode-700 directory, e.g. mktemp -d or /root)
+PG_RUN="$(cat "$PG_HOME/run-dir" 2>/dev/null || echo "$PG_HOME")"
+PG_SOCKETS="$PG_RUN/sockets"
+PG_DATA="$PG_RUN/data"
+PG_LOG="$PG_RUN/server.log"
 
 pg_die() { echo "postgres: ERROR: $*" >&2; exit 1; }
 pg_note() { echo "postgres: $*" >&2; }

@@ -37,15 +37,17 @@ if pg_running; then emit_url; exit 0; fi
 if [[ $EUID -eq 0 ]]; then
     id -u "$PG_USER" >/dev/null 2>&1 || useradd --system --home-dir "/var/lib/$PG_USER" --shell /usr/sbin/nologin "$PG_USER"
     if ! runuser -u "$PG_USER" -- test -x "$PG_HOME"; then  # e.g. a checkout under /root (mode 700)
-        pg_note "$PG_HOME is not reachable by $PG_USER; keeping the data in /var/lib/$PG_USER instead"
-        PG_DATA="/var/lib/$PG_USER/$(basename "$PG_ROOT")-$(echo "$PG_ROOT" | cksum | cut -d' ' -f1)"
-        echo "$PG_DATA" >"$PG_HOME/data-dir"
+        PG_RUN="/var/lib/$PG_USER/$(basename "$PG_ROOT")-$(echo "$PG_ROOT" | cksum | cut -d' ' -f1)"
+        pg_note "$PG_HOME is not reachable by $PG_USER; keeping its data, sockets and log in $PG_RUN instead"
+        echo "$PG_RUN" >"$PG_HOME/run-dir"
+        PG_SOCKETS="$PG_RUN/sockets" PG_DATA="$PG_RUN/data" PG_LOG="$PG_RUN/server.log"
     fi
+    cd /  # the server's user starts in a directory it can enter
 fi
 run_as() { if [[ $EUID -eq 0 ]]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
 
 mkdir -p "$PG_DATA" "$PG_SOCKETS"
-[[ $EUID -eq 0 ]] && chown -R "$PG_USER" "$PG_DATA" "$PG_SOCKETS" "$PG_HOME"
+[[ $EUID -eq 0 ]] && chown -R "$PG_USER" "$PG_RUN" "$PG_HOME"
 
 # --- 1. initdb once ----------------------------------------------------------------------------------------
 if [[ ! -s $PG_DATA/PG_VERSION ]]; then
@@ -63,10 +65,10 @@ echo "$port" >"$PG_PORTFILE"
 
 # --- 3. start, wait ------------------------------------------------------------------------------------------
 pg_note "starting PostgreSQL on 127.0.0.1:$port"
-run_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_HOME/server.log" -w -t 60 \
+run_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_SOCKETS -c max_connections=200 -c fsync=off \
         -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
-    || { tail -n 30 "$PG_HOME/server.log" >&2; pg_die "the server did not start (log: $PG_HOME/server.log)"; }
+    || { tail -n 30 "$PG_LOG" >&2; pg_die "the server did not start (log: $PG_LOG)"; }
 "$PG_BIN/psql" -h 127.0.0.1 -p "$port" -U "$PG_SUPERUSER" -d postgres -Atqc \
     "SELECT 1 FROM pg_database WHERE datname = '$PG_DATABASE'" | grep -q 1 \
     || "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U "$PG_SUPERUSER" "$PG_DATABASE"
