@@ -1,11 +1,14 @@
-"""The AWS facade (``FacadeFunction``, a Lambda function URL, deployed while ``Coexistence`` is enabled):
+"""The AWS facade (``FacadeFunction`` behind ``FacadeApi``, deployed while ``Coexistence`` is enabled):
 the URL clients use during the migration, in front of the monolith (``BLUE_URL``) and the platform's
-API (``GREEN_URL``).
+API (``GREEN_URL``). ``FacadeApi`` has the platform's front door (JWT authorizer, throttling, access
+logs); both sides check the token again.
 
 The same routing code as the local facade (:func:`facade.cohorts.route`) and the same traffic state
 (:class:`facade.state.TrafficState`, ``TrafficStateTable``, cached a second per instance). Thin: read
-the request, pick the side, forward it over a pooled connection, answer with ``X-Served-By``; a side
-that does not answer is a JSON 502 naming it. Headers the function URL adds are not forwarded.
+the request (API Gateway's REST proxy event; ``FacadeApi`` treats every body as binary, so bytes pass
+through untouched both ways), pick the side, forward it over a pooled connection, answer with
+``X-Served-By``; a side that does not answer is a JSON 502 naming it. Headers API Gateway adds are not
+forwarded.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import os
 import random
 import time
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import urllib3
 
@@ -34,29 +38,41 @@ def _state() -> TrafficState:
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Function URL (payload 2.0) → blue or green → the side's answer, unchanged but for X-Served-By.
+    """REST proxy event → blue or green → the side's answer, unchanged but for X-Served-By.
     Each answer is an EMF metric of service ``facade.blue|green``: the migration alarms read those."""
     started = time.perf_counter()
     answer = _forward(event)
-    resource = event["rawPath"].split("/")[1] if event["rawPath"].startswith("/") else ""
-    metrics.record_request(f"facade.{answer['headers']['X-Served-By']}",
-                           f"{event['requestContext']['http']['method']} /{resource}", answer["statusCode"],
-                           (time.perf_counter() - started) * 1000)
+    path = event["path"]
+    resource = path.split("/")[1] if path.startswith("/") else ""
+    metrics.record_request(f"facade.{answer['headers']['X-Served-By']}", f"{event['httpMethod']} /{resource}",
+                           answer["statusCode"], (time.perf_counter() - started) * 1000)
     return answer
 
 
+def _headers(event: dict[str, Any]) -> dict[str, str]:
+    multi = event.get("multiValueHeaders") or {}
+    single = {k: ", ".join(v) for k, v in multi.items()} if multi else dict(event.get("headers") or {})
+    return {k: v for k, v in single.items() if not k.lower().startswith("x-amzn-")}
+
+
+def _query(event: dict[str, Any]) -> str:
+    multi = event.get("multiValueQueryStringParameters") or {}
+    pairs = [(k, v) for k, values in multi.items() for v in values] or list(
+        (event.get("queryStringParameters") or {}).items())
+    return f"?{urlencode(pairs)}" if pairs else ""
+
+
 def _forward(event: dict[str, Any]) -> dict[str, Any]:
-    http = event["requestContext"]["http"]
     raw = event.get("body") or ""
     body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()
-    headers = {k: v for k, v in (event.get("headers") or {}).items() if not k.lower().startswith("x-amzn-")}
-    chosen = route(event["rawPath"], body, headers, _state().current().green_percent, lambda: random.random() * 100)
+    headers = _headers(event)
+    path = quote(event["path"], safe="/:@!$&'()*+,;=-._~")
+    chosen = route(event["path"], body, headers, _state().current().green_percent, lambda: random.random() * 100)
     base = os.environ["BLUE_URL" if chosen.side == "blue" else "GREEN_URL"].rstrip("/")
-    query = f"?{event['rawQueryString']}" if event.get("rawQueryString") else ""
     forward = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP}
     try:
-        answer = _http.request(http["method"], f"{base}{event['rawPath']}{query}", body=body or None, headers=forward,
-                               redirect=False)
+        answer = _http.request(event["httpMethod"], f"{base}{path}{_query(event)}", body=body or None,
+                               headers=forward, redirect=False)
     except urllib3.exceptions.HTTPError:
         return {"statusCode": 502, "headers": {"Content-Type": "application/json", "X-Served-By": chosen.side},
                 "body": json.dumps({"error": {"code": "bad_gateway", "message": f"{chosen.side} did not answer",

@@ -83,7 +83,7 @@ def test_a_side_that_does_not_answer_is_a_502_naming_it(cloud) -> None:  # noqa:
 
 def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(sides, admin_token: str,  # noqa: ANN001
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """FacadeFunction (functions/facade/app.py), invoked with a function URL event, in front of the same
+    """FacadeFunction (functions/facade/app.py), invoked with FacadeApi's proxy event, in front of the same
     blue and green: same cohorts, same state table, the side's answer passed through."""
     import base64
     import importlib.util
@@ -98,10 +98,13 @@ def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(sides, adm
     lambda_app = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(lambda_app)
 
-    def call(method: str, path: str, body: bytes = b"") -> dict:
-        event = {"rawPath": path, "rawQueryString": "", "requestContext": {"http": {"method": method}},
-                 "headers": {"authorization": f"Bearer {admin_token}", "content-type": "application/json",
-                             "x-amzn-trace-id": "Root=1-00000000-000000000000000000000000"},
+    def call(method: str, path: str, body: bytes = b"", query: dict | None = None) -> dict:
+        headers = {"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json",
+                   "X-Amzn-Trace-Id": "Root=1-00000000-000000000000000000000000"}
+        event = {"resource": "/{proxy+}", "path": path, "httpMethod": method,  # FacadeApi's REST proxy event
+                 "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
+                 "queryStringParameters": {k: v[-1] for k, v in (query or {}).items()} or None,
+                 "multiValueQueryStringParameters": query or None,
                  "body": base64.b64encode(body).decode(), "isBase64Encoded": True}
         return lambda_app.handle(event, None)
 
@@ -113,7 +116,10 @@ def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(sides, adm
         assert json.loads(base64.b64decode(answer["body"]))["error"]["code"]
         posted = call("POST", "/campaigns", json.dumps({"partner_id": partner, "name": "x"}).encode())
         assert posted["headers"]["X-Served-By"] == side and posted["statusCode"] in (400, 403, 404, 422)
-    assert call("GET", "/jobs")["headers"]["X-Served-By"] == "green"
+    jobs = call("GET", "/jobs", query={"limit": ["1"]})
+    assert jobs["headers"]["X-Served-By"] == "green" and jobs["statusCode"] == 200
+    assert len(json.loads(base64.b64decode(jobs["body"]))["items"]) <= 1  # the query string went along
+    assert call("GET", "/jobs", query={"limit": ["0"]})["statusCode"] == 422  # ...and reached green
     monkeypatch.setenv("BLUE_URL", "http://127.0.0.1:9")  # nothing listens: a JSON 502 naming the side
     down = call("GET", f"/partners/{_partner_at(False, 40)}")
     assert down["statusCode"] == 502 and "blue did not answer" in down["body"]

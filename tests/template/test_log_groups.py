@@ -9,7 +9,7 @@ from test_template import load_template
 def test_every_function_logs_to_a_group_with_retention() -> None:
     resources = load_template()["Resources"]
     functions = {lid: r for lid, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert len(functions) == 17
+    assert len(functions) == 18
     for lid, function in functions.items():
         group_ref = function["Properties"]["LoggingConfig"]["LogGroup"]
         group = resources[group_ref["Ref"]]
@@ -22,6 +22,6 @@ def test_every_function_logs_to_a_group_with_retention() -> None:
 def test_the_local_runtime_creates_them_with_their_retention(cloud) -> None:  # noqa: ANN001
     prefix = f"/hexabuilders/{cloud.stack_name}/"
     groups = cloud.client("logs").describe_log_groups(logGroupNamePrefix=prefix)["logGroups"]
-    active = {lid for lid in cloud.functions}
+    active = {lid for lid in cloud.functions} | {"api-access"}  # each function's, and the API's access log
     assert {g["logGroupName"].removeprefix(prefix) for g in groups} == active
     assert {g.get("retentionInDays") for g in groups} == {30}

@@ -32,7 +32,7 @@ class WidgetQuery(StrictModel):
 
 def _app() -> tuple[Chalice, HttpApi]:
     app = Chalice(app_name="widgets")
-    api = HttpApi(app, service="widgets")
+    api = HttpApi(app, service="widgets", signing_key=lambda: (lambda: "k" * 64))  # no stack: a fixed key
 
     @api.route("/widgets", methods=["POST"], public=True, status=201, body=MakeWidget, response=Widget)
     def make(request: RequestContext) -> Reply:
@@ -154,7 +154,7 @@ def test_merge_refuses_two_contexts_claiming_one_operation() -> None:
 
 def test_a_broken_answer_is_logged_without_its_values(capsys: pytest.CaptureFixture[str]) -> None:
     app = Chalice(app_name="leaky")
-    api = HttpApi(app, service="leaky")
+    api = HttpApi(app, service="leaky", signing_key=lambda: (lambda: "k" * 64))
 
     @api.route("/people/{person_id}", methods=["GET"], public=True, response=Widget)
     def person(_: RequestContext, person_id: str) -> dict[str, object]:

@@ -30,13 +30,14 @@ from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
 from .faults import Fault
+from .front_door import front_door_from_template
 from .gateway import Gateway
 from .gc_settler import GarbageSettler
 from .metric_store import MetricStore
 from .poller_thread import PollerThread
 from .provisioner import provision
 from .resources import ResourceMap
-from .routing import routes_from_template
+from .routing import routes_from_template, served_api
 from .sqs_poller import SqsPoller
 from .stream_poller import StreamPoller
 from .stream_signal import EMULATOR_STREAMS
@@ -133,9 +134,12 @@ class LocalCloud:
             self._set_env(merge_environments(envs))
             self._functions = load_functions(template, resources, apply_environment=False)
             self._warn_unhandled_events(template)
-            self._gateway = Gateway(routes_from_template(template, resources), self._functions,
+            api = served_api(template)
+            self._gateway = Gateway(routes_from_template(template, resources, api), self._functions,
                                     host=self.gateway_host, port=self.gateway_port,
-                                    account_id=template.account_id).start()
+                                    account_id=template.account_id,
+                                    front_door=front_door_from_template(template, resources, api,
+                                                                        self._functions)).start()
             if self.start_pollers:
                 self._start_pollers(template, resources, clients)
             self._start_dashboard(template, resources, clients)

@@ -13,9 +13,11 @@ Every error the gateway itself answers (404, 405, and what ``http.server`` refus
 414, 431, 501, 505) is JSON in the API's error shape. Requests are read bounded in size and time with
 strict framing (:mod:`.request_reading`); the listen backlog is 1024, so a burst of fresh connections
 queues instead of being reset.
+Before a function is invoked, the API's front door (:mod:`.front_door`, from the template) throttles
+and runs the route's Lambda TOKEN authorizer; its refusals are the API's gateway responses.
 Deviations: 404/405 bodies use the project's error envelope instead of API Gateway's
-``{"message": "Missing Authentication Token"}`` 403, the stage is not part of the URL, and there is
-no authorizer, throttling or request validation.
+``{"message": "Missing Authentication Token"}`` 403, the stage is not part of the URL, there is no
+request validation, and access logs are not written.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from hexa_shared import tracing as trace_headers
 from hexa_shared.http.openapi import merge
 
 from .faults import Fault
+from .front_door import FrontDoor, Refused
 from .functions import LocalFunction
 from .proxy_event import proxy_event
 from .threaded_server import ThreadedServer
@@ -148,6 +151,10 @@ class _Handler(BaseHTTPRequestHandler):
             return self._send_error(405, "method_not_allowed",
                                     f"{self.command} is not allowed on {resource.path} (allowed: {allowed})",
                                     request_id, {"Allow": allowed})
+        admitted = self.gateway.front_door.admit(route, self.command, url.path, self.headers.get, request_id)
+        if isinstance(admitted, Refused):
+            self._write(admitted.status, admitted.body, admitted.headers, request_id)
+            return admitted.status
         fault = self.gateway.faults.get(route.function)
         if fault is not None:  # test/chaos switch (.faults): a stopped, stalled or failing owner, outside handlers
             if fault.down:
@@ -157,7 +164,7 @@ class _Handler(BaseHTTPRequestHandler):
                 return self._send_error(500, "internal_error", f"{route.function} failed (fault injected)",
                                         request_id)
             time.sleep(fault.stall)
-        event = self._event(route, url.path, url.query, params, body, request_id)
+        event = self._event(route, url.path, url.query, params, body, request_id, admitted.authorizer)
         function = self.gateway.functions[route.function]
         traced = self._traced(url.path)
         try:
@@ -184,6 +191,10 @@ class _Handler(BaseHTTPRequestHandler):
         for route in self.gateway.routes:
             if route.method != "GET" or not CONTEXT_SPEC_PATH.fullmatch(route.path):
                 continue
+            admitted = self.gateway.front_door.admit(route, "GET", route.path, self.headers.get, request_id)
+            if isinstance(admitted, Refused):  # as each context's own document would be
+                self._write(admitted.status, admitted.body, admitted.headers, request_id)
+                return admitted.status
             try:
                 result = self.gateway.functions[route.function].invoke(
                     self._event(route, route.path, "", {}, b"", request_id))
@@ -201,11 +212,12 @@ class _Handler(BaseHTTPRequestHandler):
         return 200
 
     def _event(
-        self, route: Route, path: str, query: str, params: dict[str, str], body: bytes, request_id: str
+        self, route: Route, path: str, query: str, params: dict[str, str], body: bytes, request_id: str,
+        authorizer: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         return proxy_event(route, self.command, path, query, params, list(self.headers.items()), body, request_id,
                            protocol=self.request_version, source_ip=self.client_address[0],
-                           account_id=self.gateway.account_id)
+                           account_id=self.gateway.account_id, authorizer=authorizer)
 
     def _send_result(self, result: dict[str, Any], request_id: str, trace_id: str | None = None) -> int:
         status = int(result["statusCode"])
@@ -276,8 +288,10 @@ class Gateway:
         self, routes: list[Route], functions: Mapping[str, LocalFunction], *,
         host: str = "127.0.0.1", port: int = 3000, account_id: str = "123456789012",
         request_deadline: float = REQUEST_DEADLINE, max_body: int = MAX_BODY_BYTES,
+        front_door: FrontDoor | None = None,
     ) -> None:
         self.routes = list(routes)
+        self.front_door = front_door or FrontDoor("us-east-1", account_id)  # none given: open, unthrottled
         self.request_deadline = request_deadline
         self.max_body = max_body
         self.watchdog = Watchdog()

@@ -167,7 +167,21 @@ def create_function(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> P
     return PhysicalResource(lid, FUNCTION_TYPE, name, {"Arn": ctx.arn("lambda", f"function:{name}")})
 
 
+def create_role(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
+    """A name and an ARN only: the emulator does not enforce IAM, and nothing local assumes the role."""
+    name = ctx.name(lid, props, "RoleName")
+    return PhysicalResource(lid, "AWS::IAM::Role", name, {"Arn": f"arn:aws:iam::{ctx.t.account_id}:role/{name}"})
+
+
+def accept_account_setting(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> None:
+    """``AWS::ApiGateway::Account`` (the account's CloudWatch role for access logs): nothing to set locally,
+    where the gateway writes no access logs."""
+    return None
+
+
 CREATORS: dict[str, Creator] = {
+    "AWS::IAM::Role": create_role,
+    "AWS::ApiGateway::Account": accept_account_setting,
     "AWS::SecretsManager::Secret": create_secret,
     "AWS::CloudWatch::Alarm": create_alarm,
     "AWS::Logs::LogGroup": create_log_group,

@@ -13,40 +13,66 @@ from urllib.parse import unquote
 from .resources import ResourceMap
 from .template import Template, TemplateError
 
-__all__ = ["Resource", "Route", "RouteTable", "routes_from_template"]
+__all__ = ["OPEN", "Resource", "Route", "RouteTable", "routes_from_template", "served_api"]
+
+OPEN = "NONE"
+"""An event's ``Auth: {Authorizer: NONE}``: the route is open whatever the API's default authorizer."""
 
 
 class Route(NamedTuple):
-    """One ``Type: Api`` event: ``(method, path, function logical id)`` plus its API and stage."""
+    """One ``Type: Api`` event: ``(method, path, function logical id)`` plus its API, stage and authorizer
+    (the event's ``Auth.Authorizer``, else the API's ``DefaultAuthorizer``; ``None`` = open)."""
 
     method: str
     path: str
     function: str
     api_id: str = ""
     stage: str = "Prod"
+    authorizer: str | None = None
+    api: str = "ServerlessRestApi"
 
 
-def routes_from_template(template: Template, resources: ResourceMap) -> list[Route]:
-    """Every Api event of every function; the same method+path twice is a template error."""
+def _api_of(props: dict) -> str | None:
+    api_ref = props.get("RestApiId", {"Ref": "ServerlessRestApi"})
+    return api_ref.get("Ref") if isinstance(api_ref, dict) else None
+
+
+def served_api(template: Template) -> str | None:
+    """The API the local gateway serves: the first one (template order, SAM's implicit one first) that
+    has routes. One port serves one API, as one ``execute-api`` host does."""
+    used = [_api_of(event.get("Properties") or {}) for _, _, event in template.function_events("Api")]
+    declared = ["ServerlessRestApi", *template.resources]
+    return next((lid for lid in declared if lid in used), None)
+
+
+def routes_from_template(template: Template, resources: ResourceMap, api: str | None = None) -> list[Route]:
+    """Every Api event of ``api`` (default :func:`served_api`); the same method+path twice is a template error."""
+    api = api or served_api(template)
     routes: list[Route] = []
     seen: dict[tuple[str, str], str] = {}
     for lid, event_name, event in template.function_events("Api"):
         where = f"{lid}.Properties.Events.{event_name}.Properties"
         props = event.get("Properties") or {}
+        api_lid = _api_of(props)
+        if api_lid != api:
+            continue
         path = str(template.resolve(props.get("Path"), resources, where=f"{where}.Path"))
         method = str(template.resolve(props.get("Method"), resources, where=f"{where}.Method")).upper()
-        api_ref = props.get("RestApiId", {"Ref": "ServerlessRestApi"})
-        api_lid = api_ref.get("Ref") if isinstance(api_ref, dict) else None
-        api_id = str(template.resolve(api_ref, resources, where=f"{where}.RestApiId"))
-        stage = "Prod"
+        api_id = str(template.resolve(props.get("RestApiId", {"Ref": "ServerlessRestApi"}), resources,
+                                      where=f"{where}.RestApiId"))
+        stage, default_auth = "Prod", None
         if api_lid in template.resources:
-            stage = str(template.resolve(template.properties(api_lid).get("StageName", "Prod"), resources,
+            api_props = template.properties(api_lid)
+            stage = str(template.resolve(api_props.get("StageName", "Prod"), resources,
                                          where=f"{api_lid}.Properties.StageName"))
+            default_auth = (api_props.get("Auth") or {}).get("DefaultAuthorizer")
+        authorizer = (props.get("Auth") or {}).get("Authorizer", default_auth)
         key = (method, _normalise(path))
         if key in seen:
             raise TemplateError(f"{where}: {method} {path} is also routed to {seen[key]}")
         seen[key] = lid
-        routes.append(Route(method, path, lid, api_id, stage))
+        routes.append(Route(method, path, lid, api_id, stage, None if authorizer in (None, OPEN) else str(authorizer),
+                            str(api_lid)))
     return routes
 
 
