@@ -9,7 +9,7 @@ from test_template import load_template
 def test_every_function_logs_to_a_group_with_retention() -> None:
     resources = load_template()["Resources"]
     functions = {lid: r for lid, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
-    assert len(functions) == 18
+    assert len(functions) == 19
     for lid, function in functions.items():
         group_ref = function["Properties"]["LoggingConfig"]["LogGroup"]
         group = resources[group_ref["Ref"]]

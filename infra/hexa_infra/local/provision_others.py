@@ -167,6 +167,13 @@ def create_function(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> P
     return PhysicalResource(lid, FUNCTION_TYPE, name, {"Arn": ctx.arn("lambda", f"function:{name}")})
 
 
+def create_topic(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
+    """An SNS topic (the alarms' notification target); Ref is its ARN, as in CloudFormation."""
+    name = ctx.name(lid, props, "TopicName")
+    arn = ctx.clients("sns").create_topic(Name=name)["TopicArn"]  # idempotent for one name
+    return PhysicalResource(lid, "AWS::SNS::Topic", arn, {"TopicArn": arn, "TopicName": name})
+
+
 def create_role(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
     """A name and an ARN only: the emulator does not enforce IAM, and nothing local assumes the role."""
     name = ctx.name(lid, props, "RoleName")
@@ -180,6 +187,7 @@ def accept_account_setting(ctx: ProvisionContext, lid: str, props: dict[str, Any
 
 
 CREATORS: dict[str, Creator] = {
+    "AWS::SNS::Topic": create_topic,
     "AWS::IAM::Role": create_role,
     "AWS::ApiGateway::Account": accept_account_setting,
     "AWS::SecretsManager::Secret": create_secret,

@@ -23,6 +23,9 @@ __all__ = ["NO_VALUE", "CfnLoader", "Template", "TemplateError", "load_yaml"]
 
 MOTO_ACCOUNT_ID = "123456789012"
 FUNCTION_TYPE = "AWS::Serverless::Function"
+# A function's properties that SAM turns into other resources (the alias's UpdatePolicy, the CodeDeploy
+# deployment group), which may reference what references the function: not the function's dependencies
+_NOT_THE_FUNCTIONS = frozenset({"DeploymentPreference"})
 
 # ------------------------------------------------------------------------------------ globals
 
@@ -159,7 +162,10 @@ class Template(IntrinsicResolver):
         found: set[str] = set()
         depends = resource.get("DependsOn") or []
         found.update([depends] if isinstance(depends, str) else depends)
-        self._collect_refs(self.properties(logical_id), found)
+        props = self.properties(logical_id)
+        if resource.get("Type") == FUNCTION_TYPE:  # what SAM turns into the alias's UpdatePolicy and the
+            props = {k: v for k, v in props.items() if k not in _NOT_THE_FUNCTIONS}  # deployment group
+        self._collect_refs(props, found)
         found.discard(logical_id)
         return {d for d in found if d in self.resources}
 
