@@ -20,7 +20,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol
 
-from hexa_shared.auth import issue_token, signing_key_from_env
+from hexa_shared.auth import issue_token, issuer_and_audience_from_env, signing_key_from_env
 from hexa_shared.observability import logger
 
 log = logger("deploy-hooks")
@@ -125,9 +125,9 @@ def _deployments() -> CodeDeployDeployments:
 
 
 def _token() -> str:
-    return issue_token(signing_key_from_env()(), role="admin", subject="smoke-test",
-                       issuer=os.environ.get("JWT_ISSUER", "hexabuilders"),
-                       audience=os.environ.get("JWT_AUDIENCE", "hexabuilders-api"), ttl_seconds=120)
+    issuer, audience = issuer_and_audience_from_env()
+    return issue_token(signing_key_from_env()(), role="admin", subject="smoke-test", issuer=issuer,
+                       audience=audience, ttl_seconds=120)
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -141,6 +141,11 @@ def signing_key_from_env() -> SecretsManagerKey:
     return SecretsManagerKey(os.environ["JWT_SECRET_ARN"])
 
 
+def issuer_and_audience_from_env() -> tuple[str, str]:
+    """The stack's token issuer and audience (template parameters ``JwtIssuer``/``JwtAudience``)."""
+    return os.environ.get("JWT_ISSUER", "hexabuilders"), os.environ.get("JWT_AUDIENCE", "hexabuilders-api")
+
+
 def verifier_from_env() -> TokenVerifier:
-    return TokenVerifier(signing_key_from_env(), issuer=os.environ.get("JWT_ISSUER", "hexabuilders"),
-                         audience=os.environ.get("JWT_AUDIENCE", "hexabuilders-api"))
+    issuer, audience = issuer_and_audience_from_env()
+    return TokenVerifier(signing_key_from_env(), issuer=issuer, audience=audience)

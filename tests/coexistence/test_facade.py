@@ -86,17 +86,15 @@ def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(sides, adm
     """FacadeFunction (functions/facade/app.py), invoked with FacadeApi's proxy event, in front of the same
     blue and green: same cohorts, same state table, the side's answer passed through."""
     import base64
-    import importlib.util
     import time
-    from pathlib import Path
+
+    from lambda_modules import lambda_module
 
     facade, state, blue = sides
     monkeypatch.setenv("TRAFFIC_STATE_TABLE", facade.state._row.Meta.table_name)  # noqa: SLF001
     monkeypatch.setenv("BLUE_URL", blue.url)
     monkeypatch.setenv("GREEN_URL", facade.sides["green"])
-    spec = importlib.util.spec_from_file_location("facade_lambda", Path(__file__).parents[2] / "functions/facade/app.py")
-    lambda_app = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lambda_app)
+    lambda_app = lambda_module("facade")
 
     def call(method: str, path: str, body: bytes = b"", query: dict | None = None) -> dict:
         headers = {"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json",

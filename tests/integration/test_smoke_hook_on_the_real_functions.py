@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import os
 
-from support_hooks import deploy_hooks
+from lambda_modules import lambda_module
 
-hooks = deploy_hooks()
+hooks = lambda_module("deploy_hooks")
 
 
 class Recorded:

@@ -166,3 +166,13 @@ def test_the_token_bucket_refills_at_its_rate_up_to_its_burst() -> None:
     assert [bucket.take(), bucket.take()] == [True, False]
     now[0] = 100.0
     assert [bucket.take() for _ in range(3)] == [True, True, False]
+
+
+def test_a_route_whose_authorizer_is_not_declared_stops_start_up(fixture_copy: Path) -> None:
+    from hexa_infra.local.template import TemplateError
+
+    template = _front_door_fixture(fixture_copy)
+    template.write_text(template.read_text().replace("DefaultAuthorizer: Tokens", "DefaultAuthorizer: Nobody"))
+    with pytest.raises(TemplateError, match="'Nobody' is not declared"):
+        LocalCloud(template, stack_name="rt-no-authorizer", emulator_port=0, gateway_port=0,
+                   start_pollers=False).start()

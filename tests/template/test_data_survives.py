@@ -3,7 +3,7 @@ the signing key and the search domain (issue 13 #2); and a function the template
 fails in AWS, never in the emulator, so the grants its code needs are checked here (#1, so far by hand)."""
 from __future__ import annotations
 
-from test_template import load_template
+from sam_template import load_template
 
 KEPT_TYPES = ("AWS::DynamoDB::Table", "AWS::OpenSearchService::Domain")
 
@@ -39,7 +39,7 @@ def test_two_stacks_in_one_account_get_two_buses() -> None:
     """Issue 13 #4: the bus is named after the stack unless a name is given."""
     from hexa_infra.local.template import Template
 
-    from test_template import TEMPLATE
+    from sam_template import TEMPLATE
 
     def bus(stack: str, **parameters: str) -> str:
         template = Template(TEMPLATE, stack_name=stack, parameter_overrides={"SearchEndpoint": "sqlite:///x",

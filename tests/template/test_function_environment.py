@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from test_template import load_template
+from sam_template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,7 +3,7 @@ retention (LogRetentionDays), declared in the template, under the function's own
 runtime creates the same groups, with their retention, in the emulator."""
 from __future__ import annotations
 
-from test_template import load_template
+from sam_template import load_template
 
 
 def test_every_function_logs_to_a_group_with_retention() -> None:

@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from test_template import load_template
+from sam_template import load_template
 
 ROOT = Path(__file__).resolve().parents[2]
 

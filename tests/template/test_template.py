@@ -1,7 +1,6 @@
 """template.yaml is valid CloudFormation/SAM, and it — not the code — decides what exists."""
 from __future__ import annotations
 
-import copy
 from pathlib import Path
 
 import pytest
@@ -9,16 +8,9 @@ import requests
 
 from hexa_infra.local.process import local_cloud
 
-from sam_template import transformed
+from sam_template import TEMPLATE, load_template, transformed
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "template.yaml"
-
-
-def load_template(path: Path = TEMPLATE) -> dict:
-    from hexa_infra.local.template import load_yaml
-
-    return load_yaml(path)
 
 
 def api_events(template: dict) -> dict[str, set[tuple[str, str]]]:

@@ -3,15 +3,14 @@ on the whole stage (so API Gateway's per-token cache serves every route) with th
 context; an invalid one is denied with a reason safe to paste into the gateway response's JSON."""
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
-from pathlib import Path
 
 import jwt
 import pytest
 
 from hexa_shared.auth import TokenVerifier, issue_token
+from lambda_modules import lambda_module
 
 KEY, ISS, AUD = "k" * 64, "hexabuilders", "hexabuilders-api"
 P1 = "8b6f8f4e-3c1e-4c59-9d8e-0f6c3f6d2a11"
@@ -20,10 +19,7 @@ ARN = "arn:aws:execute-api:eu-west-1:111122223333:abc123/dev/GET/partners/" + P1
 
 @pytest.fixture(scope="module")
 def authorizer():  # noqa: ANN201
-    spec = importlib.util.spec_from_file_location(
-        "authorizer_lambda", Path(__file__).parents[2] / "functions/authorizer/app.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = lambda_module("authorizer")
     module._verifier = lambda: TokenVerifier(lambda: KEY, ISS, AUD, leeway_seconds=0)  # noqa: SLF001
     return module
 
@@ -86,9 +82,7 @@ def test_a_failure_of_its_own_raises_so_nothing_is_let_through(authorizer, monke
         authorizer.authorize({"authorizationToken": "Bearer a.b.c", "methodArn": ARN}, None)
 
 
-def test_stage_wildcard() -> None:
-    spec = importlib.util.spec_from_file_location("authz", Path(__file__).parents[2] / "functions/authorizer/app.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+def test_stage_wildcard(authorizer) -> None:  # noqa: ANN001
+    module = authorizer
     assert module.stage_wildcard("arn:aws:execute-api:r:1:api/prod/POST/a/b") == "arn:aws:execute-api:r:1:api/prod/*"
     assert module.stage_wildcard("not-an-arn") == "not-an-arn"

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from support_hooks import deploy_hooks
+from lambda_modules import lambda_module
 
-hooks = deploy_hooks()
+hooks = lambda_module("deploy_hooks")
 EVENT = {"DeploymentId": "d-1", "LifecycleEventHookExecutionId": "e-1"}
 PATHS = {"fn-partners": "/openapi/partner-management.json"}
 

@@ -7,6 +7,8 @@ talk to the same endpoint). Timeouts are bounded so a stuck endpoint cannot hang
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
 from typing import Any
 
@@ -14,7 +16,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-__all__ = ["Clients", "error_code"]
+__all__ = ["Clients", "endpoint_environment", "error_code", "has_credentials"]
+
+log = logging.getLogger("hexa.local.aws")
 
 
 class Clients:
@@ -48,6 +52,21 @@ class Clients:
 def has_credentials() -> bool:
     """Whether boto3 finds any credentials (environment, profile, SSO, instance role, ...)."""
     return boto3.session.Session().get_credentials() is not None
+
+
+def endpoint_environment(endpoint_url: str, region: str, *, embedded: bool) -> dict[str, str]:
+    """The variables every function and client of a local cloud sees: the endpoint, the region, and
+    credentials when none are configured — moto's fake ones for the embedded emulator, LocalStack's
+    conventional test/test for one at ``--endpoint-url`` (instead of botocore's NoCredentialsError; real
+    AWS with none would fail either way)."""
+    env = {"AWS_ENDPOINT_URL": endpoint_url, "AWS_DEFAULT_REGION": region, "AWS_REGION": region,
+           "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"}
+    if embedded and not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
+        env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105 - moto's fake creds
+    elif not embedded and not has_credentials():
+        log.info("no AWS credentials configured: using LocalStack's conventional test/test for %s", endpoint_url)
+        env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105
+    return env
 
 
 def error_code(exc: BaseException) -> str:

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 from hexa_shared.metrics import emit_to as emit_metrics_to
 
-from .aws import Clients, has_credentials
+from .aws import Clients, endpoint_environment
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
 from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
@@ -135,11 +135,11 @@ class LocalCloud:
             self._functions = load_functions(template, resources, apply_environment=False)
             self._warn_unhandled_events(template)
             api = served_api(template)
-            self._gateway = Gateway(routes_from_template(template, resources, api), self._functions,
-                                    host=self.gateway_host, port=self.gateway_port,
-                                    account_id=template.account_id,
-                                    front_door=front_door_from_template(template, resources, api,
-                                                                        self._functions)).start()
+            routes = routes_from_template(template, resources, api)
+            front_door = front_door_from_template(template, resources, api, self._functions)
+            front_door.require(routes)
+            self._gateway = Gateway(routes, self._functions, host=self.gateway_host, port=self.gateway_port,
+                                    account_id=template.account_id, front_door=front_door).start()
             if self.start_pollers:
                 self._start_pollers(template, resources, clients)
             self._start_dashboard(template, resources, clients)
@@ -203,20 +203,7 @@ class LocalCloud:
         if self._given_endpoint is None:
             self._emulator = Emulator(self.emulator_host, self.emulator_port).start()
             self._endpoint_url = self._emulator.url
-        env = {
-            "AWS_ENDPOINT_URL": str(self._endpoint_url),
-            "AWS_DEFAULT_REGION": self.region,
-            "AWS_REGION": self.region,
-            "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
-        }
-        if self._emulator is not None and not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
-            env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105 - moto's fake creds
-        elif self._emulator is None and not has_credentials():
-            # an emulator at --endpoint-url (LocalStack) and no credentials anywhere: its conventional ones,
-            # instead of botocore's NoCredentialsError (real AWS with none would fail either way)
-            log.info("no AWS credentials configured: using LocalStack's conventional test/test for %s", self._endpoint_url)
-            env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105
-        self._set_env(env)
+        self._set_env(endpoint_environment(str(self._endpoint_url), self.region, embedded=self._emulator is not None))
 
     def _start_xray_daemon(self) -> None:
         if self.trace_port is None:

@@ -53,7 +53,6 @@ class Refused:
     status: int
     headers: list[tuple[str, str]]
     body: bytes
-    kind: str
 
 
 @dataclass(frozen=True)
@@ -69,9 +68,9 @@ class GatewayResponse:
     headers: Mapping[str, str]
     template: str
 
-    def render(self, kind: str, variables: Mapping[str, str]) -> Refused:
+    def render(self, variables: Mapping[str, str]) -> Refused:
         body = _VARIABLE.sub(lambda m: str(variables.get(m.group(1), "")), self.template)
-        return Refused(self.status, [("Content-Type", "application/json"), *self.headers.items()], body.encode(), kind)
+        return Refused(self.status, [("Content-Type", "application/json"), *self.headers.items()], body.encode())
 
 
 @dataclass(frozen=True)
@@ -119,9 +118,7 @@ class FrontDoor:
             return self.refuse("THROTTLED", request_id)
         if route is None or route.authorizer is None:
             return Admitted()
-        authorizer = self.authorizers.get(route.authorizer)
-        if authorizer is None:
-            raise TemplateError(f"{route.function}: authorizer {route.authorizer!r} is not declared on {route.api}")
+        authorizer = self.authorizers[route.authorizer]  # every route's is declared (require)
         token = header(authorizer.header)
         if not token:
             return self.refuse("UNAUTHORIZED", request_id)
@@ -134,11 +131,17 @@ class FrontDoor:
                 return self.refuse("UNAUTHORIZED", request_id)
             log.warning("authorizer %s failed: %s", authorizer.function, failure)
             return self.refuse("AUTHORIZER_FAILURE", request_id, error="Authorizer error")
-        context = {k: v for k, v in (policy.get("context") or {}).items()}
-        details = {"principalId": policy.get("principalId"), **context}
+        details = {"principalId": policy.get("principalId"), **(policy.get("context") or {})}
         if not _allows(policy.get("policyDocument") or {}, method_arn):
             return self.refuse("ACCESS_DENIED", request_id, authorizer=details)
         return Admitted(details)
+
+    def require(self, routes: list[Route]) -> None:
+        """Every route's authorizer is declared on its API: a template error at start-up, not at a request."""
+        for route in routes:
+            if route.authorizer is not None and route.authorizer not in self.authorizers:
+                raise TemplateError(f"{route.function}: authorizer {route.authorizer!r} is not declared (as a TOKEN "
+                                    f"authorizer) on {route.api}")
 
     def refuse(self, kind: str, request_id: str, *, error: str | None = None,
                authorizer: Mapping[str, Any] | None = None) -> Refused:
@@ -149,7 +152,7 @@ class FrontDoor:
         variables = {"requestId": request_id, "error.responseType": kind,
                      "error.message": error or _DEFAULTS[kind][1]["message"] or "",
                      **{f"authorizer.{k}": "" if v is None else str(v) for k, v in (authorizer or {}).items()}}
-        return response.render(kind, variables)
+        return response.render(variables)
 
     def _policy(self, authorizer: TokenAuthorizer, token: str, method_arn: str) -> dict[str, Any]:
         key = (authorizer.name, token)
@@ -198,8 +201,8 @@ def front_door_from_template(template: Template, resources: ResourceMap, api: st
     for name, spec in ((props.get("Auth") or {}).get("Authorizers") or {}).items():
         payload = spec.get("FunctionPayloadType", "TOKEN")
         if payload != "TOKEN":
-            log.warning("%s.Auth.Authorizers.%s: %s authorizers are not emulated (calls are refused)", api, name,
-                        payload)
+            log.warning("%s.Auth.Authorizers.%s: %s authorizers are not emulated (a route using one stops start-up)",
+                        api, name, payload)
             continue
         target = spec.get("FunctionArn")
         function = target["Fn::GetAtt"][0] if isinstance(target, dict) and "Fn::GetAtt" in target else None
