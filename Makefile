@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml shared/requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install up test test-unit lint bench clean
+.PHONY: install tools lock package up test test-unit lint bench clean
 
 $(STAMP): pyproject.toml shared/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,31 @@ $(STAMP): pyproject.toml shared/requirements.txt
 	@rm -f $(VENV)/.installed-* && touch $@
 
 install: $(STAMP)
+
+# The packaging tools live in their own venv: aws-sam-cli pins a boto3 older than the dev venv's
+TOOLS      := .venv-tools
+TOOLS_STAMP := $(TOOLS)/.installed-$(shell cksum < infra/lambda_build/tools.txt | cut -d' ' -f1)
+SAM        := AWS_DEFAULT_REGION=us-east-1 SAM_CLI_TELEMETRY=0 $(TOOLS)/bin/sam
+
+$(TOOLS_STAMP): infra/lambda_build/tools.txt
+	@test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet -r infra/lambda_build/tools.txt
+	@rm -f $(TOOLS)/.installed-* && touch $@
+
+tools: $(TOOLS_STAMP)
+
+## lock: re-pin what the Lambda artifacts ship (requirements.txt -> hash-locked requirements.lock, layer and
+##       functions) after changing a requirements.txt; `make package` builds from the locks only
+lock: tools
+	infra/lambda_build/lock.sh $(TOOLS)/bin/uv
+
+## package: `sam build` (no container: arm64 wheels for python3.13 from the locks, precompiled when a
+##          Python 3.13 is here) + `sam validate --lint`, then `hexa package verify`: the artifacts checked
+##          and every handler imported in a clean process on Python 3.13 and 3.11 with only the runtime's boto3
+package: install tools
+	$(SAM) build --template template.yaml --parallel
+	$(SAM) validate --lint --template template.yaml
+	$(BIN)/hexa package verify --build-dir .aws-sam/build
 
 ## up: embedded emulator + every template resource + all routes on :3000 + event sources + demo data
 ##     SEARCH=opensearch uses a real OpenSearch (infra/opensearch/start.sh) instead of the embedded engine
@@ -55,4 +80,4 @@ bench: install
 	@pg=$$(infra/postgres/start.sh) && eval "$$pg" && export LEGACY_DATABASE_URL && $(BIN)/python benchmarks/bench_coexistence.py $(BG_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hexa
+	rm -rf $(VENV) $(TOOLS) .pytest_cache .hexa .aws-sam

@@ -16,7 +16,8 @@ import time
 from typing import Any
 
 import psycopg
-from boto3.dynamodb.types import TypeDeserializer
+# the stream image decoder Powertools' DynamoDBStreamEvent uses: boto3's, without importing boto3 at load time
+from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
 from hexa_shared import metrics
 from hexa_shared.aws import client

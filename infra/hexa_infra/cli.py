@@ -18,6 +18,7 @@ from hexa_infra import metrics_view, search
 from hexa_infra import traces as trace_view
 from hexa_infra.cli_migration import register as register_migration
 from hexa_infra.cli_cdc import cdc_cli
+from hexa_infra.cli_package import package_cli
 from hexa_infra.cli_dashboard import dashboard as dashboard_command
 from hexa_infra.cli_rollout import rollout_cli
 from hexa_infra.cli_traffic import traffic_cli
@@ -42,6 +43,7 @@ register_migration(cli)
 cli.add_typer(traffic_cli, name="traffic")
 cli.add_typer(rollout_cli, name="rollout")
 cli.add_typer(cdc_cli, name="cdc")
+cli.add_typer(package_cli, name="package")
 cli.command("dashboard")(dashboard_command)
 
 

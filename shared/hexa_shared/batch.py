@@ -17,11 +17,7 @@
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Mapping
-
-from aws_lambda_powertools import Logger
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from hexa_shared import metrics
 from hexa_shared.dead_letters import DeadLetters, dead_letters_from_env
@@ -30,6 +26,10 @@ from hexa_shared.events.inbound import InvalidEvent, receive
 from hexa_shared.failures import describe, is_transient
 from hexa_shared.observability import bound_correlation_id
 from hexa_shared.tracing import continue_trace
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Logger
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 EventHandler = Callable[[IntegrationEvent], None]
 REDRIVE = "hexa.redrive"  # set on a stream event that replays parked records (never by Lambda)
@@ -76,6 +76,10 @@ def handle_integration_events(event: dict[str, Any], context: Any, log: Logger, 
                 raise
             finally:
                 metrics.record_event(log.service, consumer, integration_event.name, age_ms, failed)
+
+    # imported here, not with the module: Powertools' batch utility loads its pydantic parser models
+    # (a quarter of a cold import), which only the SQS consumers need
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
     return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)

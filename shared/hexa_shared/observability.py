@@ -46,11 +46,14 @@ def bound_correlation_id(log: Logger, correlation_id: str) -> Iterator[None]:
 
 @functools.lru_cache(maxsize=None)
 def enable_tracing() -> None:
-    """Patch AWS SDK and ``requests`` calls once per container. ``HEXA_TRACING=off`` disables patching entirely."""
+    """Patch AWS SDK and ``requests`` calls once per container. ``HEXA_TRACING=off`` disables patching entirely.
+
+    ``requests`` is patched when something imports it (at once if it already is): a function that never
+    makes an HTTP call does not load it at cold start just to be traced."""
     if tracing.recorder() is None:
         return
-    import importlib.util
-
+    import wrapt
     from aws_xray_sdk.core import patch
 
-    patch(["botocore", *(["requests"] if importlib.util.find_spec("requests") else [])])
+    patch(["botocore"])
+    wrapt.register_post_import_hook(lambda _module: patch(["requests"]), "requests")

@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 OURS = {"hexa_shared", "app", "partner_management", "onboarding", "campaign_management", "recruitment", "facade",
         "legacy_writer"}
-LAMBDA_RUNTIME = {"boto3", "botocore"}  # the python3.11 runtime ships them
+LAMBDA_RUNTIME = {"boto3", "botocore"}  # the python3.13 runtime ships them
 
 
 def _imports(folder: Path) -> set[str]:

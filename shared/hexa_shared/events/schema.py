@@ -4,18 +4,22 @@ The same check runs where an event is published (nothing malformed reaches the b
 consumed (nothing malformed is acted on). Formats (``uuid``, ``date-time``, ``date``, ``email``) are
 checked by :mod:`hexa_shared.formats`, never skipped for want of an optional package; each schema
 names the only ``source`` that may publish it (``x-source``); an entry must fit EventBridge's 256 KB.
+
+jsonschema (with referencing, attrs and rpds: a fifth of a handler's cold import) is loaded at the first
+validation, not when a handler module is imported: a request that publishes nothing never pays for it.
 """
 from __future__ import annotations
 
 import functools
 import json
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING, Any
 
 from hexa_shared import formats
 from hexa_shared.events.envelope import IntegrationEvent
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator, FormatChecker
 
 MAX_ENTRY_BYTES = 256 * 1024  # EventBridge's PutEvents limit per entry
 
@@ -33,11 +37,17 @@ def _for_strings(check: Any) -> Any:
     return lambda value: not isinstance(value, str) or check(value)
 
 
-FORMATS = FormatChecker(formats=())
-FORMATS.checks("uuid")(_for_strings(formats.is_uuid))
-FORMATS.checks("date-time")(_for_strings(formats.is_timestamp))
-FORMATS.checks("date")(_for_strings(formats.is_date))
-FORMATS.checks("email")(_for_strings(lambda value: "@" in value.strip("@") and not any(c.isspace() for c in value)))
+@functools.lru_cache(maxsize=1)
+def _formats() -> FormatChecker:
+    from jsonschema import FormatChecker
+
+    checker = FormatChecker(formats=())
+    checker.checks("uuid")(_for_strings(formats.is_uuid))
+    checker.checks("date-time")(_for_strings(formats.is_timestamp))
+    checker.checks("date")(_for_strings(formats.is_date))
+    checker.checks("email")(_for_strings(lambda value: "@" in value.strip("@")
+                                         and not any(c.isspace() for c in value)))
+    return checker
 
 
 @functools.lru_cache(maxsize=None)
@@ -47,13 +57,17 @@ def _schema(name: str) -> dict[str, Any]:
     except (FileNotFoundError, OSError):
         raise EventSchemaError(f"no JSON Schema for event '{name}'") from None
     schema = json.loads(text)
+    from jsonschema import Draft202012Validator
+
     Draft202012Validator.check_schema(schema)
     return schema
 
 
 @functools.lru_cache(maxsize=None)
 def _validator(name: str) -> Draft202012Validator:
-    return Draft202012Validator(_schema(name), format_checker=FORMATS)
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(_schema(name), format_checker=_formats())
 
 
 @functools.lru_cache(maxsize=1)

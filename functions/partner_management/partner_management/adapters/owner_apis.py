@@ -3,16 +3,19 @@ go through the owner's API), on one pooled keep-alive session per container."""
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
-from requests.adapters import HTTPAdapter
+if TYPE_CHECKING:
+    import requests
 
 PAGE = 200  # the list APIs' maximum page
 
 
 @functools.lru_cache(maxsize=None)
 def _session() -> requests.Session:
+    import requests  # with the first Profile 360, not at cold start (the other routes never need it)
+    from requests.adapters import HTTPAdapter
+
     session = requests.Session()
     adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32, max_retries=0)  # urllib3 sets TCP_NODELAY
     session.mount("http://", adapter)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Iterator
 
-from boto3.dynamodb.types import TypeDeserializer
+# the stream image decoder Powertools' DynamoDBStreamEvent uses: boto3's, without importing boto3 at load time
+from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import DeleteError, PutError
 from pynamodb.models import Model
