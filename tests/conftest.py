@@ -65,7 +65,21 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     try:
         yield local
     finally:
-        local.stop()
+        try:
+            _report_unused_grants(local)
+        finally:
+            local.stop()
+
+
+def _report_unused_grants(local) -> None:  # noqa: ANN001
+    """What each function's role grants that none of its calls in this session needed (IAM is enforced
+    on every call: a missing grant fails the test that makes the call; this is the other direction)."""
+    import json
+
+    report = {lid: fn.policy.unused_grants() for lid, fn in local.functions.items() if fn.policy is not None}
+    target = TEMPLATE.parent / ".hexa" / "test-artifacts" / "iam-unused-grants.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(report, indent=2, sort_keys=True))
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from . import iam
 from .chalice_compat import make_chalice_thread_local
 from .resources import ResourceMap
 from .template import FUNCTION_TYPE, Template, TemplateError
@@ -128,6 +129,7 @@ class LocalFunction:
     module: ModuleType | None = None
     handler: Callable[[Any, Any], Any] | None = None
     added_paths: list[str] = field(default_factory=list)  # sys.path entries this load added
+    policy: iam.FunctionPolicy | None = None  # its IAM role, enforced on its AWS calls (None: not enforced)
 
     def new_context(self) -> LocalLambdaContext:
         """A fresh context, as Lambda makes for every invocation."""
@@ -138,7 +140,7 @@ class LocalFunction:
         if self.handler is None:
             raise RuntimeError(f"{self.logical_id}: handler not loaded")
         context = context or self.new_context()
-        with xray_segment(self.name, traced) as segment:
+        with xray_segment(self.name, traced) as segment, iam.acting_as(self.policy):
             started = time.monotonic()
             try:
                 result = self.handler(event, context)
@@ -257,9 +259,10 @@ def load_function(
 
 
 def load_functions(
-    template: Template, resources: ResourceMap, *, apply_environment: bool = True
+    template: Template, resources: ResourceMap, *, apply_environment: bool = True, enforce_iam: bool = True
 ) -> dict[str, LocalFunction]:
-    """Resolve env, export it to ``os.environ`` (conflicts raise), then load every function.
+    """Resolve env, export it to ``os.environ`` (conflicts raise), then load every function, each with
+    its IAM role enforced on the AWS calls it makes (``iam``).
 
     The environment is exported *before* importing handlers because module-level code commonly
     reads it (table names, log level).
@@ -272,7 +275,20 @@ def load_functions(
     try:
         for lid, env in envs.items():
             loaded[lid] = load_function(template, resources, lid, env)
+        if enforce_iam:
+            for lid, policy in iam_policies(template, resources, list(loaded)).items():
+                loaded[lid].policy = policy
+            iam.install()
     except BaseException:
         remove_sys_paths([p for f in loaded.values() for p in f.added_paths])
         raise
     return loaded
+
+
+def iam_policies(template: Template, resources: ResourceMap, function_ids: list[str]) -> dict[str, iam.FunctionPolicy]:
+    """Each function's role from the template after the SAM transform, resolved against the local cloud."""
+    from .sam_transform import transformed
+
+    return iam.function_policies(
+        transformed(template.path), lambda value, where: template.resolve(value, resources, where=where),
+        function_ids, lambda role: f"arn:aws:iam::{template.account_id}:role/{template.stack_name}-{role}")
