@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import copy
 import functools
+import logging
 import os
 from pathlib import Path
 from typing import Any
 
 from .cfn_yaml import load_yaml
+from .errors import TemplateError
 
 
 def transformed(path: Path) -> dict[str, Any]:
@@ -21,6 +23,7 @@ def transformed(path: Path) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=4)
 def _transformed(path: Path, _mtime: float) -> dict[str, Any]:
+    from samtranslator.model.exceptions import InvalidDocumentException
     from samtranslator.public.translator import ManagedPolicyLoader
     from samtranslator.translator.transform import transform
 
@@ -37,10 +40,15 @@ def _transformed(path: Path, _mtime: float) -> dict[str, Any]:
         def load(self) -> dict:
             return {}
 
+    # offline there is no feature-toggle config to read: SAM warns about it once per deployment preference
+    logging.getLogger("samtranslator.feature_toggle").setLevel(logging.ERROR)
     previous = os.environ.get("AWS_DEFAULT_REGION")
     os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
     try:
         return transform(template, {}, OfflinePolicies())
+    except InvalidDocumentException as invalid:  # what `sam deploy` would refuse, refused at start-up
+        problems = "; ".join(str(cause) for cause in invalid.causes) or str(invalid)
+        raise TemplateError(f"the SAM transform refuses {path.name}: {problems}") from None
     finally:
         if previous is None:
             os.environ.pop("AWS_DEFAULT_REGION")
