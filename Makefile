@@ -76,6 +76,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_foundation.py $(ARGS)
 	$(BIN)/python benchmarks/bench_campaigns.py $(ARGS)
 	$(BIN)/python benchmarks/bench_profile.py $(ARGS)
+	$(BIN)/python benchmarks/bench_cold_import.py
 	@os=$$(infra/opensearch/start.sh) && eval "$$os" && $(BIN)/python benchmarks/bench_search.py --opensearch "$$OPENSEARCH_URL" $(SEARCH_ARGS)
 	@pg=$$(infra/postgres/start.sh) && eval "$$pg" && export LEGACY_DATABASE_URL && $(BIN)/python benchmarks/bench_coexistence.py $(BG_ARGS)
 
