@@ -7,9 +7,7 @@ so the caller (an HTTP request or a stream/queue batch item) fails visibly and i
 """
 from __future__ import annotations
 
-import functools
 import logging
-import os
 import random
 import time
 from dataclasses import replace
@@ -66,10 +64,3 @@ class EventBridgePublisher:
                 self._sleep(min(self._max_delay, self._base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
         raise PublishError(f"{len(failures)} event(s) not accepted by bus '{self.bus_name}' after "
                            f"{self._max_attempts} attempts: {failures[0][1]}", failures)
-
-
-@functools.lru_cache(maxsize=None)
-def publisher_from_env() -> EventBridgePublisher:
-    from hexa_shared.aws import client
-
-    return EventBridgePublisher(os.environ["EVENT_BUS_NAME"], client("events"))
