@@ -7,7 +7,7 @@ from hexa_shared.events.publisher import EventBridgePublisher
 from hexa_shared.wiring import Wiring
 from partner_management.adapters.commission_ledger import DynamoCommissionLedger
 from partner_management.adapters.dynamodb_partners import DynamoPartnerRepository
-from partner_management.application.ports import PartnerRepository
+from partner_management.application.ports import CommissionLedger, PartnerRepository
 
 
 class PartnerManagement(Wiring):
@@ -17,7 +17,7 @@ class PartnerManagement(Wiring):
         return DynamoPartnerRepository(env["PARTNERS_TABLE"], env["PARTNER_EMAILS_TABLE"], env["PARTNER_OUTBOX_TABLE"])
 
     @cached_property
-    def ledger(self) -> DynamoCommissionLedger:
+    def ledger(self) -> CommissionLedger:
         return DynamoCommissionLedger(self.environ["COMMISSION_LEDGER_TABLE"])
 
     @cached_property

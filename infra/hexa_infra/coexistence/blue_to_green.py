@@ -28,7 +28,7 @@ from campaign_management.application.replication import replicate_campaign, repl
 from hexa_shared import metrics
 from hexa_shared.failures import describe, is_transient
 from onboarding.application.replication import replicate_contract
-from partner_management.adapters.dynamodb_partners import DuplicateEmail
+from partner_management.application.ports import DuplicateEmail
 from partner_management.application import migration as partner_migration
 from partner_management.application.replication import replicate_partner
 from partner_management.domain.partner import PartnerStatus

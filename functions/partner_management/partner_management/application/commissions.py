@@ -13,7 +13,7 @@ from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.fields import IsoDate
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from hexa_shared.money import money, parse_money
-from partner_management.application.ports import PartnerRepository
+from partner_management.application.ports import CommissionLedger, PartnerRepository
 from partner_management.application.update_partner import load_visible
 from partner_management.domain.commission import CommissionLine
 
@@ -25,7 +25,8 @@ class CommissionQuery(BaseModel):
     next_token: Optional[str] = None
 
 
-def record_commission(event: IntegrationEvent, partners: PartnerRepository, ledger: Any) -> CommissionLine:
+def record_commission(event: IntegrationEvent, partners: PartnerRepository,
+                      ledger: CommissionLedger) -> CommissionLine:
     """Replace the (partner, campaign, day) line; a redelivery or an older correction changes nothing."""
     data = event.data
     partner = partners.get(data["partner_id"])
@@ -38,8 +39,8 @@ def record_commission(event: IntegrationEvent, partners: PartnerRepository, ledg
     return line
 
 
-def commission_statement(partner_id: str, query: CommissionQuery, partners: PartnerRepository, ledger: Any,
-                         principal: Principal) -> dict[str, Any]:
+def commission_statement(partner_id: str, query: CommissionQuery, partners: PartnerRepository,
+                         ledger: CommissionLedger, principal: Principal) -> dict[str, Any]:
     load_visible(partners, partner_id, principal)
     if query.from_ and query.to and query.to < query.from_:
         raise invalid("to", "must not be before from")

@@ -16,7 +16,7 @@ from hexa_shared.auth import Principal
 from hexa_shared.clock import now_iso
 from hexa_shared.money import money
 from hexa_shared.tracing import in_current_trace
-from partner_management.application.ports import PartnerRepository
+from partner_management.application.ports import Owners, PartnerRepository
 from partner_management.application.update_partner import load_visible
 
 SECTIONS = ("contracts", "campaigns", "recruitment")
@@ -37,7 +37,7 @@ def campaign_summary(campaigns: list[dict[str, Any]]) -> dict[str, Any]:
                                                 for c in open_), Decimal("0")))}
 
 
-def profile_360(partner_id: str, repository: PartnerRepository, owners: Any, principal: Principal,
+def profile_360(partner_id: str, repository: PartnerRepository, owners: Owners, principal: Principal,
                 forwarded_headers: dict[str, str], timeout_seconds: float) -> dict[str, Any]:
     partner = load_visible(repository, partner_id, principal)
     calls: dict[str, Callable[[], Any]] = {
