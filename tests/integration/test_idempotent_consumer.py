@@ -39,12 +39,26 @@ def test_concurrent_duplicate_deliveries_commit_once(cloud) -> None:  # noqa: AN
     """Direct use-case calls racing in threads: the idempotency marker is in the same transaction."""
     from concurrent.futures import ThreadPoolExecutor
 
-    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"])
-    partners = DynamoKnownPartners(os.environ["ONBOARDING_PARTNERS_TABLE"])
     ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], "it.concurrent-duplicates")
+    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"], processed=ledger)
+    partners = DynamoKnownPartners(os.environ["ONBOARDING_PARTNERS_TABLE"])
     event = registration(new_id())
     with ThreadPoolExecutor(8) as pool:
         created = [c for c in pool.map(lambda _: draft_contract_for_new_partner(event, store, partners, ledger),
                                        range(8)) if c]
     assert len(created) == 1
     assert ledger.already_processed(event.event_id)
+
+
+def test_a_store_without_a_dedup_ledger_refuses_to_mark_an_event_processed_and_writes_nothing(cloud) -> None:  # noqa: ANN001
+    import pytest
+
+    from hexa_shared.clock import now_iso
+    from onboarding.domain.contract import Contract, ContractType
+
+    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"])
+    contract = Contract.draft(contract_id=new_id(), partner_id=new_id(), contract_type=ContractType.STANDARD,
+                              terms={}, now=now_iso(), correlation_id="it")
+    with pytest.raises(ValueError, match="without a dedup ledger"):
+        store.append(list(contract.pending), processed_event_id=new_id(), registering=True)
+    assert store.load(contract.contract_id) == []

@@ -28,9 +28,9 @@ def _event(name: str, partner_id: str) -> IntegrationEvent:
 
 
 def test_a_deactivation_right_after_the_draft_terminates_it_though_the_read_model_lags(cloud) -> None:  # noqa: ANN001
-    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"])
-    partners = DynamoKnownPartners(os.environ["ONBOARDING_PARTNERS_TABLE"])
     ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], "it.partner-event-order")
+    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"], processed=ledger)
+    partners = DynamoKnownPartners(os.environ["ONBOARDING_PARTNERS_TABLE"])
     partner_id = new_id()
 
     registration = _event("PartnerRegistrationCompleted", partner_id)

@@ -16,7 +16,8 @@ PARTNER_EVENTS_CONSUMER = "onboarding.partner-events"
 class Onboarding(Wiring):
     @cached_property
     def store(self) -> DynamoEventStore:
-        return DynamoEventStore(self.environ["CONTRACT_EVENTS_TABLE"], self.environ["ONBOARDING_PARTNERS_TABLE"])
+        return DynamoEventStore(self.environ["CONTRACT_EVENTS_TABLE"], self.environ["ONBOARDING_PARTNERS_TABLE"],
+                                processed=self.processed_partner_events)
 
     @cached_property
     def partners(self) -> DynamoKnownPartners:

@@ -18,6 +18,7 @@ from pynamodb.exceptions import PutError, TransactWriteError
 from pynamodb.models import Model
 
 from hexa_shared.dynamo import batch_put, bound, cancelled_by_condition, Transaction
+from hexa_shared.idempotency import ProcessedEvents
 from hexa_shared.tracing import current_trace_header
 from hexa_shared import strict_json
 from onboarding.adapters.known_partners import (
@@ -63,9 +64,13 @@ def _to_event(item: _EventItem) -> ContractEvent:
 
 
 class DynamoEventStore:
-    def __init__(self, table_name: str, partners_table: str) -> None:
+    """``processed``: the consumer's dedup ledger whose marker an ``append(..., processed_event_id=…)``
+    writes in the same transaction (a store without one refuses such an append)."""
+
+    def __init__(self, table_name: str, partners_table: str, processed: ProcessedEvents | None = None) -> None:
         self._model = _model(table_name)
         self._partners = partners_table
+        self._processed = processed
 
     def _item(self, event: ContractEvent) -> _EventItem:
         return self._model(event.contract_id, event.version, event_type=event.event_type,
@@ -77,7 +82,7 @@ class DynamoEventStore:
     def load(self, contract_id: str) -> list[ContractEvent]:
         return [_to_event(i) for i in self._model.query(contract_id, consistent_read=True, scan_index_forward=True)]
 
-    def append(self, events: list[ContractEvent], dedup_marker: tuple[Model, Any] | None = None,
+    def append(self, events: list[ContractEvent], processed_event_id: str | None = None,
                registering: bool = False) -> None:
         """A ``ContractDrafted`` among ``events`` also claims the contract for its partner, in the same
         transaction, only while the partner takes contracts (else ``PartnerNotKnown``/``PartnerClosed``).
@@ -85,9 +90,11 @@ class DynamoEventStore:
         write (then only a deactivation refuses it)."""
         if not events:
             return
+        if processed_event_id is not None and self._processed is None:
+            raise ValueError("this event store was built without a dedup ledger: it cannot mark an event processed")
         free = self._model.version.does_not_exist()
         drafted = [e for e in events if e.event_type == CONTRACT_DRAFTED]
-        if len(events) == 1 and dedup_marker is None and not drafted:  # the common case: one conditional put
+        if len(events) == 1 and processed_event_id is None and not drafted:  # the common case: one conditional put
             try:
                 self._item(events[0]).save(condition=free)
             except PutError as error:
@@ -102,8 +109,9 @@ class DynamoEventStore:
                     transaction.save(self._item(event), condition=free)
                 for event in drafted:
                     claim = self._claim(transaction, event, registering)
-                if dedup_marker is not None:
-                    marker = transaction.save(dedup_marker[0], condition=dedup_marker[1])
+                if processed_event_id is not None and self._processed is not None:
+                    marker = transaction.save(self._processed.marker(processed_event_id),
+                                              condition=self._processed.marker_condition())
         except TransactWriteError as error:
             if marker is not None and transaction.blames(error, marker):
                 raise AlreadyProcessed() from None

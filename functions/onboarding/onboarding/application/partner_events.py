@@ -36,8 +36,7 @@ def draft_contract_for_new_partner(event: IntegrationEvent, store: EventStore, p
     contract = Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.STANDARD,
                               terms={}, now=now_iso(), correlation_id=event.correlation_id)
     try:  # the draft, the partner's registration and the marker: one transaction
-        store.append(list(contract.pending), dedup_marker=(ledger.marker(event.event_id), ledger.marker_condition()),
-                     registering=True)
+        store.append(list(contract.pending), processed_event_id=event.event_id, registering=True)
     except AlreadyProcessed:
         return None
     except PartnerClosed:  # its deactivation came first: registered all the same, but no contract

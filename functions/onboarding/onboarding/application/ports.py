@@ -39,9 +39,11 @@ class AlreadyProcessed(Exception):
 class EventStore(Protocol):
     def load(self, contract_id: str) -> list[ContractEvent]: ...
 
-    def append(self, events: list[ContractEvent], dedup_marker: Any | None = None, registering: bool = False) -> None:
+    def append(self, events: list[ContractEvent], processed_event_id: str | None = None,
+               registering: bool = False) -> None:
         """Store ``events`` (consecutive versions of one contract) atomically, each version only if free.
-        Raises ``ConcurrencyConflict``; with ``dedup_marker``, ``AlreadyProcessed`` if it exists; a draft
+        Raises ``ConcurrencyConflict``; with ``processed_event_id``, the same write marks that integration
+        event processed by this store's consumer, and raises ``AlreadyProcessed`` if it already was; a draft
         only for a partner that takes contracts (else ``PartnerNotKnown`` or ``PartnerClosed``);
         ``registering`` records the partner's registration in the same write."""
 
