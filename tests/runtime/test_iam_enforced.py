@@ -15,6 +15,8 @@ import pytest
 from hexa_infra.local import iam
 from hexa_infra.local.cloud import LocalCloud
 
+FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "runtime"
+
 PROBE = '''
 import json, os
 import boto3
@@ -68,8 +70,6 @@ FUNCTION = '''
 @pytest.fixture(scope="module")
 def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     import shutil
-
-    from conftest import FIXTURE_DIR
 
     folder = tmp_path_factory.mktemp("iam") / "fixture"
     shutil.copytree(FIXTURE_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))

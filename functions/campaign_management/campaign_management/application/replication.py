@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
-from campaign_management.domain.campaign import OPEN, Campaign, CampaignStatus
+from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
 
 COMPARED = ("partner_id", "name", "description", "budget", "status", "start_date", "end_date", "created_at")

@@ -20,6 +20,7 @@ from pynamodb.models import Model
 
 from hexa_shared.aws import client
 from hexa_shared.dynamo import bound, cancelled_by_condition, query_page, scan_page, Transaction
+from hexa_shared.errors import Conflict
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.outbox import outbox_entry
 from partner_management.application.ports import DuplicateEmail

@@ -1,0 +1,51 @@
+"""Partner Management's ports in memory: what DynamoPartnerRepository does, without DynamoDB."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from hexa_shared.errors import Conflict
+from hexa_shared.events import schema
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.http.pagination import decode_opaque, encode_opaque
+from partner_management.application.ports import DuplicateEmail
+from partner_management.domain.partner import Partner, PartnerStatus, PartnerType
+
+
+class InMemoryPartnerRepository:
+    def __init__(self) -> None:
+        self.partners: dict[str, Partner] = {}
+        self.emails: dict[str, str] = {}
+        self.outbox: list[IntegrationEvent] = []
+
+    def add(self, partner: Partner, event: IntegrationEvent) -> None:
+        schema.validate(event)  # as the outbox does: a bad event fails the write
+        if partner.email in self.emails:
+            raise DuplicateEmail(f"a partner with email {partner.email} already exists")
+        if partner.partner_id in self.partners:
+            raise Conflict("partner already exists")
+        self.partners[partner.partner_id] = replace(partner, version=1)
+        self.emails[partner.email] = partner.partner_id
+        self.outbox.append(event)
+
+    def get(self, partner_id: str) -> Partner | None:
+        return self.partners.get(partner_id)
+
+    def save(self, partner: Partner, event: IntegrationEvent | None = None) -> Partner:
+        if event is not None:
+            schema.validate(event)
+        stored = self.partners.get(partner.partner_id)
+        if stored is None or stored.version != partner.version:
+            raise Conflict("partner was changed concurrently; reload and retry")
+        saved = replace(partner, version=partner.version + 1)
+        self.partners[partner.partner_id] = saved
+        if event is not None:
+            self.outbox.append(event)
+        return saved
+
+    def list(self, status: PartnerStatus | None, partner_type: PartnerType | None, limit: int,
+             next_token: str | None) -> tuple[list[Partner], str | None]:
+        matching = [p for p in self.partners.values()
+                    if (status is None or p.status is status) and (partner_type is None or p.partner_type is partner_type)]
+        start = int(decode_opaque(next_token)["offset"]) if next_token else 0
+        page = matching[start:start + limit]
+        return page, encode_opaque({"offset": start + limit}) if start + limit < len(matching) else None
