@@ -1,0 +1,59 @@
+"""Partner Management's use cases on the in-memory repository (tests/fakes, proven by tests/contract)."""
+from __future__ import annotations
+
+import pytest
+
+from fakes.partner_management import InMemoryPartnerRepository
+from hexa_shared.auth import Principal
+from hexa_shared.errors import Conflict, NotFound
+from partner_management.application.commands import ListPartners, RegisterPartner, UpdatePartner
+from partner_management.application.ports import DuplicateEmail
+from partner_management.application.queries import list_partners
+from partner_management.application.register_partner import register_partner
+from partner_management.application.update_partner import deactivate_partner, update_partner
+from partner_management.domain.partner import PartnerStatus
+
+ADMIN = Principal("admin", "admin")
+
+
+def _register(repository: InMemoryPartnerRepository, email: str = "hi@acme.example"):  # noqa: ANN202
+    command = RegisterPartner(name="Acme", email=email, partner_type="COMPANY", country="ES")
+    return register_partner(command, repository, "corr")
+
+
+def test_registering_announces_the_partner_and_a_second_email_is_a_409() -> None:
+    repository = InMemoryPartnerRepository()
+    partner = _register(repository)
+    assert [e.name for e in repository.outbox] == ["PartnerRegistrationCompleted"]
+    assert repository.outbox[0].data["partner_id"] == partner.partner_id
+    with pytest.raises(DuplicateEmail):
+        _register(repository, email="HI@acme.example")  # emails are compared normalised
+    assert len(repository.partners) == 1 and len(repository.outbox) == 1
+
+
+def test_a_partner_edits_itself_and_another_partner_does_not_exist_for_it() -> None:
+    repository = InMemoryPartnerRepository()
+    mine, theirs = _register(repository), _register(repository, "other@acme.example")
+    me = Principal(mine.partner_id, "partner", mine.partner_id)
+    assert update_partner(mine.partner_id, UpdatePartner(name="Acme Two"), repository, me).name == "Acme Two"
+    with pytest.raises(NotFound):
+        update_partner(theirs.partner_id, UpdatePartner(name="hijack"), repository, me)
+    assert repository.get(theirs.partner_id).name == "Acme"
+
+
+def test_deactivating_twice_is_a_conflict_and_announces_once() -> None:
+    repository = InMemoryPartnerRepository()
+    partner = _register(repository)
+    assert deactivate_partner(partner.partner_id, repository, ADMIN, "corr").status is PartnerStatus.DEACTIVATED
+    with pytest.raises(Conflict):
+        deactivate_partner(partner.partner_id, repository, ADMIN, "corr")
+    assert [e.name for e in repository.outbox] == ["PartnerRegistrationCompleted", "PartnerDeactivated"]
+
+
+def test_a_partner_lists_only_itself() -> None:
+    repository = InMemoryPartnerRepository()
+    mine = _register(repository)
+    _register(repository, "other@acme.example")
+    me = Principal(mine.partner_id, "partner", mine.partner_id)
+    assert [p.partner_id for p in list_partners(ListPartners(), repository, me)[0]] == [mine.partner_id]
+    assert len(list_partners(ListPartners(), repository, ADMIN)[0]) == 2
