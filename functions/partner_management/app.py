@@ -10,7 +10,6 @@ from typing import Any
 from chalice import Chalice
 
 from hexa_shared import outbox
-from hexa_shared.auth import ADMIN
 from hexa_shared.batch import handle_integration_events, handle_stream_records
 from hexa_shared.http import HttpApi, RequestContext
 from hexa_shared.observability import enable_tracing
@@ -44,8 +43,8 @@ def health(_: RequestContext) -> dict[str, str]:
 
 @api.route("/partners", methods=["POST"], status=201, body=RegisterPartner, response=Partner)
 def register(request: RequestContext) -> dict[str, Any]:
-    request.principal.require_role(ADMIN)
-    return register_partner(request.body(RegisterPartner), wired().repository, request.correlation_id).to_dict()
+    return register_partner(request.body(RegisterPartner), wired().repository, request.principal,
+                            request.correlation_id).to_dict()
 
 
 @api.route("/partners", methods=["GET"], query=ListPartners, response=PartnerPage)
@@ -66,7 +65,6 @@ def update(request: RequestContext, partner_id: str) -> dict[str, Any]:
 
 @api.route("/partners/{partner_id}/deactivate", methods=["POST"], response=Partner)
 def deactivate(request: RequestContext, partner_id: str) -> dict[str, Any]:
-    request.principal.require_role(ADMIN)
     return deactivate_partner(partner_id, wired().repository, request.principal, request.correlation_id).to_dict()
 
 

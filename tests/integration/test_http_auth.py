@@ -47,7 +47,8 @@ def test_bad_signature_is_401(api: Api) -> None:
 
 def test_wrong_role_is_403(partner_api, two_partners) -> None:  # noqa: ANN001
     mine = partner_api(two_partners[0]["partner_id"])
-    for method, path, body in [("POST", "/partners", {"name": "x"}),
+    for method, path, body in [("POST", "/partners", {"name": "x", "email": "x@x.example", "partner_type": "COMPANY",
+                                                      "country": "ES"}),
                                ("POST", f"/partners/{two_partners[0]['partner_id']}/deactivate", {}),
                                ("POST", "/contracts", {"partner_id": two_partners[0]["partner_id"],
                                                        "contract_type": "STANDARD"})]:

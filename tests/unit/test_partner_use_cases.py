@@ -18,7 +18,7 @@ ADMIN = Principal("admin", "admin")
 
 def _register(repository: InMemoryPartnerRepository, email: str = "hi@acme.example"):  # noqa: ANN202
     command = RegisterPartner(name="Acme", email=email, partner_type="COMPANY", country="ES")
-    return register_partner(command, repository, "corr")
+    return register_partner(command, repository, ADMIN, "corr")
 
 
 def test_registering_announces_the_partner_and_a_second_email_is_a_409() -> None:
@@ -57,3 +57,18 @@ def test_a_partner_lists_only_itself() -> None:
     me = Principal(mine.partner_id, "partner", mine.partner_id)
     assert [p.partner_id for p in list_partners(ListPartners(), repository, me)[0]] == [mine.partner_id]
     assert len(list_partners(ListPartners(), repository, ADMIN)[0]) == 2
+
+
+def test_only_an_administrator_registers_or_deactivates_and_a_refusal_touches_nothing() -> None:
+    from hexa_shared.errors import Forbidden
+
+    class Untouchable:
+        def __getattr__(self, name: str) -> object:
+            raise AssertionError(f"the use case used the repository ({name}) before deciding")
+
+    partner = Principal("p-1", "partner", "p-1")
+    command = RegisterPartner(name="Acme", email="hi@acme.example", partner_type="COMPANY", country="ES")
+    with pytest.raises(Forbidden):
+        register_partner(command, Untouchable(), partner, "corr")
+    with pytest.raises(Forbidden):
+        deactivate_partner("p-1", Untouchable(), partner, "corr")

@@ -1,7 +1,7 @@
 """Use cases that change an existing partner: edit its details, deactivate it."""
 from __future__ import annotations
 
-from hexa_shared.auth import Principal
+from hexa_shared.auth import ADMIN, Principal
 from hexa_shared.clock import now_iso
 from hexa_shared.errors import FieldIssue, InvalidInput, NotFound
 from partner_management.application.commands import UpdatePartner
@@ -31,5 +31,6 @@ def update_partner(partner_id: str, command: UpdatePartner, repository: PartnerR
 
 def deactivate_partner(partner_id: str, repository: PartnerRepository, principal: Principal,
                        correlation_id: str) -> Partner:
+    principal.require_role(ADMIN)  # before any read: a partner learns nothing, not even whether it exists
     partner = load_visible(repository, partner_id, principal).deactivate(now_iso())
     return repository.save(partner, partner_deactivated(partner, correlation_id))
