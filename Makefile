@@ -66,8 +66,13 @@ test: install
 test-unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
+## lint: cfn-lint on the template, pyflakes (ruff) on all the Python, strict mypy on each context's
+##       domain/ and application/ (pyproject.toml's [tool.mypy] and [tool.ruff])
+CONTEXT_CORES := $(foreach c,partner_management onboarding campaign_management recruitment,-p $(c).domain -p $(c).application)
 lint: install
 	$(BIN)/cfn-lint template.yaml
+	$(BIN)/ruff check functions shared infra tests benchmarks
+	$(BIN)/mypy $(CONTEXT_CORES)
 
 ## bench: latency numbers next to the emulator's own floor (not a test; prints a report)
 ##        ARGS go to the foundation/campaign scripts, SEARCH_ARGS (e.g. --docs 20000) to the search one,

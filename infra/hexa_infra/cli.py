@@ -170,7 +170,7 @@ def _banner(cloud, admin: str, partner_id: str | None, partner: str | None, blue
         table.add_row("blue: the monolith", blue_green.blue_url)
         table.add_row("green: the platform", cloud.api_url)
         table.add_row("change capture", "both ways (hexa cdc status; LegacyWriterFunction)")
-        table.add_row("rollout", f"hexa rollout start --steps 10,50,100 --hold 1h,2h,0s"
+        table.add_row("rollout", "hexa rollout start --steps 10,50,100 --hold 1h,2h,0s"
                                  + ("" if cloud.xray_daemon_address == "127.0.0.1:2000"
                                     else f" --daemon-address {cloud.xray_daemon_address}"))
     table.add_row("API Gateway", cloud.api_url)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Protocol
+from typing import Protocol, Sequence
 
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
@@ -35,7 +35,7 @@ class CampaignStore(Protocol):
         (``BudgetLimitExceeded``) when the total would pass ``limit``."""
 
     def save(self, before: Campaign, after: Campaign, limit: Decimal | None,
-             events: list[IntegrationEvent] = ()) -> Campaign:
+             events: Sequence[IntegrationEvent] = ()) -> Campaign:
         """Store ``after`` if the campaign is still ``before`` (else ``ConcurrentChange``), moving the
         partner's open total by the change in committed budget (an increase must fit ``limit``)."""
 

@@ -65,7 +65,8 @@ class Contract:
         """Pure state transition for one stored event (used by commands, replays and projections)."""
         if event.version != self.version + 1:
             raise ValueError(f"event version {event.version} does not follow {self.version}")
-        data, common = event.data, {"version": event.version, "updated_at": event.occurred_at}
+        data = event.data
+        common: dict[str, Any] = {"version": event.version, "updated_at": event.occurred_at}
         if event.event_type == ev.CONTRACT_DRAFTED:
             return replace(self, partner_id=event.partner_id, contract_type=ContractType(data["contract_type"]),
                            terms=dict(data.get("terms", {})), status=ContractStatus.DRAFT,

@@ -45,15 +45,15 @@ def profile_360(partner_id: str, repository: PartnerRepository, owners: Owners, 
         "campaigns": lambda: owners.campaigns(partner_id, forwarded_headers),
         "recruitment": lambda: owners.jobs(partner_id, forwarded_headers),
     }
-    futures: dict[str, Future] = {name: _pool().submit(in_current_trace(call)) for name, call in calls.items()}
+    futures: dict[str, Future[Any]] = {name: _pool().submit(in_current_trace(call)) for name, call in calls.items()}
     wait(futures.values(), timeout=timeout_seconds)  # one budget for all: they run side by side
     results, sources, reasons = {}, {}, {}
     for name, future in futures.items():
         if not future.done():
             future.cancel()
             sources[name], reasons[name] = "unavailable", f"no answer within {int(timeout_seconds * 1000)} ms"
-        elif future.exception() is not None:
-            sources[name], reasons[name] = "unavailable", _reason(future.exception())
+        elif (error := future.exception()) is not None:
+            sources[name], reasons[name] = "unavailable", _reason(error)
         else:
             sources[name], results[name] = "ok", future.result()
     campaigns = results.get("campaigns")

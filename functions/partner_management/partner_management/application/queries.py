@@ -16,6 +16,7 @@ def list_partners(query: ListPartners, repository: PartnerRepository,
                   principal: Principal) -> tuple[list[Partner], str | None]:
     if not principal.is_admin:
         own = repository.get(principal.partner_id or "")
-        matches = own is not None and query.status in (None, own.status) and query.partner_type in (None, own.partner_type)
-        return ([own] if matches else []), None
+        if own is None or query.status not in (None, own.status) or query.partner_type not in (None, own.partner_type):
+            return [], None
+        return [own], None
     return repository.list(query.status, query.partner_type, query.limit, query.next_token)

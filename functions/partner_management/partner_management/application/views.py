@@ -1,12 +1,19 @@
 """What Partner Management answers: one response model per shape (checked on the way out, and the spec)."""
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional
 
 from pydantic import Field, StrictInt, StrictStr
 
 from hexa_shared.http.views import DateText, MoneyText, NextToken, RatioText, Timestamp, View, values_of
 from partner_management.domain.partner import PartnerStatus, PartnerType
+
+if TYPE_CHECKING:  # the wire strings of each enum (a Literal built at run time; mypy sees str)
+    PartnerTypeValue = str
+    PartnerStatusValue = str
+else:
+    PartnerTypeValue = values_of(PartnerType)
+    PartnerStatusValue = values_of(PartnerStatus)
 
 
 class Health(View):
@@ -18,12 +25,12 @@ class Partner(View):
     partner_id: StrictStr
     name: StrictStr
     email: StrictStr
-    partner_type: values_of(PartnerType)
+    partner_type: PartnerTypeValue
     country: StrictStr = Field(description="ISO 3166-1 alpha-2")
     tax_id: Optional[StrictStr]
     phone: Optional[StrictStr] = Field(description="E.164")
     commission_rate: RatioText
-    status: values_of(PartnerStatus)
+    status: PartnerStatusValue
     created_at: Timestamp
     updated_at: Timestamp
 

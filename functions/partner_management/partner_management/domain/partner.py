@@ -64,9 +64,11 @@ def check_commission_rate(rate: Decimal | str) -> Decimal:
         raise ValueError("not a decimal number") from None
     if not value.is_finite() or value < 0 or value > MAX_COMMISSION:
         raise ValueError("must be between 0 and 0.5")
-    if value.as_tuple().exponent < -4:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # a finite Decimal's exponent is a number ('n'/'N'/'F' are NaN/Infinity)
+    if exponent < -4:
         raise ValueError("at most 4 decimal places")
-    return value.quantize(Decimal("0.01")) if value.as_tuple().exponent > -2 else value
+    return value.quantize(Decimal("0.01")) if exponent > -2 else value
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,19 @@
 """What Recruitment answers: one response model per shape (checked on the way out, and the spec)."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 from pydantic import Field, StrictFloat, StrictInt, StrictStr
 
 from hexa_shared.http.views import NextToken, Timestamp, View, values_of
 from recruitment.domain.profiles import Availability, JobStatus
+
+if TYPE_CHECKING:  # the wire strings of each enum (a Literal built at run time; mypy sees str)
+    AvailabilityValue = str
+    JobStatusValue = str
+else:
+    AvailabilityValue = values_of(Availability)
+    JobStatusValue = values_of(JobStatus)
 
 
 class Candidate(View):
@@ -16,7 +23,7 @@ class Candidate(View):
     skills: list[StrictStr]
     experience_years: StrictInt
     location: StrictStr
-    availability: values_of(Availability)
+    availability: AvailabilityValue
     profile_summary: StrictStr
     created_at: Timestamp
     updated_at: Timestamp
@@ -30,7 +37,7 @@ class Job(View):
     required_skills: list[StrictStr]
     experience_required: StrictInt
     location: StrictStr
-    status: values_of(JobStatus)
+    status: JobStatusValue
     created_at: Timestamp
     updated_at: Timestamp
 
