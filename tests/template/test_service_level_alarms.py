@@ -15,7 +15,9 @@ def _resources() -> dict:
 
 
 def _code_names(pattern: str) -> set[str]:
-    return {name for app in (ROOT / "functions").glob("*/app.py") for name in re.findall(pattern, app.read_text())}
+    """Names the handlers or their composition roots (bootstrap.py) declare."""
+    sources = [*(ROOT / "functions").glob("*/app.py"), *(ROOT / "functions").glob("*/*/bootstrap.py")]
+    return {name for source in sources for name in re.findall(pattern, source.read_text())}
 
 
 def _alarms() -> list[dict]:
