@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 
 from hexa_shared.errors import Conflict
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.http.pagination import decode_opaque, encode_opaque
 from partner_management.application.ports import DuplicateEmail
+from partner_management.domain.commission import CommissionLine
 from partner_management.domain.partner import Partner, PartnerStatus, PartnerType
 
 
@@ -49,3 +52,30 @@ class InMemoryPartnerRepository:
         start = int(decode_opaque(next_token)["offset"]) if next_token else 0
         page = matching[start:start + limit]
         return page, encode_opaque({"offset": start + limit}) if start + limit < len(matching) else None
+
+
+class InMemoryCommissionLedger:
+    """One line per (partner, day, campaign); a line only moves forward in time (its source event's)."""
+
+    def __init__(self) -> None:
+        self.lines_by_key: dict[tuple[str, str], tuple[CommissionLine, str]] = {}  # (partner, day#campaign)
+
+    def record(self, line: CommissionLine, occurred_at: str, event_id: str) -> bool:
+        key = (line.partner_id, f"{line.day.isoformat()}#{line.campaign_id}")
+        current = self.lines_by_key.get(key)
+        if current is not None and current[1] > occurred_at:
+            return False
+        self.lines_by_key[key] = (line, occurred_at)
+        return True
+
+    def lines(self, partner_id: str, start: date | None, end: date | None, limit: int | None = None,
+              next_token: str | None = None) -> tuple[list[CommissionLine], str | None]:
+        low, high = (start.isoformat() if start else "0000"), (end.isoformat() + "#~" if end else "9999")
+        keys = sorted(k for p, k in self.lines_by_key if p == partner_id and low <= k <= high)
+        offset = int(decode_opaque(next_token)["offset"]) if next_token else 0
+        page = keys[offset:offset + limit] if limit else keys[offset:]
+        more = limit is not None and offset + limit < len(keys)
+        return [self.lines_by_key[(partner_id, k)][0] for k in page], encode_opaque({"offset": offset + limit}) if more else None
+
+    def total(self, partner_id: str, start: date | None, end: date | None) -> Decimal:
+        return sum((line.commission for line in self.lines(partner_id, start, end)[0]), Decimal("0"))
