@@ -8,6 +8,7 @@ import pytest
 from fakes.partner_management import InMemoryPartnerRepository
 from hexa_shared.auth import Principal
 from hexa_shared.errors import Conflict, NotFound
+from hexa_shared.events.envelope import IntegrationEvent
 from partner_management.application.commands import ListPartners, RegisterPartner, UpdatePartner
 from partner_management.application.ports import DuplicateEmail
 from partner_management.application.queries import list_partners
@@ -76,9 +77,7 @@ def test_only_an_administrator_registers_or_deactivates_and_a_refusal_touches_no
         deactivate_partner("p-1", Untouchable(), partner, "corr")
 
 
-def _performance(partner_id: str, revenue: str, occurred_at: str) -> "IntegrationEvent":
-    from hexa_shared.events.envelope import IntegrationEvent
-
+def _performance(partner_id: str, revenue: str, occurred_at: str) -> IntegrationEvent:
     return IntegrationEvent(name="CampaignPerformanceRecorded", source="hexabuilders.campaign-management",
                             correlation_id="unit", occurred_at=occurred_at,
                             data={"partner_id": partner_id, "campaign_id": "c-1", "date": "2026-03-01",
