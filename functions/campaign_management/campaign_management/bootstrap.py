@@ -1,11 +1,12 @@
 """Campaign Management's composition root: the one place that reads the environment and wires adapters."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 
 from campaign_management.adapters.campaign_store import DynamoCampaignStore
 from campaign_management.adapters.permission_store import DynamoPermissionStore
-from hexa_shared.events.publisher import EventBridgePublisher
+from hexa_shared.events.publisher import EventBridgePublisher, publisher_on_bus
 from hexa_shared.idempotency import ProcessedEvents
 from hexa_shared.wiring import Wiring
 
@@ -30,10 +31,8 @@ class CampaignManagement(Wiring):
 
     @cached_property
     def publisher(self) -> EventBridgePublisher:
-        from hexa_shared.aws import client
-
-        return EventBridgePublisher(self.environ["EVENT_BUS_NAME"], client("events"))
+        return publisher_on_bus(self.environ)
 
 
-def bootstrap(environ: dict[str, str] | None = None, **given: object) -> CampaignManagement:
+def bootstrap(environ: Mapping[str, str] | None = None, **given: object) -> CampaignManagement:
     return CampaignManagement(environ, **given)

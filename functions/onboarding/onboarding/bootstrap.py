@@ -1,9 +1,10 @@
 """Onboarding's composition root: the one place that reads the environment and wires adapters."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 
-from hexa_shared.events.publisher import EventBridgePublisher
+from hexa_shared.events.publisher import EventBridgePublisher, publisher_on_bus
 from hexa_shared.idempotency import ProcessedEvents
 from hexa_shared.wiring import Wiring
 from onboarding.adapters.event_store import DynamoEventStore
@@ -34,10 +35,8 @@ class Onboarding(Wiring):
 
     @cached_property
     def publisher(self) -> EventBridgePublisher:
-        from hexa_shared.aws import client
-
-        return EventBridgePublisher(self.environ["EVENT_BUS_NAME"], client("events"))
+        return publisher_on_bus(self.environ)
 
 
-def bootstrap(environ: dict[str, str] | None = None, **given: object) -> Onboarding:
+def bootstrap(environ: Mapping[str, str] | None = None, **given: object) -> Onboarding:
     return Onboarding(environ, **given)

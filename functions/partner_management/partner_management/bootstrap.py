@@ -1,9 +1,10 @@
 """Partner Management's composition root: the one place that reads the environment and wires adapters."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 
-from hexa_shared.events.publisher import EventBridgePublisher
+from hexa_shared.events.publisher import EventBridgePublisher, publisher_on_bus
 from hexa_shared.wiring import Wiring
 from partner_management.adapters.commission_ledger import DynamoCommissionLedger
 from partner_management.adapters.dynamodb_partners import DynamoPartnerRepository
@@ -22,9 +23,7 @@ class PartnerManagement(Wiring):
 
     @cached_property
     def publisher(self) -> EventBridgePublisher:
-        from hexa_shared.aws import client
-
-        return EventBridgePublisher(self.environ["EVENT_BUS_NAME"], client("events"))
+        return publisher_on_bus(self.environ)
 
     @cached_property
     def owner_timeout_s(self) -> float:
@@ -37,5 +36,5 @@ class PartnerManagement(Wiring):
         return self.environ.get("SERVICE_BASE_URL", "")
 
 
-def bootstrap(environ: dict[str, str] | None = None, **given: object) -> PartnerManagement:
+def bootstrap(environ: Mapping[str, str] | None = None, **given: object) -> PartnerManagement:
     return PartnerManagement(environ, **given)

@@ -1,6 +1,7 @@
 """Recruitment's composition root: the one place that reads the environment and wires adapters."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 
 from hexa_shared.wiring import Wiring
@@ -25,5 +26,5 @@ class Recruitment(Wiring):
         return search_index(self.environ["SEARCH_ENDPOINT"], self.environ.get("SEARCH_INDEX_PREFIX", ""))
 
 
-def bootstrap(environ: dict[str, str] | None = None, **given: object) -> Recruitment:
+def bootstrap(environ: Mapping[str, str] | None = None, **given: object) -> Recruitment:
     return Recruitment(environ, **given)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -77,7 +76,3 @@ class CleanRuntime:
             return ImportResult(function.logical_id, False, error=last)
         report = json.loads(result.stdout.strip().splitlines()[-1])
         return ImportResult(function.logical_id, True, report["ms"], report["boto3"], report["modules"])
-
-
-def current_version() -> str:
-    return f"{sys.version_info.major}.{sys.version_info.minor}"

@@ -11,6 +11,7 @@ import logging
 import random
 import time
 from dataclasses import replace
+from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Sequence
 
 from hexa_shared.events import schema
@@ -64,3 +65,10 @@ class EventBridgePublisher:
                 self._sleep(min(self._max_delay, self._base_delay * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
         raise PublishError(f"{len(failures)} event(s) not accepted by bus '{self.bus_name}' after "
                            f"{self._max_attempts} attempts: {failures[0][1]}", failures)
+
+
+def publisher_on_bus(environ: Mapping[str, str]) -> EventBridgePublisher:
+    """The integration bus of ``EVENT_BUS_NAME`` (the composition roots build theirs with this)."""
+    from hexa_shared.aws import client
+
+    return EventBridgePublisher(environ["EVENT_BUS_NAME"], client("events"))
