@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
-from onboarding.domain.events import CONTRACT_DRAFTED, ContractEvent
+from onboarding.domain.events import ContractDrafted, ContractEvent
 from onboarding.domain.partners import KnownPartner
 
 
@@ -61,7 +61,7 @@ class InMemoryEventStore:
             raise ValueError("this event store was built without a dedup ledger: it cannot mark an event processed")
         if processed_event_id is not None and self._processed.already_processed(processed_event_id):
             raise AlreadyProcessed()
-        drafted = [e for e in events if e.event_type == CONTRACT_DRAFTED]
+        drafted = [e for e in events if isinstance(e.payload, ContractDrafted)]
         for event in drafted:
             known = self._partners.get(event.partner_id) or KnownPartner(event.partner_id)
             if known.deactivated:

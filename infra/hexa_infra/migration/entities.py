@@ -13,7 +13,7 @@ from typing import Any
 
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
-from onboarding.domain.events import CONTRACT_MIGRATED, ContractEvent
+from onboarding.domain.events import ContractEvent, ContractMigrated
 from partner_management.domain.commission import CommissionLine
 from partner_management.domain.partner import (
     Partner, PartnerStatus, PartnerType, check_commission_rate, check_country, check_phone, check_tax_id,
@@ -80,18 +80,16 @@ def contract(row: dict[str, Any], parent: str | None) -> tuple[Outcome, Contract
         activated_at = utc(row["fecha_activacion"], "fecha_activacion") if row["fecha_activacion"] else None
         if status == "ACTIVE" and activated_at is None:
             out.note("fecha_activacion is NULL: activation date unknown")
-        data = {"contract_type": kind, "status": status, "terms": terms,
-                "signed_by": text(row["firmado_por"], "firmado_por", max_length=NAME_LENGTH, required=False,
-                                  one_line=True),
-                "signed_at": signed_at, "activated_at": activated_at,
-                "termination_reason": text(row["motivo_terminacion"], "motivo_terminacion", max_length=2000,
-                                           required=False),
-                "created_at": utc(row["created_at"], "created_at"), "legacy_id": out.id}
+        signed_by = text(row["firmado_por"], "firmado_por", max_length=NAME_LENGTH, required=False, one_line=True)
+        reason = text(row["motivo_terminacion"], "motivo_terminacion", max_length=2000, required=False)
+        state = ContractMigrated(contract_type=kind, status=status, terms=terms, signed_by=signed_by,
+                                 signed_at=signed_at, activated_at=activated_at, termination_reason=reason,
+                                 created_at=utc(row["created_at"], "created_at"), legacy_id=out.id)
         occurred = utc(row["updated_at"], "updated_at")
     except Rejected as error:
         return out.reject(str(error)), None
-    return out, ContractEvent(contract_id=out.id, version=1, event_type=CONTRACT_MIGRATED, occurred_at=occurred,
-                              data=data, partner_id=str(row["partner_id"]), contract_type=kind,
+    return out, ContractEvent(contract_id=out.id, version=1, occurred_at=occurred,
+                              payload=state, partner_id=str(row["partner_id"]), contract_type=kind,
                               correlation_id="migration", event_id=migrated_event_id(out.id))
 
 

@@ -25,7 +25,7 @@ from onboarding.adapters.known_partners import (
     DynamoKnownPartners, not_deactivated, partner_row_model, takes_contracts,
 )
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
-from onboarding.domain.events import CONTRACT_DRAFTED, ContractEvent
+from onboarding.domain.events import ContractDrafted, ContractEvent
 
 
 class _EventItem(Model):
@@ -49,7 +49,7 @@ def _model(table_name: str) -> type[_EventItem]:
 def event_from_image(image: dict[str, Any]) -> ContractEvent:
     """A stream record's NEW_IMAGE (DynamoDB JSON) → the domain event."""
     text = {k: v["S"] for k, v in image.items() if "S" in v}
-    return ContractEvent(contract_id=text["contract_id"], version=int(image["version"]["N"]),
+    return ContractEvent.stored(contract_id=text["contract_id"], version=int(image["version"]["N"]),
                          event_type=text["event_type"], occurred_at=text["occurred_at"], data=json.loads(text["data"]),
                          partner_id=text["partner_id"], contract_type=text["contract_type"],
                          correlation_id=text.get("correlation_id", ""), event_id=text["event_id"],
@@ -57,7 +57,7 @@ def event_from_image(image: dict[str, Any]) -> ContractEvent:
 
 
 def _to_event(item: _EventItem) -> ContractEvent:
-    return ContractEvent(contract_id=item.contract_id, version=int(item.version), event_type=item.event_type,
+    return ContractEvent.stored(contract_id=item.contract_id, version=int(item.version), event_type=item.event_type,
                          occurred_at=item.occurred_at, data=json.loads(item.data), partner_id=item.partner_id,
                          contract_type=item.contract_type, correlation_id=item.correlation_id or "",
                          event_id=item.event_id, trace_header=item.trace_header)
@@ -93,7 +93,7 @@ class DynamoEventStore:
         if processed_event_id is not None and self._processed is None:
             raise ValueError("this event store was built without a dedup ledger: it cannot mark an event processed")
         free = self._model.version.does_not_exist()
-        drafted = [e for e in events if e.event_type == CONTRACT_DRAFTED]
+        drafted = [e for e in events if isinstance(e.payload, ContractDrafted)]
         if len(events) == 1 and processed_event_id is None and not drafted:  # the common case: one conditional put
             try:
                 self._item(events[0]).save(condition=free)

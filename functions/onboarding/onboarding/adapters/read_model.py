@@ -13,7 +13,7 @@ from hexa_shared import strict_json
 from hexa_shared.dynamo import bound, by_partner_index, query_page, scan_page
 from onboarding.application.ports import ConcurrencyConflict
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
-from onboarding.domain.events import FROM_MONOLITH, ContractEvent
+from onboarding.domain.events import ContractEvent
 
 
 
@@ -50,13 +50,13 @@ class DynamoContractReadModel:
     def __init__(self, table_name: str) -> None:
         self._model = _model(table_name)
 
-    def _item(self, contract: Contract, last_event: str | None = None) -> _ContractItem:
+    def _item(self, contract: Contract, from_monolith: bool = False) -> _ContractItem:
         return self._model(contract.contract_id, partner_id=contract.partner_id,
                            contract_type=contract.contract_type.value, status=contract.status.value,
                            terms=strict_json.dumps(contract.terms), version=contract.version,
                            created_at=contract.created_at, updated_at=contract.updated_at,
                            signed_by=contract.signed_by, termination_reason=contract.termination_reason,
-                           replicated_from="blue" if last_event in FROM_MONOLITH else None)
+                           replicated_from="blue" if from_monolith else None)
 
     def get(self, contract_id: str) -> Contract | None:
         try:
@@ -89,7 +89,7 @@ class DynamoContractReadModel:
         """Move the row to ``event.version``; ``False`` if it already is there (redelivery)."""
         if event.version == 1:  # a new contract: no row to read first, only one to create
             try:
-                self._item(Contract(event.contract_id).apply(event), event.event_type).save(
+                self._item(Contract(event.contract_id).apply(event), event.from_monolith).save(
                     condition=self._model.contract_id.does_not_exist())
                 return True
             except PutError as error:
@@ -100,15 +100,15 @@ class DynamoContractReadModel:
         seen = current.version if current else 0
         if event.version <= seen:
             return False
-        last_event = event.event_type
+        from_monolith = event.from_monolith
         if event.version == seen + 1:
             updated = (current or Contract(event.contract_id)).apply(event)
         else:  # a gap (e.g. a skipped batch): fold the whole stored history instead
             stored = history()
-            updated, last_event = Contract.from_history(stored), stored[-1].event_type
+            updated, from_monolith = Contract.from_history(stored), stored[-1].from_monolith
         condition = self._model.contract_id.does_not_exist() if current is None else self._model.version == seen
         try:
-            self._item(updated, last_event).save(condition=condition)
+            self._item(updated, from_monolith).save(condition=condition)
         except PutError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise ConcurrencyConflict(f"read model row {event.contract_id} moved meanwhile") from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from onboarding.domain.events import CONTRACT_MIGRATED, ContractEvent
+from onboarding.domain.events import ContractEvent, ContractMigrated
 from onboarding.domain.partners import KnownPartner
 
 
@@ -28,7 +28,7 @@ def import_known_partners(partners: list[KnownPartner], known: KnownPartnersImpo
 
 
 def import_contracts(events: list[ContractEvent], store: EventStoreImport) -> int:
-    wrong = [e.contract_id for e in events if e.event_type != CONTRACT_MIGRATED or e.version != 1]
+    wrong = [e.contract_id for e in events if not isinstance(e.payload, ContractMigrated) or e.version != 1]
     if wrong:
         raise ValueError(f"only version-1 ContractMigrated events can be imported (e.g. contract {wrong[0]})")
     store.import_events(events)

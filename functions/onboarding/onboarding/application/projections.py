@@ -12,7 +12,7 @@ from onboarding.domain.contract import Contract
 from onboarding.domain.events import ContractEvent
 
 SOURCE = "hexabuilders.onboarding"
-PUBLISHED = (ev.CONTRACT_SIGNED, ev.CONTRACT_ACTIVATED, ev.CONTRACT_TERMINATED)
+PUBLISHED = (ev.ContractSigned, ev.ContractActivated, ev.ContractTerminated)
 
 
 def project(event: ContractEvent, read_model: ContractReadModel, store: EventStore) -> bool:
@@ -22,11 +22,11 @@ def project(event: ContractEvent, read_model: ContractReadModel, store: EventSto
 
 def integration_event(event: ContractEvent) -> IntegrationEvent | None:
     """The public event for a stored one, with the *stored* event id (redelivery → same id → deduped)."""
-    if event.event_type not in PUBLISHED:
+    if not isinstance(event.payload, PUBLISHED):
         return None
     data = {"partner_id": event.partner_id, "contract_id": event.contract_id}
-    if event.event_type == ev.CONTRACT_TERMINATED:
-        data["reason"] = event.data["reason"]
+    if isinstance(event.payload, ev.ContractTerminated):
+        data["reason"] = event.payload.reason
     else:
         data["contract_type"] = event.contract_type
     return IntegrationEvent(name=event.event_type, source=SOURCE, data=data, correlation_id=event.correlation_id or

@@ -9,11 +9,11 @@ did has had its effects there already (its permission facts are applied directly
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 from typing import Protocol
 
 from onboarding.domain.contract import Contract
-from onboarding.domain.events import CONTRACT_MIGRATED, CONTRACT_REPLICATED, ContractEvent
+from onboarding.domain.events import ContractEvent, ContractMigrated, ContractReplicated
 
 
 class ContractReplica(Protocol):
@@ -25,15 +25,16 @@ class ContractReplica(Protocol):
 def replicate_contract(state: ContractEvent, event_id: str, store: ContractReplica) -> ContractEvent | None:
     """``state``: the monolith's contract as the migration maps it (a version-1 ContractMigrated).
     Returns the event appended, ``None`` when the stream already ends in this state."""
-    if state.event_type != CONTRACT_MIGRATED:
+    if not isinstance(state.payload, ContractMigrated):
         raise ValueError("the monolith's state of a contract comes as a ContractMigrated payload")
     history = store.load(state.contract_id)
     if not history:
         event = replace(state, version=1, event_id=event_id)
     else:
         current = Contract.from_history(history)
-        if current.same_state_as(state.data, state.occurred_at):
+        if current.same_state_as(state.payload, state.occurred_at):
             return None
-        event = replace(state, version=current.version + 1, event_type=CONTRACT_REPLICATED, event_id=event_id)
+        event = replace(state, version=current.version + 1, payload=ContractReplicated(**asdict(state.payload)),
+                        event_id=event_id)
     store.replicate(event)
     return event

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any, Iterable, assert_never
 
 from hexa_shared.errors import Conflict
 from onboarding.domain import events as ev
@@ -65,62 +65,64 @@ class Contract:
         """Pure state transition for one stored event (used by commands, replays and projections)."""
         if event.version != self.version + 1:
             raise ValueError(f"event version {event.version} does not follow {self.version}")
-        data = event.data
         common: dict[str, Any] = {"version": event.version, "updated_at": event.occurred_at}
-        if event.event_type == ev.CONTRACT_DRAFTED:
-            return replace(self, partner_id=event.partner_id, contract_type=ContractType(data["contract_type"]),
-                           terms=dict(data.get("terms", {})), status=ContractStatus.DRAFT,
-                           created_at=event.occurred_at, **common)
-        if event.event_type == ev.CONTRACT_TERMS_AMENDED:
-            return replace(self, terms=dict(data["terms"]), **common)
-        if event.event_type == ev.CONTRACT_SUBMITTED:
-            return replace(self, status=ContractStatus.PENDING_SIGNATURE, **common)
-        if event.event_type == ev.CONTRACT_SIGNED:
-            return replace(self, status=ContractStatus.SIGNED, signed_by=data["signed_by"], **common)
-        if event.event_type == ev.CONTRACT_ACTIVATED:
-            return replace(self, status=ContractStatus.ACTIVE, **common)
-        if event.event_type == ev.CONTRACT_TERMINATED:
-            return replace(self, status=ContractStatus.TERMINATED, termination_reason=data["reason"], **common)
-        if event.event_type in ev.FROM_MONOLITH:  # the monolith's state, as it was (migrated: version 1)
-            return replace(self, partner_id=event.partner_id, contract_type=ContractType(data["contract_type"]),
-                           status=ContractStatus(data["status"]), terms=dict(data["terms"]),
-                           signed_by=data.get("signed_by"), termination_reason=data.get("termination_reason"),
-                           created_at=data["created_at"], version=event.version, updated_at=event.occurred_at)
-        raise ValueError(f"unknown contract event type {event.event_type!r}")
+        match event.payload:
+            case ev.ContractDrafted(contract_type=kind, terms=terms):
+                return replace(self, partner_id=event.partner_id, contract_type=ContractType(kind),
+                               terms=dict(terms), status=ContractStatus.DRAFT, created_at=event.occurred_at,
+                               **common)
+            case ev.ContractTermsAmended(terms=terms):
+                return replace(self, terms=dict(terms), **common)
+            case ev.ContractSubmitted():
+                return replace(self, status=ContractStatus.PENDING_SIGNATURE, **common)
+            case ev.ContractSigned(signed_by=signed_by):
+                return replace(self, status=ContractStatus.SIGNED, signed_by=signed_by, **common)
+            case ev.ContractActivated():
+                return replace(self, status=ContractStatus.ACTIVE, **common)
+            case ev.ContractTerminated(reason=reason):
+                return replace(self, status=ContractStatus.TERMINATED, termination_reason=reason, **common)
+            case ev.ContractMigrated() | ev.ContractReplicated():  # the monolith's state, as it was
+                state = event.payload
+                return replace(self, partner_id=event.partner_id, contract_type=ContractType(state.contract_type),
+                               status=ContractStatus(state.status), terms=dict(state.terms),
+                               signed_by=state.signed_by, termination_reason=state.termination_reason,
+                               created_at=state.created_at, **common)
+            case _ as unknown:
+                assert_never(unknown)
 
-    def same_state_as(self, data: dict[str, Any], updated_at: str) -> bool:
-        """Is this the monolith's state ``data`` (a ContractMigrated/ContractReplicated payload)?"""
-        return (self.status is not None and self.status.value == data["status"]
-                and self.contract_type.value == data["contract_type"] and self.terms == data["terms"]
-                and self.signed_by == data.get("signed_by")
-                and self.termination_reason == data.get("termination_reason") and self.updated_at == updated_at)
+    def same_state_as(self, state: ev.MonolithState, updated_at: str) -> bool:
+        """Is this the monolith's ``state`` of the contract (a ContractMigrated/ContractReplicated payload)?"""
+        return (self.status is not None and self.status.value == state.status
+                and self.contract_type.value == state.contract_type and self.terms == state.terms
+                and self.signed_by == state.signed_by
+                and self.termination_reason == state.termination_reason and self.updated_at == updated_at)
 
     # ------------------------------------------------------------------ commands
     @classmethod
     def draft(cls, *, contract_id: str, partner_id: str, contract_type: ContractType, terms: dict[str, Any],
               now: str, correlation_id: str = "") -> "Contract":
-        return cls(contract_id)._record(ev.CONTRACT_DRAFTED, {"contract_type": ContractType(contract_type).value,
-                                                              "terms": terms}, now, correlation_id, partner_id)
+        drafted = ev.ContractDrafted(contract_type=ContractType(contract_type).value, terms=terms)
+        return cls(contract_id)._record(drafted, now, correlation_id, partner_id)
 
     def amend_terms(self, terms: dict[str, Any], now: str, correlation_id: str = "") -> "Contract":
         self._require({ContractStatus.DRAFT}, "amend the terms of")
-        return self._record(ev.CONTRACT_TERMS_AMENDED, {"terms": terms}, now, correlation_id)
+        return self._record(ev.ContractTermsAmended(terms), now, correlation_id)
 
     def submit(self, now: str, correlation_id: str = "") -> "Contract":
         self._require({ContractStatus.DRAFT}, "submit")
-        return self._record(ev.CONTRACT_SUBMITTED, {}, now, correlation_id)
+        return self._record(ev.ContractSubmitted(), now, correlation_id)
 
     def sign(self, signed_by: str, now: str, correlation_id: str = "") -> "Contract":
         self._require({ContractStatus.PENDING_SIGNATURE}, "sign")
-        return self._record(ev.CONTRACT_SIGNED, {"signed_by": signed_by}, now, correlation_id)
+        return self._record(ev.ContractSigned(signed_by), now, correlation_id)
 
     def activate(self, now: str, correlation_id: str = "") -> "Contract":
         self._require({ContractStatus.SIGNED}, "activate")
-        return self._record(ev.CONTRACT_ACTIVATED, {}, now, correlation_id)
+        return self._record(ev.ContractActivated(), now, correlation_id)
 
     def terminate(self, reason: str, now: str, correlation_id: str = "") -> "Contract":
         self._require(OPEN_STATUSES, "terminate")
-        return self._record(ev.CONTRACT_TERMINATED, {"reason": reason}, now, correlation_id)
+        return self._record(ev.ContractTerminated(reason), now, correlation_id)
 
     # ------------------------------------------------------------------ helpers
     @property
@@ -135,11 +137,11 @@ class Contract:
         if self.status not in allowed:
             raise IllegalTransition(f"cannot {action} a contract in status {self.status.value if self.status else None}")
 
-    def _record(self, event_type: str, data: dict[str, Any], now: str, correlation_id: str,
+    def _record(self, payload: ev.ContractPayload, now: str, correlation_id: str,
                 partner_id: str | None = None) -> "Contract":
-        event = ContractEvent(contract_id=self.contract_id, version=self.version + 1, event_type=event_type,
-                              occurred_at=now, data=data, partner_id=partner_id or self.partner_id,
-                              contract_type=data.get("contract_type", self.contract_type.value),
+        kind = payload.contract_type if isinstance(payload, ev.ContractDrafted) else self.contract_type.value
+        event = ContractEvent(contract_id=self.contract_id, version=self.version + 1, occurred_at=now,
+                              payload=payload, partner_id=partner_id or self.partner_id, contract_type=kind,
                               correlation_id=correlation_id)
         return replace(self.apply(event), pending=self.pending + (event,))
 
