@@ -10,7 +10,8 @@ import os
 
 import pytest
 
-from fakes.onboarding import InMemoryEventStore, InMemoryKnownPartners, InMemoryProcessedEvents
+from fakes.event_ledger import InMemoryProcessedEvents
+from fakes.onboarding import InMemoryEventStore, InMemoryKnownPartners
 from hexa_shared.clock import new_id, now_iso
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
 from onboarding.domain.contract import Contract, ContractType

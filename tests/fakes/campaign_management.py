@@ -1,9 +1,20 @@
-"""Campaign Management's permission facts in memory: sticky flags, in any order, any number of times."""
+"""Campaign Management's ports in memory: the campaign store, and the permission facts (sticky flags, in any
+order, any number of times)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from typing import Sequence
 
+from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
+from campaign_management.domain.campaign import Campaign, CampaignStatus
+from campaign_management.domain.performance import DailyMetrics
 from campaign_management.domain.permissions import ContractFacts, PartnerStanding
+from hexa_shared.errors import FieldIssue
+from hexa_shared.events import schema
+from hexa_shared.events.envelope import IntegrationEvent
+from hexa_shared.http.pagination import decode_opaque, encode_opaque
 
 
 class InMemoryPermissionStore:
@@ -29,3 +40,92 @@ class InMemoryPermissionStore:
 
     def contract_terminated(self, partner_id: str, contract_id: str) -> None:
         self._contract(partner_id, contract_id, terminated=True)
+
+
+class InMemoryCampaignStore:
+    """What DynamoCampaignStore does, in memory: versions guard every write, the partner's open-budget
+    total moves with the campaign and refuses to pass the limit, events are recorded with their write."""
+
+    def __init__(self) -> None:
+        self.campaigns: dict[str, Campaign] = {}
+        self.days: dict[tuple[str, date], DailyMetrics] = {}
+        self.committed: dict[str, Decimal] = {}
+        self.outbox: list[IntegrationEvent] = []
+
+    # ------------------------------------------------------------------ reads
+    def get(self, campaign_id: str) -> Campaign | None:
+        return self.campaigns.get(campaign_id)
+
+    def list_for_partner(self, partner_id: str, status: CampaignStatus | None, limit: int,
+                         next_token: str | None) -> tuple[list[Campaign], str | None]:
+        return _page([c for c in self.campaigns.values() if c.partner_id == partner_id], status, limit, next_token)
+
+    def list_all(self, status: CampaignStatus | None, limit: int,
+                 next_token: str | None) -> tuple[list[Campaign], str | None]:
+        return _page(list(self.campaigns.values()), status, limit, next_token)
+
+    def day(self, campaign_id: str, day: date) -> DailyMetrics | None:
+        return self.days.get((campaign_id, day))
+
+    def series(self, campaign_id: str, start: date | None, end: date | None) -> list[DailyMetrics]:
+        return [m for (c, d), m in sorted(self.days.items(), key=lambda kv: kv[0][1])
+                if c == campaign_id and (start is None or d >= start) and (end is None or d <= end)]
+
+    def open_budgets(self, partner_ids: list[str]) -> dict[str, Decimal]:
+        return {p: self.committed[p] for p in partner_ids if p in self.committed}
+
+    # ------------------------------------------------------------------ writes
+    def create(self, campaign: Campaign, limit: Decimal) -> None:
+        if campaign.campaign_id in self.campaigns:
+            raise ConcurrentChange(f"campaign {campaign.campaign_id} already exists")
+        self._check_budget(campaign.partner_id, campaign.budget, limit)
+        self._move_budget(campaign.partner_id, campaign.budget)
+        self.campaigns[campaign.campaign_id] = replace(campaign, version=1)
+
+    def save(self, before: Campaign, after: Campaign, limit: Decimal | None,
+             events: Sequence[IntegrationEvent] = ()) -> Campaign:
+        delta = after.committed_budget - before.committed_budget
+        if delta > 0:
+            self._check_budget(after.partner_id, delta, limit)
+        self._check_version(before)
+        self._validate(events)
+        if delta:
+            self._move_budget(after.partner_id, delta)
+        saved = self.campaigns[after.campaign_id] = replace(after, version=before.version + 1)
+        self.outbox += events
+        return saved
+
+    def record_day(self, before: Campaign, after: Campaign, metrics: DailyMetrics, previous: DailyMetrics | None,
+                   events: list[IntegrationEvent]) -> None:
+        self._check_version(before)
+        self._validate(events)
+        self.campaigns[after.campaign_id] = replace(after, version=before.version + 1)
+        self.days[(before.campaign_id, metrics.day)] = metrics
+        self.outbox += events
+
+    # ------------------------------------------------------------------ helpers
+    def _check_version(self, before: Campaign) -> None:
+        stored = self.campaigns.get(before.campaign_id)
+        if stored is None or stored.version != before.version:
+            raise ConcurrentChange("campaign was changed concurrently; reload and retry")
+
+    def _check_budget(self, partner_id: str, increase: Decimal, limit: Decimal | None) -> None:
+        if self.committed.get(partner_id, Decimal("0")) + increase > (limit or Decimal("0")):
+            raise BudgetLimitExceeded(f"the partner's open campaign budgets would exceed its limit of {limit}",
+                                      [FieldIssue("budget", f"open (ACTIVE+PAUSED) budgets would exceed {limit}")])
+
+    def _move_budget(self, partner_id: str, delta: Decimal) -> None:
+        self.committed[partner_id] = self.committed.get(partner_id, Decimal("0")) + delta
+
+    @staticmethod
+    def _validate(events: Sequence[IntegrationEvent]) -> None:
+        for event in events:  # as the outbox does: a bad event fails the whole write
+            schema.validate(event)
+
+
+def _page(campaigns: list[Campaign], status: CampaignStatus | None, limit: int,
+          next_token: str | None) -> tuple[list[Campaign], str | None]:
+    matching = [c for c in campaigns if status is None or c.status is status]
+    start = int(decode_opaque(next_token)["offset"]) if next_token else 0
+    more = start + limit < len(matching)
+    return matching[start:start + limit], encode_opaque({"offset": start + limit}) if more else None

@@ -1,26 +1,13 @@
-"""Onboarding's ports in memory: the event store, the partners it knows, a consumer's dedup ledger."""
+"""Onboarding's ports in memory: the event store and the partners it knows."""
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
 
+from fakes.event_ledger import InMemoryProcessedEvents
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
 from onboarding.domain.events import ContractDrafted, ContractEvent
 from onboarding.domain.partners import KnownPartner
-
-
-class InMemoryProcessedEvents:
-    def __init__(self) -> None:
-        self.event_ids: set[str] = set()
-
-    def already_processed(self, event_id: str) -> bool:
-        return event_id in self.event_ids
-
-    def record(self, event_id: str) -> bool:
-        if event_id in self.event_ids:
-            return False
-        self.event_ids.add(event_id)
-        return True
 
 
 class InMemoryKnownPartners:

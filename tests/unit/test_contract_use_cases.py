@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from fakes.onboarding import InMemoryEventStore, InMemoryKnownPartners, InMemoryProcessedEvents
+from fakes.event_ledger import InMemoryProcessedEvents
+from fakes.onboarding import InMemoryEventStore, InMemoryKnownPartners
 from hexa_shared.auth import Principal
 from hexa_shared.clock import new_id, now_iso
 from hexa_shared.errors import Forbidden, NotFound, PreconditionFailed

@@ -14,13 +14,13 @@ from campaign_management.application.queries import permission_of
 from campaign_management.domain.campaign import CampaignStatus
 from hexa_shared.clock import now_iso
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.idempotency import ProcessedEvents
+from hexa_shared.event_ledger import EventLedger
 
 ATTEMPTS = 5
 
 
 def on_permission_fact(event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore,
-                       ledger: ProcessedEvents) -> None:
+                       ledger: EventLedger) -> None:
     """A granting fact is a sticky ``SET``: idempotent by state, and it can take no permission away, so
     there is nothing to pause and no ledger entry to keep (one write per event). A revoking fact is
     acted on once (the ledger) and pauses the partner's ACTIVE campaigns if the permission is gone."""

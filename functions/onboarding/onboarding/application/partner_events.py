@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from hexa_shared.clock import new_id, now_iso
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.idempotency import ProcessedEvents
+from hexa_shared.event_ledger import EventLedger
 from onboarding.application.ports import (
     AlreadyProcessed, ConcurrencyConflict, ContractReadModel, EventStore, KnownPartners, PartnerClosed,
 )
@@ -27,7 +27,7 @@ DEACTIVATION_REASON = "partner deactivated"
 
 
 def draft_contract_for_new_partner(event: IntegrationEvent, store: EventStore, partners: KnownPartners,
-                                   ledger: ProcessedEvents) -> str | None:
+                                   ledger: EventLedger) -> str | None:
     """Returns the new contract id, or ``None`` when this event was already handled or the partner is
     deactivated."""
     if ledger.already_processed(event.event_id):
@@ -47,7 +47,7 @@ def draft_contract_for_new_partner(event: IntegrationEvent, store: EventStore, p
 
 
 def terminate_partner_contracts(event: IntegrationEvent, store: EventStore, read_model: ContractReadModel,
-                                partners: KnownPartners, ledger: ProcessedEvents) -> list[str]:
+                                partners: KnownPartners, ledger: EventLedger) -> list[str]:
     """Returns the ids of the contracts this delivery terminated."""
     if ledger.already_processed(event.event_id):
         return []
