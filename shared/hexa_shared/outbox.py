@@ -22,7 +22,7 @@ from hexa_shared import strict_json
 from hexa_shared.dynamo import bound
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.events.publisher import EventBridgePublisher
+from hexa_shared.events.publishing import EventPublisher
 from hexa_shared.tracing import continue_trace, current_trace_header
 
 RETENTION_SECONDS = 7 * 24 * 3600
@@ -67,7 +67,7 @@ def event_from_stream_record(record: dict[str, Any]) -> IntegrationEvent | None:
                             trace_header=text.get("trace_header"))
 
 
-def relay(record: dict[str, Any], publisher: EventBridgePublisher) -> None:
+def relay(record: dict[str, Any], publisher: EventPublisher) -> None:
     event = event_from_stream_record(record)
     if event is not None:
         with continue_trace(event.trace_header, f"relay {event.name}"):

@@ -1,11 +1,13 @@
-"""Onboarding's ports in memory: the event store and the partners it knows."""
+"""Onboarding's ports in memory: the event store, the partners it knows, the contracts read model."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from fakes.event_ledger import InMemoryProcessedEvents
+from hexa_shared.http.pagination import decode_opaque, encode_opaque
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
+from onboarding.domain.contract import Contract, ContractStatus
 from onboarding.domain.events import ContractDrafted, ContractEvent
 from onboarding.domain.partners import KnownPartner
 
@@ -71,3 +73,53 @@ class InMemoryEventStore:
 
     def all_events(self) -> Iterator[ContractEvent]:
         return iter(sorted(self.events.values(), key=lambda e: (e.contract_id, e.version)))
+
+
+class InMemoryContractReadModel:
+    """What DynamoContractReadModel does, in memory: one row per contract, moved one version at a time."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Contract] = {}
+
+    def get(self, contract_id: str) -> Contract | None:
+        return self.rows.get(contract_id)
+
+    def list_for_partner(self, partner_id: str, status: ContractStatus | None, limit: int,
+                         next_token: str | None) -> tuple[list[Contract], str | None]:
+        return _page([c for c in self.rows.values() if c.partner_id == partner_id], status, limit, next_token)
+
+    def list_all(self, status: ContractStatus | None, limit: int,
+                 next_token: str | None) -> tuple[list[Contract], str | None]:
+        return _page(list(self.rows.values()), status, limit, next_token)
+
+    def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:
+        current = self.rows.get(event.contract_id)
+        seen = current.version if current else 0
+        if event.version <= seen:
+            return False
+        if event.version == seen + 1:
+            self.rows[event.contract_id] = (current or Contract(event.contract_id)).apply(event)
+        else:
+            self.rows[event.contract_id] = Contract.from_history(history())
+        return True
+
+    def replace_all(self, contracts: list[Contract], reload: Callable[[str], list[ContractEvent]]) -> int:
+        for contract in contracts:
+            row = self.rows.get(contract.contract_id)
+            if row is None or row.version <= contract.version:
+                self.rows[contract.contract_id] = contract
+                continue
+            fresh = Contract.from_history(reload(contract.contract_id))
+            if row.version > fresh.version:  # a corrupt row: it claims a version the store does not have
+                self.rows[contract.contract_id] = fresh
+        keep = {c.contract_id for c in contracts}
+        self.rows = {k: v for k, v in self.rows.items() if k in keep}
+        return len(contracts)
+
+
+def _page(contracts: list[Contract], status: ContractStatus | None, limit: int,
+          next_token: str | None) -> tuple[list[Contract], str | None]:
+    matching = [c for c in contracts if status is None or c.status is status]
+    start = int(decode_opaque(next_token)["offset"]) if next_token else 0
+    more = start + limit < len(matching)
+    return matching[start:start + limit], encode_opaque({"offset": start + limit}) if more else None

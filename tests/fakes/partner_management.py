@@ -1,15 +1,16 @@
-"""Partner Management's ports in memory: what DynamoPartnerRepository does, without DynamoDB."""
+"""Partner Management's ports in memory: the partner repository, the commission ledger, the owner APIs."""
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from hexa_shared.errors import Conflict
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.http.pagination import decode_opaque, encode_opaque
-from partner_management.application.ports import DuplicateEmail
+from partner_management.application.ports import DuplicateEmail, OwnerUnavailable
 from partner_management.domain.commission import CommissionLine
 from partner_management.domain.partner import Partner, PartnerStatus, PartnerType
 
@@ -79,3 +80,37 @@ class InMemoryCommissionLedger:
 
     def total(self, partner_id: str, start: date | None, end: date | None) -> Decimal:
         return sum((line.commission for line in self.lines(partner_id, start, end)[0]), Decimal("0"))
+
+
+class InMemoryOwners:
+    """The three owner APIs in memory. ``headers`` carry the caller as the fakes' tokens do:
+    ``Authorization: Bearer admin`` or ``Bearer partner:<partner_id>``; a partner asking about another
+    partner gets an empty list (as the owners' scoped lists answer). ``down`` sections raise."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, list[dict[str, Any]]]] = {"contracts": {}, "campaigns": {}, "jobs": {}}
+        self.down: set[str] = set()
+        self.asked: list[tuple[str, str, dict[str, str]]] = []
+
+    def add(self, section: str, partner_id: str, item: dict[str, Any]) -> None:
+        self.items[section].setdefault(partner_id, []).append(item)
+
+    def _items(self, section: str, partner_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+        self.asked.append((section, partner_id, headers))
+        if section in self.down:
+            raise OwnerUnavailable("HTTP 503 service_unavailable")
+        caller = headers.get("Authorization", "").removeprefix("Bearer ")
+        if caller not in ("admin", f"partner:{partner_id}"):
+            if not caller.startswith("partner:"):
+                raise OwnerUnavailable("HTTP 401 unauthorized")
+            return []
+        return list(self.items[section].get(partner_id, []))
+
+    def contracts(self, partner_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+        return self._items("contracts", partner_id, headers)
+
+    def campaigns(self, partner_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+        return self._items("campaigns", partner_id, headers)
+
+    def jobs(self, partner_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+        return self._items("jobs", partner_id, headers)

@@ -1,7 +1,8 @@
 """What the Onboarding use cases need from the outside world."""
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from hexa_shared.errors import Conflict, FieldIssue, InvalidInput
 from onboarding.domain.contract import Contract, ContractStatus
@@ -47,7 +48,7 @@ class EventStore(Protocol):
         only for a partner that takes contracts (else ``PartnerNotKnown`` or ``PartnerClosed``);
         ``registering`` records the partner's registration in the same write."""
 
-    def all_events(self) -> Any:
+    def all_events(self) -> Iterator[ContractEvent]:
         """Every stored event, grouped by contract, versions ascending (for rebuilds)."""
 
 
@@ -61,9 +62,14 @@ class ContractReadModel(Protocol):
                  next_token: str | None) -> tuple[list[Contract], str | None]:
         """Every partner's contracts: asked for by name, never by passing no partner."""
 
-    def project(self, event: ContractEvent, history: Any) -> bool: ...
+    def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:
+        """Move the contract's row to ``event.version``; ``False`` if it already is there (a redelivery). A
+        gap (an event skipped) is repaired by folding ``history()``, the contract's stored events."""
 
-    def replace_all(self, contracts: list[Contract], reload: Any) -> int: ...
+    def replace_all(self, contracts: list[Contract], reload: Callable[[str], list[ContractEvent]]) -> int:
+        """Overwrite every row with ``contracts`` (folded histories) and delete the rows of any other; a row
+        the projector moved past the fold meanwhile is kept, unless ``reload`` shows it claims a version
+        the store does not have. Returns the number of contracts."""
 
 
 class KnownPartners(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.events.publisher import EventBridgePublisher
+from hexa_shared.events.publishing import EventPublisher
 from hexa_shared.tracing import continue_trace
 from onboarding.application.ports import ContractReadModel, EventStore
 from onboarding.domain import events as ev
@@ -34,7 +34,7 @@ def integration_event(event: ContractEvent) -> IntegrationEvent | None:
                             trace_header=event.trace_header)
 
 
-def publish(event: ContractEvent, publisher: EventBridgePublisher) -> bool:
+def publish(event: ContractEvent, publisher: EventPublisher) -> bool:
     """Publish the public counterpart of a stored event, in the trace that stored it; a failure raises (the
     stream record is retried)."""
     public = integration_event(event)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
+from partner_management.application.ports import OwnerUnavailable
+
 if TYPE_CHECKING:
     import requests
 
@@ -21,10 +23,6 @@ def _session() -> requests.Session:
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     return session
-
-
-class OwnerUnavailable(Exception):
-    """An owner answered, but not with what we asked for (its status and error code are the reason)."""
 
 
 class OwnerApis:

@@ -43,8 +43,14 @@ class CommissionLedger(Protocol):
     def total(self, partner_id: str, start: date | None, end: date | None) -> Decimal: ...
 
 
+class OwnerUnavailable(Exception):
+    """An owner answered, but not with what we asked for (its status and error code are the reason)."""
+
+
 class Owners(Protocol):
-    """The three contexts Profile 360 asks, each over its own public API (a failure raises)."""
+    """The three contexts Profile 360 asks, each over its own public API, with the caller's credentials
+    (``headers``): each answers the partner's items as that caller may see them, or raises (a transport
+    error, or ``OwnerUnavailable`` for an answer that is not the list)."""
 
     def contracts(self, partner_id: str, headers: dict[str, str]) -> list[dict[str, Any]]: ...
 
