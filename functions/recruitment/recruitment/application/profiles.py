@@ -12,7 +12,8 @@ from recruitment.domain.profiles import Candidate, Job, JobStatus
 def create_candidate(command: CreateCandidate, store: CandidateStore, principal: Principal) -> Candidate:
     principal.require_role(ADMIN)
     now = now_iso()
-    candidate = Candidate(candidate_id=new_id(), created_at=now, updated_at=now, **command.model_dump())
+    candidate = Candidate(candidate_id=new_id(), created_at=now, updated_at=now,
+                          **{**command.model_dump(), "skills": tuple(command.skills)})
     store.add(candidate)
     return candidate
 
