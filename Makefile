@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml shared/requirements.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install tools lock package up test test-unit lint bench clean
+.PHONY: install tools lock package up test test-unit lint format bench clean
 
 $(STAMP): pyproject.toml shared/requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,13 +66,20 @@ test: install
 test-unit: install
 	$(BIN)/python -m pytest tests/unit $(PYTEST_ARGS)
 
-## lint: cfn-lint on the template, pyflakes (ruff) on all the Python, strict mypy on each context's
-##       domain/ and application/ (pyproject.toml's [tool.mypy] and [tool.ruff])
+## lint: cfn-lint on the template; ruff's layout (format --check), pyflakes and the 110-column limit on all
+##       the Python; strict mypy on each context's domain/ and application/ (pyproject.toml's [tool.ruff]
+##       and [tool.mypy])
+PY_TREES := functions shared infra tests benchmarks
 CONTEXT_CORES := $(foreach c,partner_management onboarding campaign_management recruitment,-p $(c).domain -p $(c).application)
 lint: install
 	$(BIN)/cfn-lint template.yaml
-	$(BIN)/ruff check functions shared infra tests benchmarks
+	$(BIN)/ruff format --check $(PY_TREES)
+	$(BIN)/ruff check $(PY_TREES)
 	$(BIN)/mypy $(CONTEXT_CORES)
+
+## format: apply ruff's layout to all the Python (what `make lint` checks)
+format: install
+	$(BIN)/ruff format $(PY_TREES)
 
 ## bench: latency numbers next to the emulator's own floor (not a test; prints a report)
 ##        ARGS go to the foundation/campaign scripts, SEARCH_ARGS (e.g. --docs 20000) to the search one,

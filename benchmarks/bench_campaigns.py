@@ -10,6 +10,7 @@ Starts `hexa up` in its own process and measures over keep-alive HTTP:
 
 Targets (issue #3): both latencies p95 < 300 ms locally; POST /campaigns p95 next to its floor.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,7 +18,15 @@ import time
 from datetime import date, timedelta
 
 from harness import (
-    emulator_floor, local_cloud, percentiles, print_floor, print_row, register, session, timed, wait_until,
+    emulator_floor,
+    local_cloud,
+    percentiles,
+    print_floor,
+    print_row,
+    register,
+    session,
+    timed,
+    wait_until,
 )
 
 
@@ -33,8 +42,14 @@ def main() -> None:
 def active_partner(http, api: str) -> tuple[str, str]:  # noqa: ANN001
     pid = register(http, api)["partner_id"]
     contract = {}
-    wait_until(lambda: contract.update(next(iter(http.get(f"{api}/contracts", params={"partner_id": pid})
-                                                 .json()["items"]), {})) or contract)
+    wait_until(
+        lambda: (
+            contract.update(
+                next(iter(http.get(f"{api}/contracts", params={"partner_id": pid}).json()["items"]), {})
+            )
+            or contract
+        )
+    )
     cid = contract["contract_id"]
     http.post(f"{api}/contracts/{cid}/submit", json={}).raise_for_status()
     http.post(f"{api}/contracts/{cid}/sign", json={"signed_by": "Bench"}).raise_for_status()
@@ -54,23 +69,43 @@ def report(info: dict, runs: int, flows: int) -> None:
         activation.append(time.perf_counter() - started)
 
     def create() -> None:  # small budgets, so a few hundred campaigns fit under the STANDARD limit
-        response = http.post(f"{api}/campaigns", json={"partner_id": pid, "name": "bench", "budget": "10.00",
-                                                        "start_date": "2026-01-01", "end_date": "2026-12-31"})
+        response = http.post(
+            f"{api}/campaigns",
+            json={
+                "partner_id": pid,
+                "name": "bench",
+                "budget": "10.00",
+                "start_date": "2026-01-01",
+                "end_date": "2026-12-31",
+            },
+        )
         assert response.status_code == 201, response.text
 
     post_campaign = percentiles(timed(create, min(runs, 900)))
 
-    campaign = http.post(f"{api}/campaigns", json={"partner_id": pid, "name": "perf", "budget": "9.00",
-                                                    "start_date": (date.today() - timedelta(days=200)).isoformat(),
-                                                    "end_date": date.today().isoformat()}).json()
+    campaign = http.post(
+        f"{api}/campaigns",
+        json={
+            "partner_id": pid,
+            "name": "perf",
+            "budget": "9.00",
+            "start_date": (date.today() - timedelta(days=200)).isoformat(),
+            "end_date": date.today().isoformat(),
+        },
+    ).json()
     commission = []
     for offset in range(flows):
         day = (date.today() - timedelta(days=offset)).isoformat()
         started = time.perf_counter()
-        http.put(f"{api}/campaigns/{campaign['campaign_id']}/performance/{day}", json={
-            "impressions": 100, "clicks": 10, "conversions": 1, "revenue": "12.00", "spend": "0.01"}).raise_for_status()
-        wait_until(lambda: http.get(f"{api}/partners/{pid}/commissions", params={"from": day, "to": day}
-                                    ).json()["items"])
+        http.put(
+            f"{api}/campaigns/{campaign['campaign_id']}/performance/{day}",
+            json={"impressions": 100, "clicks": 10, "conversions": 1, "revenue": "12.00", "spend": "0.01"},
+        ).raise_for_status()
+        wait_until(
+            lambda: http.get(f"{api}/partners/{pid}/commissions", params={"from": day, "to": day}).json()[
+                "items"
+            ]
+        )
         commission.append(time.perf_counter() - started)
 
     print_floor(floor)
@@ -80,8 +115,11 @@ def report(info: dict, runs: int, flows: int) -> None:
         print_row(name, stats, f"[target p95 < 300 ms: {'ok' if stats['p95'] < 300 else 'MISS'}]")
     base = floor["GetItem"]["p95"] + floor["TransactWriteItems×3"]["p95"]
     ratio = post_campaign["p95"] / base
-    print_row("POST /campaigns (burst)", post_campaign,
-              f"p95 = {ratio:.2f} × its 2 emulator round trips (Query + TransactWriteItems)")
+    print_row(
+        "POST /campaigns (burst)",
+        post_campaign,
+        f"p95 = {ratio:.2f} × its 2 emulator round trips (Query + TransactWriteItems)",
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Seeds a monolith database on the PostgreSQL of infra/postgres (`hexa legacy seed
 * rollback — a rollout at 50 % with 1 s evaluations; errors injected into green; seconds from the
   first failing evaluation to 0 % green (and the whole rollback, drain and blue health check included).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,14 +38,28 @@ from harness import ROOT, local_cloud, percentiles, print_row, session
 def legacy_database(partners: int) -> Iterator[str]:
     server = os.environ.get("LEGACY_DATABASE_URL")
     if not server:
-        sys.exit("no PostgreSQL: eval \"$(infra/postgres/start.sh)\" first (make bench does)")
+        sys.exit('no PostgreSQL: eval "$(infra/postgres/start.sh)" first (make bench does)')
     name = f"bench_bg_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(server, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
     dsn = server.rsplit("/", 1)[0] + f"/{name}"
     try:
-        subprocess.run([sys.executable, "-m", "hexa_infra.cli", "legacy", "seed", "--legacy-dsn", dsn, "--partners",
-                        str(partners)], check=True, capture_output=True, cwd=ROOT)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hexa_infra.cli",
+                "legacy",
+                "seed",
+                "--legacy-dsn",
+                dsn,
+                "--partners",
+                str(partners),
+            ],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+        )
         yield dsn
     finally:
         with psycopg.connect(server, autocommit=True) as conn:
@@ -52,10 +67,19 @@ def legacy_database(partners: int) -> Iterator[str]:
 
 
 def hexa(info: dict, *args: str, control: bool = False, stack: bool = True) -> subprocess.CompletedProcess:
-    extra = (("--stack", info["stack"], "--endpoint-url", info["endpoint_url"]) if stack else ("--stack", info["stack"]))
+    extra = (
+        ("--stack", info["stack"], "--endpoint-url", info["endpoint_url"])
+        if stack
+        else ("--stack", info["stack"])
+    )
     extra += ("--daemon-address", info["xray_daemon_address"]) if control else ()
-    return subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args, *extra], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "hexa_infra.cli", *args, *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
 
 
 def set_green(info: dict, percent: float) -> None:
@@ -83,8 +107,10 @@ def overhead(info: dict, partners: list[str], runs: int) -> None:
         d, v = percentiles(direct), percentiles(via)
         print_row(f"{side} direct", d)
         print_row(f"{side} via facade", v)
-        print(f"    added: p50 {v['p50'] - d['p50']:+.2f} ms, p95 {v['p95'] - d['p95']:+.2f} ms "
-              f"(target < 2 ms at p95)")
+        print(
+            f"    added: p50 {v['p50'] - d['p50']:+.2f} ms, p95 {v['p95'] - d['p95']:+.2f} ms "
+            f"(target < 2 ms at p95)"
+        )
 
 
 def paced(rate: float, count: int, action) -> None:  # noqa: ANN001
@@ -105,20 +131,30 @@ def blue_to_green(info: dict, dsn: str, partners: list[str], writes: int, rate: 
     with psycopg.connect(dsn) as conn:
         first = conn.execute("SELECT coalesce(max(seq), 0) FROM hexa_cdc.changes").fetchone()[0]
     started = time.monotonic()
-    paced(rate, writes, lambda n: http.patch(f"{info['blue_url']}/partners/{partners[n % len(partners)]}",
-                                             json={"name": f"blue {n}"}).raise_for_status())
+    paced(
+        rate,
+        writes,
+        lambda n: http.patch(
+            f"{info['blue_url']}/partners/{partners[n % len(partners)]}", json={"name": f"blue {n}"}
+        ).raise_for_status(),
+    )
     took = time.monotonic() - started
     deadline = time.monotonic() + 60
     while True:
         with psycopg.connect(dsn) as conn:
-            rows = conn.execute("SELECT extract(epoch FROM applied_at - captured_at) FROM hexa_cdc.changes "
-                                "WHERE seq > %s AND table_name = 'partners'", (first,)).fetchall()
+            rows = conn.execute(
+                "SELECT extract(epoch FROM applied_at - captured_at) FROM hexa_cdc.changes "
+                "WHERE seq > %s AND table_name = 'partners'",
+                (first,),
+            ).fetchall()
         if all(r[0] is not None for r in rows) and len(rows) >= writes or time.monotonic() > deadline:
             break
         time.sleep(0.2)
     lags = [float(r[0]) for r in rows if r[0] is not None]
-    print(f"\nblue -> green at {writes / took:.0f} writes/s ({len(lags)} of {writes} changes applied; "
-          f"captured_at → applied_at)")
+    print(
+        f"\nblue -> green at {writes / took:.0f} writes/s ({len(lags)} of {writes} changes applied; "
+        f"captured_at → applied_at)"
+    )
     print_row("lag", percentiles(lags))
 
 
@@ -156,8 +192,10 @@ def green_to_blue(info: dict, dsn: str, partners: list[str], writes: int, rate: 
     stop.set()
     watcher.join()
     lags = [max(0.0, seen[n] - acked[n]) for n in acked if n in seen]
-    print(f"\ngreen -> blue at {writes / took:.0f} writes/s ({len(lags)} of {writes} writes seen in PostgreSQL; "
-          "acknowledged → first seen, 10 ms polls; a name replaced before a poll saw it is not counted)")
+    print(
+        f"\ngreen -> blue at {writes / took:.0f} writes/s ({len(lags)} of {writes} writes seen in PostgreSQL; "
+        "acknowledged → first seen, 10 ms polls; a name replaced before a poll saw it is not counted)"
+    )
     print_row("lag", percentiles(lags))
 
 
@@ -177,14 +215,40 @@ def rollbacks(info: dict, partners: list[str], times: int) -> None:
 
         thread = threading.Thread(target=load, daemon=True)
         thread.start()
-        controller = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "rollout", "start", "--steps", "50,100",
-                                       "--hold", "1h,0s", "--interval", "1s", "--error-window", "4s", "--p95-window",
-                                       "4s", "--min-requests", "5", "--stack", info["stack"], "--endpoint-url",
-                                       info["endpoint_url"], "--daemon-address", info["xray_daemon_address"]],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        controller = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hexa_infra.cli",
+                "rollout",
+                "start",
+                "--steps",
+                "50,100",
+                "--hold",
+                "1h,0s",
+                "--interval",
+                "1s",
+                "--error-window",
+                "4s",
+                "--p95-window",
+                "4s",
+                "--min-requests",
+                "5",
+                "--stack",
+                info["stack"],
+                "--endpoint-url",
+                info["endpoint_url"],
+                "--daemon-address",
+                info["xray_daemon_address"],
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
         time.sleep(4)
-        hexa(info, "fault", "set", "PartnerManagementApiFunction", "error-rate:0.5", control=True,
-             stack=False).check_returncode()
+        hexa(
+            info, "fault", "set", "PartnerManagementApiFunction", "error-rate:0.5", control=True, stack=False
+        ).check_returncode()
         injected = time.monotonic()
         controller.wait(timeout=120)
         whole = time.monotonic() - injected
@@ -193,10 +257,12 @@ def rollbacks(info: dict, partners: list[str], times: int) -> None:
         hexa(info, "fault", "clear", control=True, stack=False)
         state = json.loads(hexa(info, "rollout", "status", "--json", control=True).stdout)["state"]
         outcome = state["outcome"]
-        print(f"  #{attempt + 1}: {state['status']}; first failing evaluation → 0 % green "
-              f"{outcome.get('seconds_to_zero', float('nan')) * 1000:.0f} ms; fault injected → rollback done "
-              f"{whole:.2f} s (drain {outcome['drain'].get('seconds', '?')} s, blue healthy "
-              f"{outcome['blue_health'].get('ok')})")
+        print(
+            f"  #{attempt + 1}: {state['status']}; first failing evaluation → 0 % green "
+            f"{outcome.get('seconds_to_zero', float('nan')) * 1000:.0f} ms; fault injected → rollback done "
+            f"{whole:.2f} s (drain {outcome['drain'].get('seconds', '?')} s, blue healthy "
+            f"{outcome['blue_health'].get('ok')})"
+        )
 
 
 def main() -> None:
@@ -207,11 +273,16 @@ def main() -> None:
     parser.add_argument("--rollbacks", type=int, default=3)
     parser.add_argument("--partners", type=int, default=60)
     args = parser.parse_args()
-    with legacy_database(args.partners) as dsn, \
-            local_cloud("hexa-bench-bg", "--legacy-dsn", dsn, "--blue-port", "0", "--facade-port", "0",
-                        start_timeout=300) as info:
+    with (
+        legacy_database(args.partners) as dsn,
+        local_cloud(
+            "hexa-bench-bg", "--legacy-dsn", dsn, "--blue-port", "0", "--facade-port", "0", start_timeout=300
+        ) as info,
+    ):
         with psycopg.connect(dsn) as conn:
-            partners = [str(r[0]) for r in conn.execute("SELECT id FROM partners WHERE estado = 'ACTIVO' ORDER BY id")]
+            partners = [
+                str(r[0]) for r in conn.execute("SELECT id FROM partners WHERE estado = 'ACTIVO' ORDER BY id")
+            ]
         overhead(info, partners, args.runs)
         set_green(info, 0)
         blue_to_green(info, dsn, partners, args.writes, args.rate)

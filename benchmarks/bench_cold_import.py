@@ -7,6 +7,7 @@ written back: Lambda's code folders are read-only), `--runs` times each, alterna
 Prints the median per function, the ratio without/with .pyc, and whether boto3 is imported at load time.
 Target (issue 13 #8): < 400 ms per handler locally, precompiled.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,10 +39,17 @@ def main() -> None:
     functions, layers = functions_of(template), layers_of(template)
     with tempfile.TemporaryDirectory(prefix="hexa-bench-import-") as scratch:
         root = Path(scratch)
-        builds = {precompiled: build_for_host(functions, layers, python=interpreter, version=args.python,
-                                              into=root / ("pyc" if precompiled else "source"),
-                                              precompile=precompiled)
-                  for precompiled in (True, False)}
+        builds = {
+            precompiled: build_for_host(
+                functions,
+                layers,
+                python=interpreter,
+                version=args.python,
+                into=root / ("pyc" if precompiled else "source"),
+                precompile=precompiled,
+            )
+            for precompiled in (True, False)
+        }
         runtime = CleanRuntime(interpreter, root / "runtime")
         print(f"Python {args.python} ({interpreter}), {args.runs} fresh processes per handler and build\n")
         print(f"{'function':38} {'pyc ms':>8} {'no pyc ms':>10} {'ratio':>6}  boto3  target")
@@ -58,11 +66,15 @@ def main() -> None:
                     boto3 = result.boto3_at_import
             with_pyc, without = statistics.median(samples[True]), statistics.median(samples[False])
             medians.append(with_pyc)
-            print(f"{function.logical_id:38} {with_pyc:8.0f} {without:10.0f} {without / with_pyc:6.2f}  "
-                  f"{'yes' if boto3 else '':5}  {'ok' if with_pyc < TARGET_MS else 'OVER'}")
+            print(
+                f"{function.logical_id:38} {with_pyc:8.0f} {without:10.0f} {without / with_pyc:6.2f}  "
+                f"{'yes' if boto3 else '':5}  {'ok' if with_pyc < TARGET_MS else 'OVER'}"
+            )
         over = sum(1 for median in medians if median >= TARGET_MS)
-        print(f"\nslowest {max(medians):.0f} ms, median of medians {statistics.median(medians):.0f} ms; "
-              f"{over} of {len(medians)} handlers at or over {TARGET_MS} ms")
+        print(
+            f"\nslowest {max(medians):.0f} ms, median of medians {statistics.median(medians):.0f} ms; "
+            f"{over} of {len(medians)} handlers at or over {TARGET_MS} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Starts `hexa up` (its own process; demo data plus --partners registered through 
 * the `hexa up` process's CPU over --seconds with nobody watching, then with the page open (a poll
   of /_dashboard/data every 2 s, what the page does), from /proc (target: < 2 % of a core added).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,8 +58,10 @@ def main() -> None:
         time.sleep(20)  # the collector goes idle 15 s after the last request
         idle = cpu_percent(info["pid"], args.seconds)
         watched = cpu_percent(info["pid"], args.seconds, during=lambda: http.get(data).raise_for_status())
-        print(f"\n`hexa up` CPU, % of one core, over {args.seconds:g} s: nobody watching {idle:.2f} %, page open "
-              f"(a poll every 2 s) {watched:.2f} % → added {watched - idle:+.2f} % (target < 2 %)")
+        print(
+            f"\n`hexa up` CPU, % of one core, over {args.seconds:g} s: nobody watching {idle:.2f} %, page open "
+            f"(a poll every 2 s) {watched:.2f} % → added {watched - idle:+.2f} % (target < 2 %)"
+        )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ Starts `hexa up` in its own process and measures, over keep-alive HTTP:
 next to the emulator's own floor measured in the same run. Targets (issue #2): registration → draft
 p95 < 300 ms; an API call's p95 ≤ 3 × the emulator round trips it makes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,16 +52,25 @@ def report(info: dict, runs: int, flows: int) -> None:
 
     print_floor(floor)
     print("\nplatform (keep-alive HTTP through the local API Gateway):")
-    for name, stats, base in (("POST /partners (idle)", percentiles(idle_samples), floor["TransactWriteItems×3"]),
-                              ("POST /partners (burst)", burst, floor["TransactWriteItems×3"]),
-                              ("GET /contracts/{id}", get, floor["GetItem"])):
+    for name, stats, base in (
+        ("POST /partners (idle)", percentiles(idle_samples), floor["TransactWriteItems×3"]),
+        ("POST /partners (burst)", burst, floor["TransactWriteItems×3"]),
+        ("GET /contracts/{id}", get, floor["GetItem"]),
+    ):
         ratio = stats["p95"] / base["p95"]
-        print_row(name, stats, f"p95 = {ratio:.2f} × its 1 emulator round trip  [target ≤ 3×: "
-                               f"{'ok' if ratio <= 3 else 'MISS'}]")
+        print_row(
+            name,
+            stats,
+            f"p95 = {ratio:.2f} × its 1 emulator round trip  [target ≤ 3×: {'ok' if ratio <= 3 else 'MISS'}]",
+        )
     flow = percentiles(flow_samples)
     print_row("registration → DRAFT", flow, f"[target p95 < 300 ms: {'ok' if flow['p95'] < 300 else 'MISS'}]")
-    print("\n(idle: the previous registration's events have been fully processed; burst: back to back, so the")
-    print(" outbox relay, consumer and projectors of earlier calls share the process, its GIL and the emulator.)")
+    print(
+        "\n(idle: the previous registration's events have been fully processed; burst: back to back, so the"
+    )
+    print(
+        " outbox relay, consumer and projectors of earlier calls share the process, its GIL and the emulator.)"
+    )
     print("DESIGN.md §4 service levels: p95 API < 1000 ms, event processed < 2000 ms after publish.")
 
 

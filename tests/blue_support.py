@@ -1,5 +1,6 @@
 """The monolith stand-in (blue) for tests: a fresh legacy database of the real PostgreSQL, seeded, and
 `python -m hexa_monolith` (waitress) on it in its own process."""
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,9 @@ class Blue:
         self.url, self.secret, self.dsn = url, secret, dsn
 
     def token(self, role: str = "admin", partner_id: str | None = None) -> str:
-        return issue_token(self.secret, role=role, partner_id=partner_id, issuer="hexabuilders",
-                           audience="hexabuilders-api")
+        return issue_token(
+            self.secret, role=role, partner_id=partner_id, issuer="hexabuilders", audience="hexabuilders-api"
+        )
 
     def session(self, role: str = "admin", partner_id: str | None = None) -> requests.Session:
         http = requests.Session()
@@ -76,8 +78,22 @@ def legacy_database(postgres: str, partners: int = 5, *extra: str) -> Iterator[s
         conn.execute(f"CREATE DATABASE {name}")
     dsn = postgres.rsplit("/", 1)[0] + f"/{name}"
     try:
-        subprocess.run([sys.executable, "-m", "hexa_infra.cli", "legacy", "seed", "--legacy-dsn", dsn, "--partners",
-                        str(partners), *extra], check=True, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hexa_infra.cli",
+                "legacy",
+                "seed",
+                "--legacy-dsn",
+                dsn,
+                "--partners",
+                str(partners),
+                *extra,
+            ],
+            check=True,
+            capture_output=True,
+        )
         yield dsn
     finally:
         with psycopg.connect(postgres, autocommit=True) as conn:
@@ -89,9 +105,13 @@ def serve_blue(postgres: str, secret: str, partners: int = 5) -> Iterator[Blue]:
     """A fresh legacy database (seeded) and the monolith stand-in on it, in its own process."""
     with legacy_database(postgres, partners) as dsn:
         port = free_port()
-        process = subprocess.Popen([sys.executable, "-m", "hexa_monolith"], cwd=ROOT,
-                                   env={**os.environ, "LEGACY_DATABASE_URL": dsn, "HEXA_JWT_SECRET": secret,
-                                        "BLUE_PORT": str(port)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hexa_monolith"],
+            cwd=ROOT,
+            env={**os.environ, "LEGACY_DATABASE_URL": dsn, "HEXA_JWT_SECRET": secret, "BLUE_PORT": str(port)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         url = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30
@@ -101,7 +121,9 @@ def serve_blue(postgres: str, secret: str, partners: int = 5) -> Iterator[Blue]:
                         break
                 except requests.ConnectionError:
                     pass
-                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[-2000:]
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read().decode()[
+                    -2000:
+                ]
                 time.sleep(0.1)
             yield Blue(url, secret, dsn)
         finally:

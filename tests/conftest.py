@@ -3,6 +3,7 @@ pollers) on free loopback ports, shared by the integration and e2e suites.
 
 Nothing here is skipped: if a server cannot start, the tests that need it fail (CI=true or not).
 """
+
 from __future__ import annotations
 
 import os
@@ -42,8 +43,9 @@ def postgres() -> str:
         return url
     if os.environ.get("CI") == "true":
         raise RuntimeError("CI=true but LEGACY_DATABASE_URL is not set: .ci/run must start PostgreSQL")
-    started = subprocess.run(["bash", str(ROOT / "infra" / "postgres" / "start.sh")], capture_output=True, text=True,
-                             timeout=300)
+    started = subprocess.run(
+        ["bash", str(ROOT / "infra" / "postgres" / "start.sh")], capture_output=True, text=True, timeout=300
+    )
     if started.returncode != 0:
         raise RuntimeError(f"cannot start PostgreSQL: {started.stderr.strip()[-500:]}")
     return started.stdout.strip().splitlines()[-1].split("=", 1)[1]
@@ -57,10 +59,20 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     endpoint = search_endpoint(tmp_path_factory.mktemp("search"))
     search.reset(endpoint, "hexa-test")
     gateway_port = free_port()
-    local = LocalCloud(str(TEMPLATE), stack_name="hexa-test", emulator_port=0, gateway_port=gateway_port,
-                       retry_delay=0.05, stream_poll_interval=0.02, trace_port=0,
-                       parameter_overrides={"SearchEndpoint": endpoint, "SearchRefreshInterval": "200ms",
-                                            "ServiceBaseUrl": f"http://127.0.0.1:{gateway_port}"})
+    local = LocalCloud(
+        str(TEMPLATE),
+        stack_name="hexa-test",
+        emulator_port=0,
+        gateway_port=gateway_port,
+        retry_delay=0.05,
+        stream_poll_interval=0.02,
+        trace_port=0,
+        parameter_overrides={
+            "SearchEndpoint": endpoint,
+            "SearchRefreshInterval": "200ms",
+            "ServiceBaseUrl": f"http://127.0.0.1:{gateway_port}",
+        },
+    )
     local.start()
     try:
         yield local

@@ -1,4 +1,5 @@
 """Load one function's ``app.py`` under a name of its own (every function's module is called ``app``)."""
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,4 +1,5 @@
 """The template after the SAM transform, offline (as `sam deploy` would send it to CloudFormation)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Test helpers shared by the integration and e2e suites (no production code paths are faked here)."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,18 @@ T = TypeVar("T")
 
 def run_hexa(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """The ``hexa`` CLI as a separate process, as a user runs it (wide terminal: tables are not cut)."""
-    return subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "COLUMNS": "250", **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "hexa_infra.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "250", **(env or {})},
+    )
 
 
-def poll(probe: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.01, what: str = "condition") -> T:
+def poll(
+    probe: Callable[[], T | None], timeout: float = 10.0, interval: float = 0.01, what: str = "condition"
+) -> T:
     """Call ``probe`` until it returns something truthy; fail with ``what`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -43,11 +51,19 @@ class Api:
     def as_(self, token: str | None) -> "Api":
         return Api(self.base_url, token)
 
-    def request(self, method: str, path: str, json_body: Any = None, headers: dict[str, str] | None = None,
-                **kwargs: Any) -> requests.Response:
+    def request(
+        self,
+        method: str,
+        path: str,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        **kwargs: Any,
+    ) -> requests.Response:
         all_headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         all_headers.update(headers or {})
-        return self.http.request(method, self.base_url + path, json=json_body, headers=all_headers, timeout=15, **kwargs)
+        return self.http.request(
+            method, self.base_url + path, json=json_body, headers=all_headers, timeout=15, **kwargs
+        )
 
     def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)
@@ -61,8 +77,13 @@ class Api:
 
 def partner_body(**overrides: Any) -> dict[str, Any]:
     unique = uuid.uuid4().hex[:10]
-    return {"name": f"Partner {unique}", "email": f"p-{unique}@example.com", "partner_type": "COMPANY",
-            "country": "ES", **overrides}
+    return {
+        "name": f"Partner {unique}",
+        "email": f"p-{unique}@example.com",
+        "partner_type": "COMPANY",
+        "country": "ES",
+        **overrides,
+    }
 
 
 def register_partner(api: Api, **overrides: Any) -> dict[str, Any]:
@@ -72,8 +93,11 @@ def register_partner(api: Api, **overrides: Any) -> dict[str, Any]:
 
 
 def wait_for_contract(api: Api, partner_id: str, timeout: float = 10.0) -> dict[str, Any]:
-    return poll(lambda: (api.get("/contracts", params={"partner_id": partner_id}).json()["items"] or [None])[0],
-                timeout, what=f"a contract for partner {partner_id}")
+    return poll(
+        lambda: (api.get("/contracts", params={"partner_id": partner_id}).json()["items"] or [None])[0],
+        timeout,
+        what=f"a contract for partner {partner_id}",
+    )
 
 
 class BusTap:
@@ -83,15 +107,22 @@ class BusTap:
         self.sqs = sqs_client
         name = f"test-tap-{uuid.uuid4().hex[:8]}"
         self.queue_url = sqs_client.create_queue(QueueName=name)["QueueUrl"]
-        arn = sqs_client.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-        events_client.put_rule(Name=name, EventBusName=bus_name, EventPattern=json.dumps({"source": [{"prefix": "hexabuilders."}]}))
+        arn = sqs_client.get_queue_attributes(QueueUrl=self.queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"
+        ]["QueueArn"]
+        events_client.put_rule(
+            Name=name,
+            EventBusName=bus_name,
+            EventPattern=json.dumps({"source": [{"prefix": "hexabuilders."}]}),
+        )
         events_client.put_targets(Rule=name, EventBusName=bus_name, Targets=[{"Id": "tap", "Arn": arn}])
         self.seen: list[dict[str, Any]] = []
 
     def drain(self) -> list[dict[str, Any]]:
         while True:
-            messages = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10,
-                                                WaitTimeSeconds=0).get("Messages", [])
+            messages = self.sqs.receive_message(
+                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0
+            ).get("Messages", [])
             if not messages:
                 return self.seen
             for message in messages:
@@ -99,7 +130,9 @@ class BusTap:
                 self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0) -> dict[str, Any]:
-        return poll(lambda: next((e for e in self.drain() if predicate(e)), None), timeout, what="an event on the bus")
+        return poll(
+            lambda: next((e for e in self.drain() if predicate(e)), None), timeout, what="an event on the bus"
+        )
 
 
 def activate_contract(api: Api, contract_id: str) -> None:
@@ -112,18 +145,29 @@ def partner_with_permission(api: Api, contract_type: str = "STANDARD") -> tuple[
     """A registered partner whose contract of ``contract_type`` is ACTIVE and whose campaign
     permission has arrived; returns (partner, contract_id)."""
     partner = register_partner(api)
-    standard = wait_for_contract(api, partner["partner_id"])["contract_id"]  # Onboarding knows the partner now
+    standard = wait_for_contract(api, partner["partner_id"])[
+        "contract_id"
+    ]  # Onboarding knows the partner now
     if contract_type == "STANDARD":
         contract_id = standard
     else:
-        contract_id = api.post("/contracts", {"partner_id": partner["partner_id"], "contract_type": contract_type}
-                               ).json()["contract_id"]
+        contract_id = api.post(
+            "/contracts", {"partner_id": partner["partner_id"], "contract_type": contract_type}
+        ).json()["contract_id"]
     activate_contract(api, contract_id)
-    poll(lambda: api.get(f"/permissions/{partner['partner_id']}").json()["can_create_campaigns"],
-         what="campaign permission")
+    poll(
+        lambda: api.get(f"/permissions/{partner['partner_id']}").json()["can_create_campaigns"],
+        what="campaign permission",
+    )
     return partner, contract_id
 
 
 def campaign_body(partner_id: str, budget: str = "1000.00", **overrides: Any) -> dict[str, Any]:
-    return {"partner_id": partner_id, "name": f"Campaign {uuid.uuid4().hex[:6]}", "budget": budget,
-            "start_date": "2026-01-01", "end_date": "2026-12-31", **overrides}
+    return {
+        "partner_id": partner_id,
+        "name": f"Campaign {uuid.uuid4().hex[:6]}",
+        "budget": budget,
+        "start_date": "2026-01-01",
+        "end_date": "2026-12-31",
+        **overrides,
+    }

@@ -10,6 +10,7 @@ whose context carries the reason, which the API's ``ACCESS_DENIED`` gateway resp
 usual 401 error body. A missing header never reaches this function (API Gateway answers 401 itself).
 An error of ours (the key unreadable) raises: API Gateway answers 500, nothing is let through.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,7 +23,9 @@ from hexa_shared.observability import logger
 
 log = logger("authorizer")
 
-_UNSAFE = re.compile(r'["\\\x00-\x1f]')  # the reason is pasted into a JSON template: no quote, backslash or control
+_UNSAFE = re.compile(
+    r'["\\\x00-\x1f]'
+)  # the reason is pasted into a JSON template: no quote, backslash or control
 
 
 @functools.lru_cache(maxsize=None)
@@ -39,8 +42,12 @@ def authorize(event: dict[str, Any], context: Any) -> dict[str, Any]:
         reason = _UNSAFE.sub("'", refused.message)[:200]
         log.info("token refused", extra={"reason": reason, "method_arn": method_arn})
         return _policy("anonymous", "Deny", method_arn, {"error": reason})
-    return _policy(principal.subject, "Allow", stage_wildcard(method_arn),
-                   {"role": principal.role, "partner_id": principal.partner_id or ""})
+    return _policy(
+        principal.subject,
+        "Allow",
+        stage_wildcard(method_arn),
+        {"role": principal.role, "partner_id": principal.partner_id or ""},
+    )
 
 
 def stage_wildcard(method_arn: str) -> str:
@@ -53,7 +60,9 @@ def stage_wildcard(method_arn: str) -> str:
 def _policy(principal_id: str, effect: str, resource: str, context: dict[str, str]) -> dict[str, Any]:
     return {
         "principalId": principal_id,
-        "policyDocument": {"Version": "2012-10-17",
-                           "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}]},
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": effect, "Resource": resource}],
+        },
         "context": context,
     }

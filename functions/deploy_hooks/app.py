@@ -10,6 +10,7 @@ JSON) is Failed, and CodeDeploy keeps the old version on the alias.
 The function's name starts with ``CodeDeployHook_``: the role SAM gives CodeDeploy may only invoke such
 functions.
 """
+
 from __future__ import annotations
 
 import functools
@@ -43,13 +44,32 @@ Invoke = Callable[[Target, dict[str, Any]], dict[str, Any]]
 def smoke_event(path: str, token: str) -> dict[str, Any]:
     """A REST proxy event for ``GET path`` as API Gateway would send it (the route's resource = its path)."""
     request_id = str(uuid.uuid4())
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/json", "User-Agent": "hexa-smoke-test"}
-    return {"resource": path, "path": path, "httpMethod": "GET", "headers": headers,
-            "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
-            "multiValueQueryStringParameters": None, "pathParameters": None, "stageVariables": None,
-            "body": None, "isBase64Encoded": False,
-            "requestContext": {"resourcePath": path, "httpMethod": "GET", "path": path, "stage": "smoke",
-                               "requestId": request_id, "identity": {"sourceIp": "127.0.0.1"}}}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/json",
+        "User-Agent": "hexa-smoke-test",
+    }
+    return {
+        "resource": path,
+        "path": path,
+        "httpMethod": "GET",
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": None,
+        "stageVariables": None,
+        "body": None,
+        "isBase64Encoded": False,
+        "requestContext": {
+            "resourcePath": path,
+            "httpMethod": "GET",
+            "path": path,
+            "stage": "smoke",
+            "requestId": request_id,
+            "identity": {"sourceIp": "127.0.0.1"},
+        },
+    }
 
 
 def smoke_test(target: Target, path: str, token: str, invoke: Invoke) -> str | None:
@@ -68,20 +88,30 @@ def smoke_test(target: Target, path: str, token: str, invoke: Invoke) -> str | N
     return None
 
 
-def pre_traffic(event: dict[str, Any], deployments: Deployments, paths: dict[str, str], token: Callable[[], str],
-                invoke: Invoke) -> bool:
+def pre_traffic(
+    event: dict[str, Any],
+    deployments: Deployments,
+    paths: dict[str, str],
+    token: Callable[[], str],
+    invoke: Invoke,
+) -> bool:
     """The hook: find the new version, smoke-test it, report to CodeDeploy; True if it may take traffic."""
     deployment_id, execution_id = event["DeploymentId"], event["LifecycleEventHookExecutionId"]
     failure: str | None
     try:
         target = deployments.target(deployment_id)
         path = paths.get(target.function)
-        failure = (f"no smoke route for {target.function}" if path is None
-                   else smoke_test(target, path, token(), invoke))
+        failure = (
+            f"no smoke route for {target.function}"
+            if path is None
+            else smoke_test(target, path, token(), invoke)
+        )
     except Exception as error:  # noqa: BLE001 - report, never leave CodeDeploy waiting for its timeout
         target, failure = None, f"could not run the smoke test: {error}"
-    log.info("pre-traffic smoke test", extra={"deployment": deployment_id, "target": str(target),
-                                               "failure": failure})
+    log.info(
+        "pre-traffic smoke test",
+        extra={"deployment": deployment_id, "target": str(target), "failure": failure},
+    )
     deployments.report(deployment_id, execution_id, failure is None)
     return failure is None
 
@@ -103,15 +133,18 @@ class CodeDeployDeployments:
 
     def report(self, deployment_id: str, execution_id: str, succeeded: bool) -> None:
         self._client.put_lifecycle_event_hook_execution_status(
-            deploymentId=deployment_id, lifecycleEventHookExecutionId=execution_id,
-            status="Succeeded" if succeeded else "Failed")
+            deploymentId=deployment_id,
+            lifecycleEventHookExecutionId=execution_id,
+            status="Succeeded" if succeeded else "Failed",
+        )
 
 
 def _lambda_invoke(target: Target, event: dict[str, Any]) -> dict[str, Any]:
     from hexa_shared.aws import client
 
-    answer = client("lambda").invoke(FunctionName=target.function, Qualifier=target.version,
-                                     Payload=json.dumps(event).encode())
+    answer = client("lambda").invoke(
+        FunctionName=target.function, Qualifier=target.version, Payload=json.dumps(event).encode()
+    )
     if answer.get("FunctionError"):
         raise RuntimeError(answer["Payload"].read().decode()[:500])
     return json.loads(answer["Payload"].read())
@@ -126,8 +159,14 @@ def _deployments() -> CodeDeployDeployments:
 
 def _token() -> str:
     issuer, audience = issuer_and_audience_from_env()
-    return issue_token(signing_key_from_env()(), role="admin", subject="smoke-test", issuer=issuer,
-                       audience=audience, ttl_seconds=120)
+    return issue_token(
+        signing_key_from_env()(),
+        role="admin",
+        subject="smoke-test",
+        issuer=issuer,
+        audience=audience,
+        ttl_seconds=120,
+    )
 
 
 def handle(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -7,6 +7,7 @@ failure — PostgreSQL unreachable, a parent row whose own stream is behind — 
 else (a value the monolith's schema refuses, an email another legacy partner holds) is parked whole in
 ``LegacyWriterFailuresQueue`` with the reason, and the records behind it go on.
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,6 +17,7 @@ import time
 from typing import Any
 
 import psycopg
+
 # the stream image decoder Powertools' DynamoDBStreamEvent uses: boto3's, without importing boto3 at load time
 from aws_lambda_powertools.shared.dynamodb_deserializer import TypeDeserializer
 
@@ -31,15 +33,27 @@ enable_tracing()
 log = logger("legacy-writer")
 CONSUMER = "legacy-writer"
 PARKING = "LEGACY_WRITER_FAILURES_QUEUE_URL"
-SOURCES = {"PARTNERS_TABLE": "partners", "CONTRACTS_TABLE": "contracts", "CAMPAIGNS_TABLE": "campaigns",
-           "CAMPAIGN_PERFORMANCE_TABLE": "campaign_days", "COMMISSION_LEDGER_TABLE": "commission_lines"}
+SOURCES = {
+    "PARTNERS_TABLE": "partners",
+    "CONTRACTS_TABLE": "contracts",
+    "CAMPAIGNS_TABLE": "campaigns",
+    "CAMPAIGN_PERFORMANCE_TABLE": "campaign_days",
+    "COMMISSION_LEDGER_TABLE": "commission_lines",
+}
 _plain = TypeDeserializer()
 
 
 def write_to_legacy(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Streams of the platform's tables → the monolith's tables."""
-    return handle_stream_records(event, context, log, _write, consumer=CONSUMER, parking_queue_env=PARKING,
-                                 transient=lambda error: is_transient(error) or is_transient_aws(error))
+    return handle_stream_records(
+        event,
+        context,
+        log,
+        _write,
+        consumer=CONSUMER,
+        parking_queue_env=PARKING,
+        transient=lambda error: is_transient(error) or is_transient_aws(error),
+    )
 
 
 def _write(record: dict[str, Any]) -> None:
@@ -49,8 +63,9 @@ def _write(record: dict[str, Any]) -> None:
     age_ms = max(0.0, (time.time() - float(created)) * 1000) if created else None
     failed = True
     try:
-        outcome = write_change(source, {k: _plain.deserialize(v) for k, v in image.items()} if image else None,
-                               tables())
+        outcome = write_change(
+            source, {k: _plain.deserialize(v) for k, v in image.items()} if image else None, tables()
+        )
         failed = False
         log.debug("legacy row", extra={"source": source, "outcome": outcome})
     finally:  # every attempt, failed or not: a stuck writer shows a growing lag
@@ -73,9 +88,13 @@ def tables() -> LegacyTables:
 
 def connect() -> psycopg.Connection:
     """The DSN is read from the stack's secret at each (re)connect, never logged."""
-    secret = client("secretsmanager").get_secret_value(SecretId=os.environ["LEGACY_DATABASE_SECRET_ARN"])["SecretString"]
+    secret = client("secretsmanager").get_secret_value(SecretId=os.environ["LEGACY_DATABASE_SECRET_ARN"])[
+        "SecretString"
+    ]
     dsn = (json.loads(secret).get("dsn") if secret.lstrip().startswith("{") else secret) or ""
     if not dsn.strip():
-        raise LegacyNotConfigured("the legacy database secret holds no DSN yet (hexa up --legacy-dsn or "
-                                  "aws secretsmanager put-secret-value set it)")
+        raise LegacyNotConfigured(
+            "the legacy database secret holds no DSN yet (hexa up --legacy-dsn or "
+            "aws secretsmanager put-secret-value set it)"
+        )
     return psycopg.connect(dsn, connect_timeout=5, application_name="hexa-legacy-writer")

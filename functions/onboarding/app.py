@@ -2,6 +2,7 @@
 
 Thin by design: parse → use case → response. Everything else lives in ``onboarding``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,12 @@ from hexa_shared.observability import enable_tracing
 from onboarding.adapters.event_store import event_from_image
 from onboarding.application import change_contract as commands
 from onboarding.application.commands import (
-    AmendTerms, CreateContract, ListContracts, NoBody, SignContract, TerminateContract,
+    AmendTerms,
+    CreateContract,
+    ListContracts,
+    NoBody,
+    SignContract,
+    TerminateContract,
 )
 from onboarding.application.partner_events import draft_contract_for_new_partner, terminate_partner_contracts
 from onboarding.application.projections import project, publish, rebuild_read_model
@@ -27,8 +33,12 @@ from onboarding.domain.contract import Contract
 enable_tracing()
 app = Chalice(app_name="onboarding", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="onboarding")
-api.openapi_route("/openapi/onboarding.json", "Onboarding", "1.0.0",
-                  "Contracts: an event-sourced lifecycle DRAFT → PENDING_SIGNATURE → SIGNED → ACTIVE → TERMINATED.")
+api.openapi_route(
+    "/openapi/onboarding.json",
+    "Onboarding",
+    "1.0.0",
+    "Contracts: an event-sourced lifecycle DRAFT → PENDING_SIGNATURE → SIGNED → ACTIVE → TERMINATED.",
+)
 
 
 @functools.cache
@@ -37,7 +47,7 @@ def wired() -> Onboarding:
     return bootstrap()
 
 
-ETAG = {"ETag": "the contract's version, quoted (\"3\"): send it back in If-Match"}
+ETAG = {"ETag": 'the contract\'s version, quoted ("3"): send it back in If-Match'}
 
 
 def _contract(contract: Contract) -> Reply:
@@ -45,15 +55,21 @@ def _contract(contract: Contract) -> Reply:
     return Reply(contract.to_dict(), {"ETag": f'"{contract.version}"'})
 
 
-@api.route("/contracts", methods=["POST"], status=201, body=CreateContract, response=ContractView, headers=ETAG)
+@api.route(
+    "/contracts", methods=["POST"], status=201, body=CreateContract, response=ContractView, headers=ETAG
+)
 def create(request: RequestContext) -> Reply:
     command = request.body(CreateContract)
-    return _contract(commands.create_contract(command, wired().store, request.principal, request.correlation_id))
+    return _contract(
+        commands.create_contract(command, wired().store, request.principal, request.correlation_id)
+    )
 
 
 @api.route("/contracts", methods=["GET"], query=ListContracts, response=ContractPage)
 def list_all(request: RequestContext) -> dict[str, Any]:
-    contracts, next_token = list_contracts(request.query(ListContracts), wired().read_model, request.principal)
+    contracts, next_token = list_contracts(
+        request.query(ListContracts), wired().read_model, request.principal
+    )
     return {"items": [c.to_dict() for c in contracts], "next_token": next_token}
 
 
@@ -68,49 +84,111 @@ def history(request: RequestContext, contract_id: str) -> dict[str, Any]:
     return {"items": [e.public_view() for e in events], "next_token": None}
 
 
-@api.route("/contracts/{contract_id}/terms", methods=["PATCH"], body=AmendTerms, if_match=True,
-           response=ContractView, headers=ETAG)
+@api.route(
+    "/contracts/{contract_id}/terms",
+    methods=["PATCH"],
+    body=AmendTerms,
+    if_match=True,
+    response=ContractView,
+    headers=ETAG,
+)
 def amend_terms(request: RequestContext, contract_id: str) -> Reply:
-    return _contract(commands.amend_terms(contract_id, request.body(AmendTerms), wired().store, request.principal,
-                                          request.if_match(), request.correlation_id))
+    return _contract(
+        commands.amend_terms(
+            contract_id,
+            request.body(AmendTerms),
+            wired().store,
+            request.principal,
+            request.if_match(),
+            request.correlation_id,
+        )
+    )
 
 
-@api.route("/contracts/{contract_id}/submit", methods=["POST"], body=NoBody, if_match=True,
-           response=ContractView, headers=ETAG)
+@api.route(
+    "/contracts/{contract_id}/submit",
+    methods=["POST"],
+    body=NoBody,
+    if_match=True,
+    response=ContractView,
+    headers=ETAG,
+)
 def submit(request: RequestContext, contract_id: str) -> Reply:
     request.body(NoBody)
-    return _contract(commands.submit(contract_id, wired().store, request.principal, request.if_match(),
-                                     request.correlation_id))
+    return _contract(
+        commands.submit(
+            contract_id, wired().store, request.principal, request.if_match(), request.correlation_id
+        )
+    )
 
 
-@api.route("/contracts/{contract_id}/sign", methods=["POST"], body=SignContract, if_match=True,
-           response=ContractView, headers=ETAG)
+@api.route(
+    "/contracts/{contract_id}/sign",
+    methods=["POST"],
+    body=SignContract,
+    if_match=True,
+    response=ContractView,
+    headers=ETAG,
+)
 def sign(request: RequestContext, contract_id: str) -> Reply:
-    return _contract(commands.sign(contract_id, request.body(SignContract), wired().store, request.principal,
-                                   request.if_match(), request.correlation_id))
+    return _contract(
+        commands.sign(
+            contract_id,
+            request.body(SignContract),
+            wired().store,
+            request.principal,
+            request.if_match(),
+            request.correlation_id,
+        )
+    )
 
 
-@api.route("/contracts/{contract_id}/activate", methods=["POST"], body=NoBody, if_match=True,
-           response=ContractView, headers=ETAG)
+@api.route(
+    "/contracts/{contract_id}/activate",
+    methods=["POST"],
+    body=NoBody,
+    if_match=True,
+    response=ContractView,
+    headers=ETAG,
+)
 def activate(request: RequestContext, contract_id: str) -> Reply:
     request.body(NoBody)
-    return _contract(commands.activate(contract_id, wired().store, request.principal, request.if_match(),
-                                       request.correlation_id))
+    return _contract(
+        commands.activate(
+            contract_id, wired().store, request.principal, request.if_match(), request.correlation_id
+        )
+    )
 
 
-@api.route("/contracts/{contract_id}/terminate", methods=["POST"], body=TerminateContract, if_match=True,
-           response=ContractView, headers=ETAG)
+@api.route(
+    "/contracts/{contract_id}/terminate",
+    methods=["POST"],
+    body=TerminateContract,
+    if_match=True,
+    response=ContractView,
+    headers=ETAG,
+)
 def terminate(request: RequestContext, contract_id: str) -> Reply:
-    return _contract(commands.terminate(contract_id, request.body(TerminateContract), wired().store, request.principal,
-                                        request.if_match(), request.correlation_id))
+    return _contract(
+        commands.terminate(
+            contract_id,
+            request.body(TerminateContract),
+            wired().store,
+            request.principal,
+            request.if_match(),
+            request.correlation_id,
+        )
+    )
 
 
 # ---------------------------------------------------------------- asynchronous handlers
 PARTNER_EVENT_HANDLERS = {
     "PartnerRegistrationCompleted": lambda e: draft_contract_for_new_partner(
-        e, wired().store, wired().partners, wired().processed_partner_events),
+        e, wired().store, wired().partners, wired().processed_partner_events
+    ),
     "PartnerDeactivated": lambda e: terminate_partner_contracts(
-        e, wired().store, wired().read_model, wired().partners, wired().processed_partner_events),
+        e, wired().store, wired().read_model, wired().partners, wired().processed_partner_events
+    ),
 }
 
 
@@ -124,20 +202,34 @@ CONTRACT_STREAM_PARKING = "CONTRACT_STREAM_FAILURES_QUEUE_URL"
 
 def project_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Event-store stream → contracts read model."""
+
     def one(record: dict[str, Any]) -> None:
         _stored(record, lambda e: project(e, wired().read_model, wired().store))
 
-    return handle_stream_records(event, context, api.log, one,
-                                 consumer="onboarding.contract-projector", parking_queue_env=CONTRACT_STREAM_PARKING)
+    return handle_stream_records(
+        event,
+        context,
+        api.log,
+        one,
+        consumer="onboarding.contract-projector",
+        parking_queue_env=CONTRACT_STREAM_PARKING,
+    )
 
 
 def publish_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Event-store stream → ContractSigned / ContractActivated / ContractTerminated on the bus."""
+
     def one(record: dict[str, Any]) -> None:
         _stored(record, lambda e: publish(e, wired().publisher))
 
-    return handle_stream_records(event, context, api.log, one,
-                                 consumer="onboarding.contract-publisher", parking_queue_env=CONTRACT_STREAM_PARKING)
+    return handle_stream_records(
+        event,
+        context,
+        api.log,
+        one,
+        consumer="onboarding.contract-publisher",
+        parking_queue_env=CONTRACT_STREAM_PARKING,
+    )
 
 
 def _stored(record: dict[str, Any], handle: Any) -> None:

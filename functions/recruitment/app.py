@@ -2,6 +2,7 @@
 
 Thin by design: parse → use case → response. Everything else lives in ``recruitment``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,7 +17,13 @@ from hexa_shared.observability import enable_tracing
 from recruitment.adapters.profile_store import candidate_from, from_image, job_from
 from recruitment.application import profiles
 from recruitment.application.commands import (
-    CreateCandidate, CreateJob, EditCandidate, EditJob, ListJobs, MatchLimit, SearchCandidates,
+    CreateCandidate,
+    CreateJob,
+    EditCandidate,
+    EditJob,
+    ListJobs,
+    MatchLimit,
+    SearchCandidates,
 )
 from recruitment.application.indexing import index_stream_record, rebuild_all
 from recruitment.application.ports import CANDIDATES, JOBS, documents
@@ -27,8 +34,12 @@ from recruitment.bootstrap import Recruitment, bootstrap
 enable_tracing()
 app = Chalice(app_name="recruitment", configure_logs=False)  # Powertools logs
 api = HttpApi(app, service="recruitment")
-api.openapi_route("/openapi/recruitment.json", "Recruitment", "1.0.0",
-                  "Candidates and jobs: full-text and filtered search, job ↔ candidate matching.")
+api.openapi_route(
+    "/openapi/recruitment.json",
+    "Recruitment",
+    "1.0.0",
+    "Candidates and jobs: full-text and filtered search, job ↔ candidate matching.",
+)
 
 
 @functools.cache
@@ -39,7 +50,9 @@ def wired() -> Recruitment:
 
 @api.route("/candidates", methods=["POST"], status=201, body=CreateCandidate, response=Candidate)
 def create_candidate(request: RequestContext) -> dict[str, Any]:
-    return profiles.create_candidate(request.body(CreateCandidate), wired().candidates, request.principal).to_dict()
+    return profiles.create_candidate(
+        request.body(CreateCandidate), wired().candidates, request.principal
+    ).to_dict()
 
 
 @api.route("/candidates/search", methods=["GET"], query=SearchCandidates, response=SearchResults)
@@ -100,16 +113,28 @@ SEARCH_PARKING = "SEARCH_INDEX_FAILURES_QUEUE_URL"
 
 def index_candidates(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """CandidatesTable stream → search index (a failed index call fails the record; it is retried)."""
-    return handle_stream_records(event, context, api.log, lambda record: index_stream_record(
-        CANDIDATES, record, wired().search_index, _document(candidate_from)),
-        consumer="recruitment.candidate-indexer", parking_queue_env=SEARCH_PARKING)
+    return handle_stream_records(
+        event,
+        context,
+        api.log,
+        lambda record: index_stream_record(
+            CANDIDATES, record, wired().search_index, _document(candidate_from)
+        ),
+        consumer="recruitment.candidate-indexer",
+        parking_queue_env=SEARCH_PARKING,
+    )
 
 
 def index_jobs(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """JobsTable stream → search index."""
-    return handle_stream_records(event, context, api.log, lambda record: index_stream_record(
-        JOBS, record, wired().search_index, _document(job_from)),
-        consumer="recruitment.job-indexer", parking_queue_env=SEARCH_PARKING)
+    return handle_stream_records(
+        event,
+        context,
+        api.log,
+        lambda record: index_stream_record(JOBS, record, wired().search_index, _document(job_from)),
+        consumer="recruitment.job-indexer",
+        parking_queue_env=SEARCH_PARKING,
+    )
 
 
 def rebuild_search_index(event: dict[str, Any], context: Any) -> dict[str, Any]:

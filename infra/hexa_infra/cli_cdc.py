@@ -3,6 +3,7 @@
 ``hexa up --legacy-dsn`` installs it and runs the applier; these commands are for looking at it and
 fixing what it refused. Every command takes ``--legacy-dsn`` (default ``$LEGACY_DATABASE_URL``).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -33,7 +34,9 @@ def cdc_install(legacy_dsn: Optional[str] = DsnOpt) -> None:
 
     with _conn(legacy_dsn) as conn:
         capture.install(conn)
-    console.print("change capture installed: every write to the legacy tables is recorded in hexa_cdc.changes")
+    console.print(
+        "change capture installed: every write to the legacy tables is recorded in hexa_cdc.changes"
+    )
 
 
 @cdc_cli.command("status")
@@ -48,10 +51,14 @@ def cdc_status(legacy_dsn: Optional[str] = DsnOpt, last: int = typer.Option(10, 
             raise typer.Exit(1)
         backlog = capture.backlog(conn)
         refused = capture.rejected(conn, limit=last)
-    console.print(f"blue -> green: {backlog.pending} pending, lag {backlog.lag_seconds:.1f}s, "
-                  f"{backlog.rejected} rejected, {backlog.newest_seq} captured in all")
+    console.print(
+        f"blue -> green: {backlog.pending} pending, lag {backlog.lag_seconds:.1f}s, "
+        f"{backlog.rejected} rejected, {backlog.newest_seq} captured in all"
+    )
     if refused:
-        table = Table("seq", "table", "op", "row", "reason", title="rejected (fix the row or the code, then retry)")
+        table = Table(
+            "seq", "table", "op", "row", "reason", title="rejected (fix the row or the code, then retry)"
+        )
         for row in refused:
             table.add_row(str(row["seq"]), row["table_name"], row["op"], row["row_id"], row["reason"] or "")
         console.print(table)
@@ -70,13 +77,17 @@ def cdc_retry(legacy_dsn: Optional[str] = DsnOpt) -> None:
 
 @cdc_cli.command("uninstall")
 @one_line_errors
-def cdc_uninstall(legacy_dsn: Optional[str] = DsnOpt,
-                  yes: bool = typer.Option(False, "--yes", help="Also drop every recorded change")) -> None:
+def cdc_uninstall(
+    legacy_dsn: Optional[str] = DsnOpt,
+    yes: bool = typer.Option(False, "--yes", help="Also drop every recorded change"),
+) -> None:
     """Remove the triggers and the hexa_cdc schema (after the migration; the legacy data stays)."""
     from hexa_infra.coexistence import capture
 
     if not yes:
-        raise typer.BadParameter("this drops hexa_cdc with every recorded change; confirm with --yes", param_hint="--yes")
+        raise typer.BadParameter(
+            "this drops hexa_cdc with every recorded change; confirm with --yes", param_hint="--yes"
+        )
     with _conn(legacy_dsn) as conn:
         capture.uninstall(conn)
     console.print("change capture removed")
@@ -84,11 +95,13 @@ def cdc_uninstall(legacy_dsn: Optional[str] = DsnOpt,
 
 @cdc_cli.command("run")
 @one_line_errors
-def cdc_run(legacy_dsn: Optional[str] = DsnOpt,
-            template: Optional[Path] = typer.Option(None, "--template"),
-            stack: str = typer.Option(DEFAULT_STACK, "--stack"),
-            endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
-            workers: int = typer.Option(4, "--workers", min=1, max=32)) -> None:
+def cdc_run(
+    legacy_dsn: Optional[str] = DsnOpt,
+    template: Optional[Path] = typer.Option(None, "--template"),
+    stack: str = typer.Option(DEFAULT_STACK, "--stack"),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
+    workers: int = typer.Option(4, "--workers", min=1, max=32),
+) -> None:
     """Apply the monolith's changes to the platform until Ctrl-C: what `hexa up --legacy-dsn` runs next
     to blue. Against AWS, run it on a host that reaches both the database and the stack."""
     import time
@@ -99,7 +112,9 @@ def cdc_run(legacy_dsn: Optional[str] = DsnOpt,
 
     with _conn(legacy_dsn) as conn:
         if not capture.installed(conn):
-            raise typer.BadParameter("change capture is not installed: hexa cdc install", param_hint="--legacy-dsn")
+            raise typer.BadParameter(
+                "change capture is not installed: hexa cdc install", param_hint="--legacy-dsn"
+            )
     platform = Platform.of(Stack.connect(find_template(template), stack, endpoint_url))
     applier = BlueToGreen(legacy_dsn or "", platform, workers=workers).start()
     console.print(f"applying blue -> green with {workers} workers (Ctrl-C stops)")
@@ -108,7 +123,9 @@ def cdc_run(legacy_dsn: Optional[str] = DsnOpt,
             time.sleep(10)
             with _conn(legacy_dsn) as conn:
                 backlog = capture.backlog(conn)
-            console.print(f"{backlog.pending} pending, lag {backlog.lag_seconds:.1f}s, {backlog.rejected} rejected")
+            console.print(
+                f"{backlog.pending} pending, lag {backlog.lag_seconds:.1f}s, {backlog.rejected} rejected"
+            )
     except KeyboardInterrupt:
         console.print("stopping")
     finally:

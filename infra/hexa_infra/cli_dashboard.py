@@ -1,5 +1,6 @@
 """``hexa dashboard`` (the page's sign-in link) and ``hexa migrate status [--watch]`` (the same numbers
 as rich tables, for SSH-only users). Both read the running local cloud's ``/_dashboard/data``."""
+
 from __future__ import annotations
 
 import time
@@ -22,17 +23,23 @@ def _token(template: Optional[Path], stack: str, endpoint_url: Optional[str]) ->
     return Stack.connect(find_template(template), stack, endpoint_url).token(role="admin")
 
 
-def dashboard(api_url: str = ApiOpt, template: Optional[Path] = typer.Option(None, "--template"),
-              stack: str = typer.Option(DEFAULT_STACK, "--stack"),
-              endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL")) -> None:
+def dashboard(
+    api_url: str = ApiOpt,
+    template: Optional[Path] = typer.Option(None, "--template"),
+    stack: str = typer.Option(DEFAULT_STACK, "--stack"),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
+) -> None:
     """Print the dashboard's link, signed in (the token rides in the #fragment, which no server logs)."""
     typer.echo(f"{api_url.rstrip('/')}/_dashboard#token={_token(template, stack, endpoint_url)}")
 
 
-def migrate_status(api_url: str = ApiOpt, watch: bool = typer.Option(False, "--watch", help="Refresh every 2 s"),
-                   template: Optional[Path] = typer.Option(None, "--template"),
-                   stack: str = typer.Option(DEFAULT_STACK, "--stack"),
-                   endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL")) -> None:
+def migrate_status(
+    api_url: str = ApiOpt,
+    watch: bool = typer.Option(False, "--watch", help="Refresh every 2 s"),
+    template: Optional[Path] = typer.Option(None, "--template"),
+    stack: str = typer.Option(DEFAULT_STACK, "--stack"),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
+) -> None:
     """The dashboard's numbers in the terminal: rollout, business, technical, infrastructure, integration."""
     token = _token(template, stack, endpoint_url)
     http = requests.Session()
@@ -42,9 +49,13 @@ def migrate_status(api_url: str = ApiOpt, watch: bool = typer.Option(False, "--w
         try:
             answer = http.get(f"{api_url.rstrip('/')}/_dashboard/data", timeout=10)
         except requests.RequestException as error:
-            raise typer.BadParameter(f"no local cloud answers at {api_url} ({error})", param_hint="--api-url") from None
+            raise typer.BadParameter(
+                f"no local cloud answers at {api_url} ({error})", param_hint="--api-url"
+            ) from None
         if answer.status_code != 200:
-            raise typer.BadParameter(f"{api_url}/_dashboard/data answered {answer.status_code}", param_hint="--api-url")
+            raise typer.BadParameter(
+                f"{api_url}/_dashboard/data answered {answer.status_code}", param_hint="--api-url"
+            )
         return answer.json()
 
     if not watch:
@@ -64,17 +75,23 @@ def _pct(value: Any) -> str:
 
 
 def _num(value: Any, digits: int = 0) -> str:
-    return "–" if value is None else (f"{value:.{digits}f}" if isinstance(value, (int, float)) else str(value))
+    return (
+        "–" if value is None else (f"{value:.{digits}f}" if isinstance(value, (int, float)) else str(value))
+    )
 
 
 def render(data: dict[str, Any]) -> Group:
-    parts: list[Any] = [f"[bold]stack {data['stack']}[/] · {'blue/green' if data['blue_green'] else 'green only'} · "
-                        f"{data['at']}"]
+    parts: list[Any] = [
+        f"[bold]stack {data['stack']}[/] · {'blue/green' if data['blue_green'] else 'green only'} · "
+        f"{data['at']}"
+    ]
     rollout = data.get("rollout") or {}
     state, traffic = rollout.get("state"), rollout.get("traffic") or {}
     head = Table("rollout", "value", title="Rollout")
     head.add_row("state", state["status"] if state else "no rollout yet")
-    head.add_row("green / shadow", f"{_num(traffic.get('green_percent'))} % / {_num(traffic.get('shadow_percent'))} %")
+    head.add_row(
+        "green / shadow", f"{_num(traffic.get('green_percent'))} % / {_num(traffic.get('shadow_percent'))} %"
+    )
     if state and state.get("reason"):
         head.add_row("reason", state["reason"])
     verify = rollout.get("last_verify")
@@ -84,24 +101,43 @@ def render(data: dict[str, Any]) -> Group:
     if gates.get("gates"):
         table = Table("alert", "value", "threshold", "window", "state", title="Alerts")
         for name, gate in gates["gates"].items():
-            table.add_row(name, _num(gate["value"], 3), _num(gate["threshold"], 3), f"{gate['window_s']:g} s", gate["state"])
+            table.add_row(
+                name,
+                _num(gate["value"], 3),
+                _num(gate["threshold"], 3),
+                f"{gate['window_s']:g} s",
+                gate["state"],
+            )
         parts.append(table)
     business = data.get("business") or {}
     table = Table("business", "now", title="Business")
-    for key in ("active_partners", "campaigns", "campaigns_last_hour", "contracts_signed", "contracts_signed_last_hour"):
+    for key in (
+        "active_partners",
+        "campaigns",
+        "campaigns_last_hour",
+        "contracts_signed",
+        "contracts_signed_last_hour",
+    ):
         table.add_row(key.replace("_", " "), _num(business.get(key)))
     parts.append(table)
     technical = data.get("technical") or {}
     table = Table("side / context", "requests", "p50 ms", "p95 ms", "5xx", title="Technical")
     for group in ("sides", "contexts"):
         for name, v in sorted((technical.get(group) or {}).items()):
-            table.add_row(name, _num(v.get("requests")), _num(v.get("p50_ms"), 1), _num(v.get("p95_ms"), 1),
-                          _pct(v.get("error_rate")))
+            table.add_row(
+                name,
+                _num(v.get("requests")),
+                _num(v.get("p50_ms"), 1),
+                _num(v.get("p95_ms"), 1),
+                _pct(v.get("error_rate")),
+            )
     parts.append(table)
     cdc = technical.get("cdc")
     if cdc:
-        parts.append(f"change capture: blue → green lag {cdc['blue_to_green']:.2f} s ({cdc['blue_to_green_pending']} "
-                     f"pending), green → blue lag {cdc['green_to_blue']:.2f} s")
+        parts.append(
+            f"change capture: blue → green lag {cdc['blue_to_green']:.2f} s ({cdc['blue_to_green_pending']} "
+            f"pending), green → blue lag {cdc['green_to_blue']:.2f} s"
+        )
     infra = data.get("infrastructure") or {}
     table = Table("process", "CPU %", "MB", title="Infrastructure")
     for process in infra.get("processes") or []:
@@ -110,6 +146,8 @@ def render(data: dict[str, Any]) -> Group:
     checks = (data.get("integration") or {}).get("checks") or []
     table = Table("check", "state", "ms", "detail", title="Integration")
     for check in checks:
-        table.add_row(check["name"], "UP" if check["ok"] else "[red]DOWN[/]", _num(check["ms"], 1), str(check["detail"]))
+        table.add_row(
+            check["name"], "UP" if check["ok"] else "[red]DOWN[/]", _num(check["ms"], 1), str(check["detail"])
+        )
     parts.append(table)
     return Group(*parts)

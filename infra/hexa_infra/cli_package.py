@@ -5,6 +5,7 @@
 2. The same Makefile and locks built for this machine, then every handler imported in a clean process per
    Python version (the deployed one, 3.13, and the oldest supported, 3.11) with only the runtime's boto3.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,16 +27,17 @@ from hexa_infra.stack import find_template
 
 package_cli = typer.Typer(no_args_is_help=True, help="The Lambda package: `sam build`'s output, verified.")
 console = Console()
-TARGET_PYTHON = "3.13"        # template.yaml Globals.Function.Runtime
-OLDEST_PYTHON = "3.11"        # pyproject's requires-python: what local machines (Debian 12) run
+TARGET_PYTHON = "3.13"  # template.yaml Globals.Function.Runtime
+OLDEST_PYTHON = "3.11"  # pyproject's requires-python: what local machines (Debian 12) run
 
 
 @package_cli.command("verify")
-def verify(build_dir: Path = typer.Option(Path(".aws-sam/build"), help="`sam build`'s output"),
-           template: Optional[Path] = typer.Option(None, help="SAM template (default: the repo's)"),
-           python: list[str] = typer.Option([TARGET_PYTHON, OLDEST_PYTHON], help="Python versions to import on"),
-           work_dir: Optional[Path] = typer.Option(None, help="Where the host builds go (default: a temp dir)"),
-           ) -> None:
+def verify(
+    build_dir: Path = typer.Option(Path(".aws-sam/build"), help="`sam build`'s output"),
+    template: Optional[Path] = typer.Option(None, help="SAM template (default: the repo's)"),
+    python: list[str] = typer.Option([TARGET_PYTHON, OLDEST_PYTHON], help="Python versions to import on"),
+    work_dir: Optional[Path] = typer.Option(None, help="Where the host builds go (default: a temp dir)"),
+) -> None:
     problems = _check_artifact(build_dir)
     source = find_template(template)
     results: dict[str, dict[str, ImportResult]] = {}
@@ -51,15 +53,21 @@ def verify(build_dir: Path = typer.Option(Path(".aws-sam/build"), help="`sam bui
                     console.print(f"[yellow]warning[/]: {message}")
                 continue
             results[version] = _import_all(source, interpreter, version, root / version)
-    problems += [f"{fid} on Python {version}: {result.error}" for version, by_function in results.items()
-                 for fid, result in by_function.items() if not result.ok]
+    problems += [
+        f"{fid} on Python {version}: {result.error}"
+        for version, by_function in results.items()
+        for fid, result in by_function.items()
+        if not result.ok
+    ]
     _print_imports(results)
     if problems:
         for problem in problems:
             console.print(f"[red]✗[/] {problem}")
         raise typer.Exit(1)
-    console.print(f"[green]✓[/] the package is sound: {len(functions_of(source))} functions import cleanly on "
-                  f"Python {', '.join(results)}")
+    console.print(
+        f"[green]✓[/] the package is sound: {len(functions_of(source))} functions import cleanly on "
+        f"Python {', '.join(results)}"
+    )
 
 
 def _check_artifact(build_dir: Path) -> list[str]:
@@ -81,8 +89,14 @@ def _import_all(template: Path, interpreter: str, version: str, into: Path) -> d
     functions, layers = functions_of(template), layers_of(template)
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task(f"Python {version}: building for this host", total=len(functions))
-        build = build_for_host(functions, layers, python=interpreter, version=version, into=into / "build",
-                               progress=lambda name: progress.update(task, description=f"{version}: build {name}"))
+        build = build_for_host(
+            functions,
+            layers,
+            python=interpreter,
+            version=version,
+            into=into / "build",
+            progress=lambda name: progress.update(task, description=f"{version}: build {name}"),
+        )
         runtime = CleanRuntime(interpreter, into / "runtime")
         results = {}
         for function in functions:
@@ -101,6 +115,8 @@ def _print_imports(results: dict[str, dict[str, ImportResult]]) -> None:
     table.add_column("boto3")
     first = next(iter(results.values()))
     for function in first:
-        cells = [f"{by[function].import_ms:.0f}" if by[function].ok else "[red]fails[/]" for by in results.values()]
+        cells = [
+            f"{by[function].import_ms:.0f}" if by[function].ok else "[red]fails[/]" for by in results.values()
+        ]
         table.add_row(function, *cells, "yes" if first[function].boto3_at_import else "")
     console.print(table)

@@ -3,6 +3,7 @@
 The state lives in the stack's ``TrafficStateTable`` (template.yaml), which the local facade and the
 AWS facade read alike; a change reaches every facade within its one-second cache.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -16,7 +17,9 @@ from rich.console import Console
 from hexa_infra.stack import DEFAULT_STACK, Stack, find_template
 from hexa_infra.traces import daemon_address
 
-traffic_cli = typer.Typer(no_args_is_help=True, help="The facade's traffic split between blue (monolith) and green.")
+traffic_cli = typer.Typer(
+    no_args_is_help=True, help="The facade's traffic split between blue (monolith) and green."
+)
 console = Console()
 
 
@@ -43,15 +46,19 @@ def _percent(value: Optional[float], name: str) -> Optional[float]:
 
 
 @traffic_cli.command("set")
-def traffic_set(green: Optional[float] = typer.Option(None, "--green", help="Percent of partners served by green"),
-                shadow: Optional[float] = typer.Option(None, "--shadow", help="Percent of GETs also sent to the other "
-                                                                               "side and compared"),
-                template: Optional[Path] = typer.Option(None, "--template"),
-                stack: str = typer.Option(DEFAULT_STACK, "--stack"),
-                endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
-                daemon_address: str = typer.Option(daemon_address(), "--daemon-address",
-                                                   help="`hexa up --legacy-dsn`'s control port, to drain first"),
-                drain_timeout: float = typer.Option(30.0, "--drain-timeout", help="Seconds to wait for the drain")) -> None:
+def traffic_set(
+    green: Optional[float] = typer.Option(None, "--green", help="Percent of partners served by green"),
+    shadow: Optional[float] = typer.Option(
+        None, "--shadow", help="Percent of GETs also sent to the other side and compared"
+    ),
+    template: Optional[Path] = typer.Option(None, "--template"),
+    stack: str = typer.Option(DEFAULT_STACK, "--stack"),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
+    daemon_address: str = typer.Option(
+        daemon_address(), "--daemon-address", help="`hexa up --legacy-dsn`'s control port, to drain first"
+    ),
+    drain_timeout: float = typer.Option(30.0, "--drain-timeout", help="Seconds to wait for the drain"),
+) -> None:
     """Set the green percentage (and/or the shadow rate). Raising it only moves partners blue → green.
 
     Before the split moves, the moving partners' pending changes are applied on the side they move to
@@ -64,8 +71,12 @@ def traffic_set(green: Optional[float] = typer.Option(None, "--green", help="Per
     before = state.read()
     if green is not None and green != before.green_percent:
         _drain(daemon_address, before.green_percent, green, drain_timeout)
-    after = state.write(before, green_percent=green, shadow_percent=shadow, by=f"hexa traffic set ({getpass.getuser()})")
-    console.print(f"green {before.green_percent:g}% → {after.green_percent:g}%, shadow {after.shadow_percent:g}%")
+    after = state.write(
+        before, green_percent=green, shadow_percent=shadow, by=f"hexa traffic set ({getpass.getuser()})"
+    )
+    console.print(
+        f"green {before.green_percent:g}% → {after.green_percent:g}%, shadow {after.shadow_percent:g}%"
+    )
 
 
 def _drain(address: str, before: float, after: float, timeout: float) -> None:
@@ -80,14 +91,20 @@ def _drain(address: str, before: float, after: float, timeout: float) -> None:
     if done["drained"]:
         console.print(f"{direction.replace('_', ' ')}: drained in {done['seconds']}s")
     else:
-        console.print(f"[yellow]{direction.replace('_', ' ')}: NOT drained after {timeout:g}s ({done}); moving anyway[/]")
+        console.print(
+            f"[yellow]{direction.replace('_', ' ')}: NOT drained after {timeout:g}s ({done}); moving anyway[/]"
+        )
 
 
 @traffic_cli.command("status")
-def traffic_status(template: Optional[Path] = typer.Option(None, "--template"),
-                   stack: str = typer.Option(DEFAULT_STACK, "--stack"),
-                   endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL")) -> None:
+def traffic_status(
+    template: Optional[Path] = typer.Option(None, "--template"),
+    stack: str = typer.Option(DEFAULT_STACK, "--stack"),
+    endpoint_url: Optional[str] = typer.Option(None, "--endpoint-url", envvar="AWS_ENDPOINT_URL"),
+) -> None:
     """The current split."""
     now = traffic_state(Stack.connect(find_template(template), stack, endpoint_url)).read()
-    console.print(f"green {now.green_percent:g}% of partners, shadow {now.shadow_percent:g}% of GETs"
-                  + (f" (set {now.updated_at} by {now.updated_by})" if now.updated_at else " (never set: all blue)"))
+    console.print(
+        f"green {now.green_percent:g}% of partners, shadow {now.shadow_percent:g}% of GETs"
+        + (f" (set {now.updated_at} by {now.updated_by})" if now.updated_at else " (never set: all blue)")
+    )

@@ -14,6 +14,7 @@ Two kinds of queue:
   batch; a record that fails again stays. Lambda's own descriptions carry no records: the fix there is
   a projection rebuild (``hexa rebuild-projections``, ``hexa search reindex``).
 """
+
 from __future__ import annotations
 
 import json
@@ -36,8 +37,8 @@ class DeadLetterQueue:
 
 @dataclass
 class Redriven:
-    moved: int = 0      # back in their source queue / handled by their function
-    kept: int = 0       # still failing, or not redrivable (Lambda's batch descriptions)
+    moved: int = 0  # back in their source queue / handled by their function
+    kept: int = 0  # still failing, or not redrivable (Lambda's batch descriptions)
 
 
 def dead_letter_queues(template: Any, resources: Any, sqs: Any) -> list[DeadLetterQueue]:
@@ -57,16 +58,25 @@ def dead_letter_queues(template: Any, resources: Any, sqs: Any) -> list[DeadLett
     for lid, queue in sorted(queues.items()):
         arn = queue.attrs["Arn"]
         if arn in sources or arn in on_failure:
-            count = int(sqs.get_queue_attributes(QueueUrl=queue.ref, AttributeNames=["ApproximateNumberOfMessages"])
-                        ["Attributes"]["ApproximateNumberOfMessages"])
+            count = int(
+                sqs.get_queue_attributes(QueueUrl=queue.ref, AttributeNames=["ApproximateNumberOfMessages"])[
+                    "Attributes"
+                ]["ApproximateNumberOfMessages"]
+            )
             result.append(DeadLetterQueue(lid, queue.ref, sources.get(arn), count))
     return result
 
 
 def _receive(sqs: Any, url: str, visibility: int | None = None) -> list[dict[str, Any]]:
     extra = {} if visibility is None else {"VisibilityTimeout": visibility}
-    return sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0, MessageAttributeNames=["All"],
-                               AttributeNames=["All"], **extra).get("Messages", [])
+    return sqs.receive_message(
+        QueueUrl=url,
+        MaxNumberOfMessages=10,
+        WaitTimeSeconds=0,
+        MessageAttributeNames=["All"],
+        AttributeNames=["All"],
+        **extra,
+    ).get("Messages", [])
 
 
 def redrive(sqs: Any, dlq: DeadLetterQueue, limit: int = 10_000, invoke: Invoke | None = None) -> Redriven:
@@ -82,8 +92,11 @@ def redrive(sqs: Any, dlq: DeadLetterQueue, limit: int = 10_000, invoke: Invoke 
         for message in messages:
             seen += 1
             if dlq.source_url is not None:
-                sqs.send_message(QueueUrl=dlq.source_url, MessageBody=message["Body"],
-                                 MessageAttributes=redriven_attributes(message.get("MessageAttributes") or {}))
+                sqs.send_message(
+                    QueueUrl=dlq.source_url,
+                    MessageBody=message["Body"],
+                    MessageAttributes=redriven_attributes(message.get("MessageAttributes") or {}),
+                )
                 done = True
             else:
                 done = _replay_parked(message, invoke)  # type: ignore[arg-type]
@@ -116,20 +129,33 @@ def _parked(body: str) -> dict[str, Any] | None:
 
 def peek(sqs: Any, dlq: DeadLetterQueue, count: int = 5) -> list[dict[str, Any]]:
     """A few messages, left in place (visibility 0), each with why it is there, for a human to look at."""
-    messages = sqs.receive_message(QueueUrl=dlq.url, MaxNumberOfMessages=min(count, 10), VisibilityTimeout=0,
-                                   WaitTimeSeconds=0, MessageAttributeNames=["All"],
-                                   AttributeNames=["ApproximateReceiveCount", "SentTimestamp"]).get("Messages", [])
+    messages = sqs.receive_message(
+        QueueUrl=dlq.url,
+        MaxNumberOfMessages=min(count, 10),
+        VisibilityTimeout=0,
+        WaitTimeSeconds=0,
+        MessageAttributeNames=["All"],
+        AttributeNames=["ApproximateReceiveCount", "SentTimestamp"],
+    ).get("Messages", [])
     return [describe(m) for m in messages]
 
 
 def describe(message: dict[str, Any]) -> dict[str, Any]:
     attributes = message.get("MessageAttributes") or {}
-    failure = {name.rsplit(".", 1)[-1]: value.get("StringValue") for name, value in attributes.items()
-               if name in FAILURE_ATTRIBUTES}
+    failure = {
+        name.rsplit(".", 1)[-1]: value.get("StringValue")
+        for name, value in attributes.items()
+        if name in FAILURE_ATTRIBUTES
+    }
     parked = _parked(message["Body"])
     if parked is not None:
-        return {"reason": parked.get("reason"), "kind": "parked", "consumer": parked.get("consumer"),
-                "function": parked.get("function"), "record": parked.get("record")}
+        return {
+            "reason": parked.get("reason"),
+            "kind": "parked",
+            "consumer": parked.get("consumer"),
+            "function": parked.get("function"),
+            "record": parked.get("record"),
+        }
     body: Any = message["Body"]
     try:
         body = json.loads(body)
@@ -137,7 +163,20 @@ def describe(message: dict[str, Any]) -> dict[str, Any]:
         pass
     if not failure:
         failure = {"reason": "(none recorded: moved by the queue's redrive policy or by Lambda)"}
-    return {**failure, "receives": (message.get("Attributes") or {}).get("ApproximateReceiveCount"), "message": body}
+    return {
+        **failure,
+        "receives": (message.get("Attributes") or {}).get("ApproximateReceiveCount"),
+        "message": body,
+    }
 
 
-__all__ = ["DeadLetterQueue", "Redriven", "dead_letter_queues", "describe", "peek", "redrive", "REASON", "KIND"]
+__all__ = [
+    "DeadLetterQueue",
+    "Redriven",
+    "dead_letter_queues",
+    "describe",
+    "peek",
+    "redrive",
+    "REASON",
+    "KIND",
+]

@@ -5,6 +5,7 @@ The template's ``SearchEndpoint`` parameter chooses: empty in AWS (the stack's o
 (``make up SEARCH=opensearch`` / ``HEXA_SEARCH_ENDPOINT``). An embedded emulator starts empty, so the
 stack's indices are reset with it — otherwise search would return documents DynamoDB never had.
 """
+
 from __future__ import annotations
 
 import os

@@ -2,6 +2,7 @@
 
 Idempotent: re-seeding a stack that already has the demo partners (409 on their emails) reuses them.
 """
+
 from __future__ import annotations
 
 import time
@@ -11,30 +12,72 @@ from datetime import date, timedelta
 import requests
 
 DEMO_PARTNERS = [
-    {"name": "Acme Media S.L.", "email": "partners@acme-media.example", "partner_type": "COMPANY",
-     "country": "ES", "tax_id": "B-12345678", "phone": "+34911222333", "commission_rate": "0.12"},
-    {"name": "Lucía Creates", "email": "lucia@creates.example", "partner_type": "INFLUENCER", "country": "MX"},
-    {"name": "Norte Agency", "email": "hello@norte.example", "partner_type": "AGENCY", "country": "AR",
-     "commission_rate": "0.15"},
+    {
+        "name": "Acme Media S.L.",
+        "email": "partners@acme-media.example",
+        "partner_type": "COMPANY",
+        "country": "ES",
+        "tax_id": "B-12345678",
+        "phone": "+34911222333",
+        "commission_rate": "0.12",
+    },
+    {
+        "name": "Lucía Creates",
+        "email": "lucia@creates.example",
+        "partner_type": "INFLUENCER",
+        "country": "MX",
+    },
+    {
+        "name": "Norte Agency",
+        "email": "hello@norte.example",
+        "partner_type": "AGENCY",
+        "country": "AR",
+        "commission_rate": "0.15",
+    },
 ]
 
 
 DEMO_CANDIDATES = [
-    {"name": "Valentina Ríos", "skills": ["video editing", "tiktok", "copywriting"], "experience_years": 4,
-     "location": "Madrid", "availability": "IMMEDIATE",
-     "profile_summary": "Short-form video creator who grew three ecommerce brands on TikTok"},
-    {"name": "Tomás Herrera", "skills": ["seo", "sem", "google ads", "analytics"], "experience_years": 7,
-     "location": "Barcelona", "availability": "TWO_WEEKS",
-     "profile_summary": "Performance marketer: paid search, SEO audits and attribution dashboards"},
-    {"name": "Camila Duarte", "skills": ["python", "sql", "dbt", "analytics"], "experience_years": 5,
-     "location": "Mexico City", "availability": "ONE_MONTH",
-     "profile_summary": "Marketing data analyst building campaign ROI models in Python and dbt"},
-    {"name": "Joaquín Pérez", "skills": ["instagram", "photography", "copywriting"], "experience_years": 2,
-     "location": "Madrid", "availability": "IMMEDIATE",
-     "profile_summary": "Lifestyle photographer and Instagram storyteller for fashion partners"},
-    {"name": "Lucía Fernández", "skills": ["tiktok", "video editing", "community management"],
-     "experience_years": 6, "location": "Buenos Aires", "availability": "UNAVAILABLE",
-     "profile_summary": "Community manager and video editor, currently on a long engagement"},
+    {
+        "name": "Valentina Ríos",
+        "skills": ["video editing", "tiktok", "copywriting"],
+        "experience_years": 4,
+        "location": "Madrid",
+        "availability": "IMMEDIATE",
+        "profile_summary": "Short-form video creator who grew three ecommerce brands on TikTok",
+    },
+    {
+        "name": "Tomás Herrera",
+        "skills": ["seo", "sem", "google ads", "analytics"],
+        "experience_years": 7,
+        "location": "Barcelona",
+        "availability": "TWO_WEEKS",
+        "profile_summary": "Performance marketer: paid search, SEO audits and attribution dashboards",
+    },
+    {
+        "name": "Camila Duarte",
+        "skills": ["python", "sql", "dbt", "analytics"],
+        "experience_years": 5,
+        "location": "Mexico City",
+        "availability": "ONE_MONTH",
+        "profile_summary": "Marketing data analyst building campaign ROI models in Python and dbt",
+    },
+    {
+        "name": "Joaquín Pérez",
+        "skills": ["instagram", "photography", "copywriting"],
+        "experience_years": 2,
+        "location": "Madrid",
+        "availability": "IMMEDIATE",
+        "profile_summary": "Lifestyle photographer and Instagram storyteller for fashion partners",
+    },
+    {
+        "name": "Lucía Fernández",
+        "skills": ["tiktok", "video editing", "community management"],
+        "experience_years": 6,
+        "location": "Buenos Aires",
+        "availability": "UNAVAILABLE",
+        "profile_summary": "Community manager and video editor, currently on a long engagement",
+    },
 ]
 
 
@@ -67,9 +110,18 @@ def _demo_recruitment(http: requests.Session, api_url: str, partner_id: str) -> 
         return existing[0]["job_id"]
     for candidate in DEMO_CANDIDATES:
         http.post(f"{api_url}/candidates", json=candidate, timeout=10).raise_for_status()
-    job = http.post(f"{api_url}/jobs", timeout=10, json={
-        "partner_id": partner_id, "title": "TikTok video creator", "description": "Short-form content for Black Friday",
-        "required_skills": ["tiktok", "video editing"], "experience_required": 3, "location": "Madrid"})
+    job = http.post(
+        f"{api_url}/jobs",
+        timeout=10,
+        json={
+            "partner_id": partner_id,
+            "title": "TikTok video creator",
+            "description": "Short-form content for Black Friday",
+            "required_skills": ["tiktok", "video editing"],
+            "experience_required": 3,
+            "location": "Madrid",
+        },
+    )
     job.raise_for_status()
     return job.json()["job_id"]
 
@@ -85,17 +137,39 @@ def _demo_campaign(http: requests.Session, api_url: str, partner_id: str, timeou
             return None
         time.sleep(0.05)
     today = date.today()
-    campaign = http.post(f"{api_url}/campaigns", timeout=10, json={
-        "partner_id": partner_id, "name": "Black Friday 2026", "description": "Demo campaign", "budget": "5000.00",
-        "start_date": (today - timedelta(days=14)).isoformat(), "end_date": (today + timedelta(days=30)).isoformat()})
+    campaign = http.post(
+        f"{api_url}/campaigns",
+        timeout=10,
+        json={
+            "partner_id": partner_id,
+            "name": "Black Friday 2026",
+            "description": "Demo campaign",
+            "budget": "5000.00",
+            "start_date": (today - timedelta(days=14)).isoformat(),
+            "end_date": (today + timedelta(days=30)).isoformat(),
+        },
+    )
     campaign.raise_for_status()
     campaign_id = campaign.json()["campaign_id"]
     for days_ago, (impressions, clicks, conversions, revenue, spend) in enumerate(
-            [(12000, 480, 36, "1890.00", "410.50"), (9800, 350, 21, "1102.25", "388.00"),
-             (15100, 610, 52, "2740.80", "505.75")], start=1):
-        http.put(f"{api_url}/campaigns/{campaign_id}/performance/{(today - timedelta(days=days_ago)).isoformat()}",
-                 timeout=10, json={"impressions": impressions, "clicks": clicks, "conversions": conversions,
-                                   "revenue": revenue, "spend": spend}).raise_for_status()
+        [
+            (12000, 480, 36, "1890.00", "410.50"),
+            (9800, 350, 21, "1102.25", "388.00"),
+            (15100, 610, 52, "2740.80", "505.75"),
+        ],
+        start=1,
+    ):
+        http.put(
+            f"{api_url}/campaigns/{campaign_id}/performance/{(today - timedelta(days=days_ago)).isoformat()}",
+            timeout=10,
+            json={
+                "impressions": impressions,
+                "clicks": clicks,
+                "conversions": conversions,
+                "revenue": revenue,
+                "spend": spend,
+            },
+        ).raise_for_status()
     return campaign_id
 
 
@@ -111,7 +185,9 @@ def _register(http: requests.Session, api_url: str, body: dict) -> str:
 def _wait_for_draft(http: requests.Session, api_url: str, partner_id: str, timeout: float) -> dict | None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        items = http.get(f"{api_url}/contracts", params={"partner_id": partner_id}, timeout=10).json()["items"]
+        items = http.get(f"{api_url}/contracts", params={"partner_id": partner_id}, timeout=10).json()[
+            "items"
+        ]
         if items:
             return items[0]
         time.sleep(0.05)

@@ -3,6 +3,7 @@
 Resolving a stack re-runs the (idempotent) provisioner against the endpoint: it creates nothing that
 exists and returns the same physical names and ARNs the running local cloud uses.
 """
+
 from __future__ import annotations
 
 import os
@@ -37,12 +38,18 @@ class Stack:
     @classmethod
     def of(cls, cloud: Any) -> "Stack":
         """The stack a :class:`~hexa_infra.local.cloud.LocalCloud` in this process runs."""
-        return cls(cloud.template, cloud.resources, cloud.client, cloud.endpoint_url,
-                   dict(cloud.parameter_overrides))
+        return cls(
+            cloud.template, cloud.resources, cloud.client, cloud.endpoint_url, dict(cloud.parameter_overrides)
+        )
 
     @classmethod
-    def connect(cls, template_path: Path, stack_name: str, endpoint_url: str | None,
-                parameters: dict[str, str] | None = None) -> "Stack":
+    def connect(
+        cls,
+        template_path: Path,
+        stack_name: str,
+        endpoint_url: str | None,
+        parameters: dict[str, str] | None = None,
+    ) -> "Stack":
         from hexa_infra.local.aws import Clients
         from hexa_infra.local.provisioner import provision
         from hexa_infra.local.template import Template
@@ -52,13 +59,17 @@ class Stack:
         region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
         os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
         os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
-        template = Template(template_path, stack_name=stack_name, region=region, parameter_overrides=parameters)
+        template = Template(
+            template_path, stack_name=stack_name, region=region, parameter_overrides=parameters
+        )
         clients = Clients(endpoint, region)
         try:
             resources = provision(template, clients)
         except Exception as error:  # noqa: BLE001 - turn "connection refused" into advice
-            raise SystemExit(f"cannot reach stack '{stack_name}' at {endpoint} ({error.__class__.__name__}: "
-                             f"{error}). Is `make up` running?") from None
+            raise SystemExit(
+                f"cannot reach stack '{stack_name}' at {endpoint} ({error.__class__.__name__}: "
+                f"{error}). Is `make up` running?"
+            ) from None
         return cls(template, resources, clients, endpoint, parameters)
 
     @property
@@ -67,7 +78,9 @@ class Stack:
 
     def token(self, *, role: str, partner_id: str | None = None, ttl_seconds: int = 12 * 3600) -> str:
         key = signing_key(self.clients("secretsmanager"), self.resources[SIGNING_KEY_RESOURCE].ref)
-        return dev_token(key, self.template.parameters, role=role, partner_id=partner_id, ttl_seconds=ttl_seconds)
+        return dev_token(
+            key, self.template.parameters, role=role, partner_id=partner_id, ttl_seconds=ttl_seconds
+        )
 
     def dead_letter_queues(self) -> list[dead_letters.DeadLetterQueue]:
         return dead_letters.dead_letter_queues(self.template, self.resources, self.sqs)
@@ -86,8 +99,14 @@ class Stack:
             return dead_letters.redrive(self.sqs, queue)
         from hexa_infra.local.cloud import LocalCloud
 
-        cloud = LocalCloud(str(self.template.path), stack_name=self.template.stack_name, endpoint_url=self.endpoint_url,
-                           gateway_port=0, start_pollers=False, parameter_overrides=self.parameters)
+        cloud = LocalCloud(
+            str(self.template.path),
+            stack_name=self.template.stack_name,
+            endpoint_url=self.endpoint_url,
+            gateway_port=0,
+            start_pollers=False,
+            parameter_overrides=self.parameters,
+        )
         with cloud:
             by_name = {function.name: lid for lid, function in cloud.functions.items()}
 
@@ -106,9 +125,14 @@ class Stack:
         for lid, resource in self.template.resources_of_type("AWS::Serverless::Function").items():
             props = self.template.properties(lid)
             if Path(str(props["CodeUri"])).name == context and props["Handler"] == f"app.{handler_name}":
-                cloud = LocalCloud(str(self.template.path), stack_name=self.template.stack_name,
-                                   endpoint_url=self.endpoint_url, gateway_port=0, start_pollers=False,
-                                   parameter_overrides=self.parameters)
+                cloud = LocalCloud(
+                    str(self.template.path),
+                    stack_name=self.template.stack_name,
+                    endpoint_url=self.endpoint_url,
+                    gateway_port=0,
+                    start_pollers=False,
+                    parameter_overrides=self.parameters,
+                )
                 with cloud:
                     return cloud.invoke(lid, {})
         raise SystemExit(f"no '{handler_name}' function for context '{context}' in the template")

@@ -4,6 +4,7 @@
 (``GET /traces``, see ``hexa_infra.local.xray_daemon``). Each trace prints as a tree: segment →
 subsegments → the segments that continued it, each with its start offset in the trace and duration.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,7 @@ def daemon_address() -> str:
     value = os.environ.get("AWS_XRAY_DAEMON_ADDRESS", DEFAULT_DAEMON_ADDRESS)
     for part in value.split():
         if part.startswith("tcp:"):
-            return part[len("tcp:"):]
+            return part[len("tcp:") :]
     return value.split()[0].removeprefix("udp:")
 
 
@@ -33,12 +34,17 @@ def fetch(address: str, stack: str, **query: Any) -> list[dict[str, Any]]:
     return local_query(address, "traces", stack, **query)
 
 
-def local_query(address: str, what: str, stack: str, *, method: str = "GET", body: Any = None, **query: Any) -> Any:
+def local_query(
+    address: str, what: str, stack: str, *, method: str = "GET", body: Any = None, **query: Any
+) -> Any:
     """``<method> /<what>`` on the running local cloud's loopback control port: its answer's first field."""
     params = urlencode({k: v for k, v in query.items() if v is not None})
-    request = urllib.request.Request(f"http://{address}/{what}?{params}", method=method,
-                                     data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"http://{address}/{what}?{params}",
+        method=method,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     field = what.split("/")[0]
     try:
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - a loopback http URL we build
@@ -46,8 +52,10 @@ def local_query(address: str, what: str, stack: str, *, method: str = "GET", bod
     except urllib.error.HTTPError as error:
         raise SystemExit(f"the local cloud refused: {json.load(error).get('error', error)}") from None
     except (urllib.error.URLError, ValueError, OSError) as error:
-        raise SystemExit(f"no local {field} at {address} ({error}). Is `make up` running? "
-                         "(a real X-Ray daemon on that port keeps its traces in AWS)") from None
+        raise SystemExit(
+            f"no local {field} at {address} ({error}). Is `make up` running? "
+            "(a real X-Ray daemon on that port keeps its traces in AWS)"
+        ) from None
     body = answer
     if body.get("stack") != stack:
         raise SystemExit(f"the {field} at {address} belong to stack '{body.get('stack')}', not '{stack}'")
@@ -56,8 +64,10 @@ def local_query(address: str, what: str, stack: str, *, method: str = "GET", bod
 
 def tree(trace: dict[str, Any]) -> Tree:
     correlation = ", ".join(trace["correlation_ids"]) or "-"
-    root = Tree(f"[bold]trace {trace['trace_id']}[/]  {trace['duration_ms']:.1f} ms  "
-                f"{trace['documents']} segments/subsegments  correlation {escape(correlation)}")
+    root = Tree(
+        f"[bold]trace {trace['trace_id']}[/]  {trace['duration_ms']:.1f} ms  "
+        f"{trace['documents']} segments/subsegments  correlation {escape(correlation)}"
+    )
     for node in trace["roots"]:
         _add(root, node)
     return root

@@ -1,4 +1,5 @@
 """The monolith's Flask app: every route needs a bearer token but /health; every failure is JSON."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,11 +15,18 @@ from .errors import ApiError
 from .partners import partners
 from .profile import profile
 
-CODES = {400: "malformed_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large",
-         415: "unsupported_media_type"}
+CODES = {
+    400: "malformed_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
 
 
-def create_app(dsn: str, secret: str, issuer: str = "hexabuilders", audience: str = "hexabuilders-api") -> Flask:
+def create_app(
+    dsn: str, secret: str, issuer: str = "hexabuilders", audience: str = "hexabuilders-api"
+) -> Flask:
     app = Flask("hexa_monolith")
     app.db = Database(dsn)  # type: ignore[attr-defined]
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
@@ -52,7 +60,9 @@ def create_app(dsn: str, secret: str, issuer: str = "hexabuilders", audience: st
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
         app.logger.exception("unhandled error")
-        return jsonify({"error": {"code": "internal_error", "message": "an internal error occurred", "details": []}}), 500
+        return jsonify(
+            {"error": {"code": "internal_error", "message": "an internal error occurred", "details": []}}
+        ), 500
 
     for blueprint in (partners, contracts, campaigns, profile):
         app.register_blueprint(blueprint)

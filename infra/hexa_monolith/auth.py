@@ -1,4 +1,5 @@
 """The platform's tokens, verified by the monolith with the same key, issuer and audience."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,11 @@ class Caller:
         """The partner a list is for: an admin's choice (or all), a partner's own (else nothing)."""
         if self.is_admin:
             return requested
-        return self.partner_id if requested in (None, self.partner_id) else "00000000-0000-0000-0000-000000000000"
+        return (
+            self.partner_id
+            if requested in (None, self.partner_id)
+            else "00000000-0000-0000-0000-000000000000"
+        )
 
 
 class Verifier:
@@ -44,8 +49,15 @@ class Verifier:
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("missing bearer token")
         try:
-            claims = jwt.decode(token.strip(), self.secret, algorithms=["HS256"], issuer=self.issuer,
-                                audience=self.audience, leeway=30, options={"require": ["exp", "sub", "iss", "aud"]})
+            claims = jwt.decode(
+                token.strip(),
+                self.secret,
+                algorithms=["HS256"],
+                issuer=self.issuer,
+                audience=self.audience,
+                leeway=30,
+                options={"require": ["exp", "sub", "iss", "aud"]},
+            )
         except jwt.InvalidTokenError as error:
             raise Unauthorized(f"invalid token: {error}") from None
         role, partner_id = claims.get("role"), claims.get("partner_id")

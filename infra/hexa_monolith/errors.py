@@ -1,4 +1,5 @@
 """The platform's error body, spoken by the monolith too: ``{"error": {"code", "message", "details"}}``."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,8 +15,13 @@ class ApiError(Exception):
         self.message, self.details = message, details or []
 
     def response(self) -> tuple[Response, int]:
-        body: dict[str, Any] = {"error": {"code": self.code, "message": self.message,
-                                          "details": [{"field": f, "issue": i} for f, i in self.details]}}
+        body: dict[str, Any] = {
+            "error": {
+                "code": self.code,
+                "message": self.message,
+                "details": [{"field": f, "issue": i} for f, i in self.details],
+            }
+        }
         return jsonify(body), self.status
 
 

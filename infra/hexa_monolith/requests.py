@@ -1,4 +1,5 @@
 """Reading a request: the caller, a JSON body, paging — with the platform's error answers."""
+
 from __future__ import annotations
 
 import base64

@@ -1,15 +1,30 @@
 """The monolith's values ⇄ the API's words (the monolith answering in the platform's vocabulary)."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from datetime import datetime, timezone
 
-PARTNER_TYPES = {"EMPRESA": "COMPANY", "INDIVIDUAL": "INDIVIDUAL", "AGENCIA": "AGENCY", "INFLUENCER": "INFLUENCER"}
+PARTNER_TYPES = {
+    "EMPRESA": "COMPANY",
+    "INDIVIDUAL": "INDIVIDUAL",
+    "AGENCIA": "AGENCY",
+    "INFLUENCER": "INFLUENCER",
+}
 PARTNER_STATES = {"ACTIVO": "ACTIVE", "INACTIVO": "DEACTIVATED"}
 CONTRACT_TYPES = {"ESTANDAR": "STANDARD", "PREMIUM": "PREMIUM", "EMPRESARIAL": "ENTERPRISE"}
-CONTRACT_STATES = {"BORRADOR": "DRAFT", "PENDIENTE_FIRMA": "PENDING_SIGNATURE", "FIRMADO": "SIGNED",
-                   "ACTIVO": "ACTIVE", "TERMINADO": "TERMINATED"}
-LIMITS = {"ESTANDAR": Decimal("10000.00"), "PREMIUM": Decimal("50000.00"), "EMPRESARIAL": Decimal("250000.00")}
+CONTRACT_STATES = {
+    "BORRADOR": "DRAFT",
+    "PENDIENTE_FIRMA": "PENDING_SIGNATURE",
+    "FIRMADO": "SIGNED",
+    "ACTIVO": "ACTIVE",
+    "TERMINADO": "TERMINATED",
+}
+LIMITS = {
+    "ESTANDAR": Decimal("10000.00"),
+    "PREMIUM": Decimal("50000.00"),
+    "EMPRESARIAL": Decimal("250000.00"),
+}
 CONTRACT_ORDER = ("BORRADOR", "PENDIENTE_FIRMA", "FIRMADO", "ACTIVO")
 CENT = Decimal("0.01")
 

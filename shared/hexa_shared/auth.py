@@ -4,6 +4,7 @@ Tokens are HS256, signed with the key in Secrets Manager (``JWT_SECRET_ARN``; ge
 template, never in the repo). Issuer and audience come from ``JWT_ISSUER`` / ``JWT_AUDIENCE``.
 Roles: ``admin`` (everything) and ``partner`` (only its own ``partner_id``).
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,8 +43,9 @@ class Principal:
     def can_see_partner(self, partner_id: str) -> bool:
         return self.is_admin or self.partner_id == partner_id
 
-    def scoped_list(self, requested_partner: str | None, for_partner: Callable[[str], Page],
-                    everyone: Callable[[], Page]) -> Page:
+    def scoped_list(
+        self, requested_partner: str | None, for_partner: Callable[[str], Page], everyone: Callable[[], Page]
+    ) -> Page:
         """A list call filtered by partner, each scope asked for explicitly: an admin gets one partner's
         items or (asking for none) everyone's; a partner gets its own, and an empty page if it asked for
         another partner's (nothing to see, nothing to confirm)."""
@@ -59,16 +61,30 @@ class Principal:
             raise NotFound(f"{what} not found")
 
 
-def issue_token(secret: str, *, role: str, partner_id: str | None = None, subject: str | None = None,
-                issuer: str, audience: str, ttl_seconds: int = 3600) -> str:
+def issue_token(
+    secret: str,
+    *,
+    role: str,
+    partner_id: str | None = None,
+    subject: str | None = None,
+    issuer: str,
+    audience: str,
+    ttl_seconds: int = 3600,
+) -> str:
     """Sign a token (the dev CLI, the seeder and the tests use this)."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
     if role == PARTNER and not is_uuid(partner_id):
         raise ValueError("a partner token needs partner_id, a UUID")
     now = int(time.time())
-    claims = {"sub": subject or (partner_id if role == PARTNER else "admin"), "role": role,
-              "iss": issuer, "aud": audience, "iat": now, "exp": now + ttl_seconds}
+    claims = {
+        "sub": subject or (partner_id if role == PARTNER else "admin"),
+        "role": role,
+        "iss": issuer,
+        "aud": audience,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
     if partner_id:
         claims["partner_id"] = partner_id
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
@@ -77,7 +93,9 @@ def issue_token(secret: str, *, role: str, partner_id: str | None = None, subjec
 class TokenVerifier:
     """Turns an ``Authorization`` header into a :class:`Principal` or raises :class:`Unauthorized`."""
 
-    def __init__(self, secret: Callable[[], str], issuer: str, audience: str, leeway_seconds: int = 30) -> None:
+    def __init__(
+        self, secret: Callable[[], str], issuer: str, audience: str, leeway_seconds: int = 30
+    ) -> None:
         self._secret = secret
         self._issuer = issuer
         self._audience = audience
@@ -90,9 +108,15 @@ class TokenVerifier:
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthorized("Authorization must be 'Bearer <token>'")
         try:
-            claims = jwt.decode(token.strip(), self._secret(), algorithms=[ALGORITHM], issuer=self._issuer,
-                                audience=self._audience, leeway=self._leeway,
-                                options={"require": ["exp", "iat", "sub", "iss", "aud"]})
+            claims = jwt.decode(
+                token.strip(),
+                self._secret(),
+                algorithms=[ALGORITHM],
+                issuer=self._issuer,
+                audience=self._audience,
+                leeway=self._leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud"]},
+            )
         except jwt.ExpiredSignatureError:
             raise Unauthorized("token expired") from None
         except jwt.InvalidTokenError as exc:
@@ -130,7 +154,9 @@ class SecretsManagerKey:
             if self._value is None or time.monotonic() - self._fetched_at > self._ttl:
                 from hexa_shared.aws import client
 
-                self._value = client("secretsmanager").get_secret_value(SecretId=self._secret_id)["SecretString"]
+                self._value = client("secretsmanager").get_secret_value(SecretId=self._secret_id)[
+                    "SecretString"
+                ]
                 self._fetched_at = time.monotonic()
             return self._value
 

@@ -4,6 +4,7 @@
 itself, so the same code talks to the embedded emulator, LocalStack or AWS. boto3 is imported with the
 first client, not with the handler module (pynamodb needs only botocore).
 """
+
 from __future__ import annotations
 
 import functools
@@ -26,5 +27,6 @@ def bulk_client(service: str):  # noqa: ANN201
     client's CPU per BatchWriteItem), and a connection pool as wide as the loader's workers."""
     import boto3
 
-    return boto3.session.Session().client(service, config=_CONFIG.merge(
-        Config(parameter_validation=False, max_pool_connections=32)))
+    return boto3.session.Session().client(
+        service, config=_CONFIG.merge(Config(parameter_validation=False, max_pool_connections=32))
+    )

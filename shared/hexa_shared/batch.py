@@ -14,6 +14,7 @@
   *parked* — kept whole in the function's failure queue with the reason, alarmed, redrivable — and the
   records behind it go on within the same invocation.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,14 @@ EventHandler = Callable[[IntegrationEvent], None]
 REDRIVE = "hexa.redrive"  # set on a stream event that replays parked records (never by Lambda)
 
 
-def handle_integration_events(event: dict[str, Any], context: Any, log: Logger, handlers: Mapping[str, EventHandler],
-                              consumer: str, dead_letters: DeadLetters | None = None) -> dict[str, Any]:
+def handle_integration_events(
+    event: dict[str, Any],
+    context: Any,
+    log: Logger,
+    handlers: Mapping[str, EventHandler],
+    consumer: str,
+    dead_letters: DeadLetters | None = None,
+) -> dict[str, Any]:
     """Lambda handler body for an SQS queue fed by an EventBridge rule.
 
     ``handlers`` maps each event name this consumer acts on to its use case; ``consumer`` names it in
@@ -48,31 +55,56 @@ def handle_integration_events(event: dict[str, Any], context: Any, log: Logger, 
             integration_event = receive(record.body, handlers.keys())
         except InvalidEvent as invalid:
             metrics.record_event(log.service, consumer, "(invalid)", None, failed=True)
-            log.warning("invalid event refused: no effect, sent to the DLQ", extra={
-                "reason": str(invalid), "message_id": record.message_id})
-            if not letters.send(record.event_source_arn, record.body, reason=str(invalid), consumer=consumer,
-                                kind="invalid", receives=int(record.attributes.approximate_receive_count or 1)):
+            log.warning(
+                "invalid event refused: no effect, sent to the DLQ",
+                extra={"reason": str(invalid), "message_id": record.message_id},
+            )
+            if not letters.send(
+                record.event_source_arn,
+                record.body,
+                reason=str(invalid),
+                consumer=consumer,
+                kind="invalid",
+                receives=int(record.attributes.approximate_receive_count or 1),
+            ):
                 raise  # no DLQ configured: fail it, SQS keeps it until its retention ends
             return
         age_ms = metrics.event_age_ms(integration_event.occurred_at)
         failed = True
-        with continue_trace(record.attributes.aws_trace_header, f"consume {integration_event.name}"), \
-                bound_correlation_id(log, integration_event.correlation_id):
+        with (
+            continue_trace(record.attributes.aws_trace_header, f"consume {integration_event.name}"),
+            bound_correlation_id(log, integration_event.correlation_id),
+        ):
             receive_count = int(record.attributes.approximate_receive_count or 1)
-            log.info("consuming event", extra={"event_name": integration_event.name,
-                                                "event_id": integration_event.event_id,
-                                                "receive_count": receive_count})
+            log.info(
+                "consuming event",
+                extra={
+                    "event_name": integration_event.name,
+                    "event_id": integration_event.event_id,
+                    "receive_count": receive_count,
+                },
+            )
             try:
                 handlers[integration_event.name](integration_event)
                 failed = False
             except Exception as error:
                 if _last_receive(letters, record, receive_count) and letters.send(
-                        record.event_source_arn, record.body, reason=describe(error), consumer=consumer,
-                        kind="exhausted", receives=receive_count):
-                    log.exception("event handling failed on its last receive; sent to the DLQ",
-                                  extra={"event_id": integration_event.event_id})
+                    record.event_source_arn,
+                    record.body,
+                    reason=describe(error),
+                    consumer=consumer,
+                    kind="exhausted",
+                    receives=receive_count,
+                ):
+                    log.exception(
+                        "event handling failed on its last receive; sent to the DLQ",
+                        extra={"event_id": integration_event.event_id},
+                    )
                     return
-                log.exception("event handling failed; it will be retried", extra={"event_id": integration_event.event_id})
+                log.exception(
+                    "event handling failed; it will be retried",
+                    extra={"event_id": integration_event.event_id},
+                )
                 raise
             finally:
                 metrics.record_event(log.service, consumer, integration_event.name, age_ms, failed)
@@ -82,7 +114,9 @@ def handle_integration_events(event: dict[str, Any], context: Any, log: Logger, 
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event, record_handler=record_handler, processor=processor, context=context)
+    return process_partial_response(
+        event=event, record_handler=record_handler, processor=processor, context=context
+    )
 
 
 def _last_receive(letters: DeadLetters, record: SQSRecord, receive_count: int) -> bool:
@@ -90,9 +124,17 @@ def _last_receive(letters: DeadLetters, record: SQSRecord, receive_count: int) -
     return redrive is not None and receive_count >= redrive.max_receive_count
 
 
-def handle_stream_records(event: dict[str, Any], context: Any, log: Logger, handle: Callable[[dict[str, Any]], None], *,
-                          consumer: str, parking_queue_env: str, dead_letters: DeadLetters | None = None,
-                          transient: Callable[[BaseException], bool] = is_transient) -> dict[str, Any]:
+def handle_stream_records(
+    event: dict[str, Any],
+    context: Any,
+    log: Logger,
+    handle: Callable[[dict[str, Any]], None],
+    *,
+    consumer: str,
+    parking_queue_env: str,
+    dead_letters: DeadLetters | None = None,
+    transient: Callable[[BaseException], bool] = is_transient,
+) -> dict[str, Any]:
     """Lambda handler body for a DynamoDB stream; ``handle`` gets one raw stream record.
 
     ``parking_queue_env`` names the environment variable holding the URL of the function's failure
@@ -109,21 +151,34 @@ def handle_stream_records(event: dict[str, Any], context: Any, log: Logger, hand
             failure = error
         sequence = record.get("dynamodb", {}).get("SequenceNumber")
         if transient(failure) or redriving:
-            log.warning("stream record failed transiently; it and the rest of the batch will be retried",
-                        extra={"sequence_number": sequence, "reason": describe(failure)})
+            log.warning(
+                "stream record failed transiently; it and the rest of the batch will be retried",
+                extra={"sequence_number": sequence, "reason": describe(failure)},
+            )
             return _failed_from(records, position)
         try:
             (dead_letters or dead_letters_from_env()).park(
-                os.environ[parking_queue_env], record, reason=describe(failure), consumer=consumer,
-                function_name=getattr(context, "function_name", None))
+                os.environ[parking_queue_env],
+                record,
+                reason=describe(failure),
+                consumer=consumer,
+                function_name=getattr(context, "function_name", None),
+            )
         except Exception:  # noqa: BLE001 - cannot park: keep it in the stream, retried in order
-            log.exception("stream record could not be parked; retrying it", extra={"sequence_number": sequence})
+            log.exception(
+                "stream record could not be parked; retrying it", extra={"sequence_number": sequence}
+            )
             return _failed_from(records, position)
         metrics.record_parked(log.service, consumer)
-        log.error("stream record parked: it can never succeed as it is; the records behind it go on",
-                  extra={"sequence_number": sequence, "reason": describe(failure)}, exc_info=failure)
+        log.error(
+            "stream record parked: it can never succeed as it is; the records behind it go on",
+            extra={"sequence_number": sequence, "reason": describe(failure)},
+            exc_info=failure,
+        )
     return {"batchItemFailures": []}
 
 
 def _failed_from(records: list[dict[str, Any]], position: int) -> dict[str, Any]:
-    return {"batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in records[position:]]}
+    return {
+        "batchItemFailures": [{"itemIdentifier": r["dynamodb"]["SequenceNumber"]} for r in records[position:]]
+    }

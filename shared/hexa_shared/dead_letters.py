@@ -12,6 +12,7 @@ Stream functions have no source queue: they *park* a record they can never proce
 ``OnFailure`` destination queue (named by an environment variable), with the whole record, so it can be
 looked at and replayed (``hexa dlq redrive``), while the records behind it go on.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,7 +22,12 @@ from typing import Any
 
 from hexa_shared.clock import now_iso
 
-REASON, CONSUMER, FAILED_AT, KIND = "hexa.failure.reason", "hexa.failure.consumer", "hexa.failure.at", "hexa.failure.kind"
+REASON, CONSUMER, FAILED_AT, KIND = (
+    "hexa.failure.reason",
+    "hexa.failure.consumer",
+    "hexa.failure.at",
+    "hexa.failure.kind",
+)
 RECEIVES = "hexa.failure.receives"
 FAILURE_ATTRIBUTES = (REASON, CONSUMER, FAILED_AT, KIND, RECEIVES)
 MAX_REASON = 1000
@@ -60,42 +66,65 @@ class DeadLetters:
         dlq_url = self._sqs.get_queue_url(QueueName=dlq_name, QueueOwnerAWSAccountId=dlq_account)["QueueUrl"]
         return Redrive(dlq_url, int(policy["maxReceiveCount"]))
 
-    def send(self, source_queue_arn: str, body: str, *, reason: str, consumer: str, kind: str,
-             receives: int) -> bool:
+    def send(
+        self, source_queue_arn: str, body: str, *, reason: str, consumer: str, kind: str, receives: int
+    ) -> bool:
         """Put ``body`` in the DLQ of ``source_queue_arn`` with the reason; ``False`` if it has none."""
         redrive = self.redrive_of(source_queue_arn)
         if redrive is None:
             return False
-        self._sqs.send_message(QueueUrl=redrive.dlq_url, MessageBody=body,
-                               MessageAttributes=failure_attributes(reason, consumer, kind, receives))
+        self._sqs.send_message(
+            QueueUrl=redrive.dlq_url,
+            MessageBody=body,
+            MessageAttributes=failure_attributes(reason, consumer, kind, receives),
+        )
         return True
 
-    def park(self, queue_url: str, record: dict[str, Any], *, reason: str, consumer: str,
-             function_name: str | None) -> None:
+    def park(
+        self, queue_url: str, record: dict[str, Any], *, reason: str, consumer: str, function_name: str | None
+    ) -> None:
         """Keep a stream record this function can never process, whole, in its failure queue, naming the
         function to hand it back to (``hexa dlq redrive``)."""
-        parked = {"consumer": consumer, "function": function_name, "reason": reason[:MAX_REASON],
-                  "parked_at": now_iso(), "record": record}
+        parked = {
+            "consumer": consumer,
+            "function": function_name,
+            "reason": reason[:MAX_REASON],
+            "parked_at": now_iso(),
+            "record": record,
+        }
         body = json.dumps({PARKED: parked}, separators=(",", ":"), default=str)
         if len(body.encode()) > MAX_MESSAGE_BYTES:  # the item is in its table: keep its keys and position
-            dynamodb = {k: v for k, v in record.get("dynamodb", {}).items() if k in ("Keys", "SequenceNumber")}
+            dynamodb = {
+                k: v for k, v in record.get("dynamodb", {}).items() if k in ("Keys", "SequenceNumber")
+            }
             parked["record"] = {**{k: v for k, v in record.items() if k != "dynamodb"}, "dynamodb": dynamodb}
             parked["image_omitted"] = f"the record ({len(body)} bytes) is over an SQS message's limit"
             body = json.dumps({PARKED: parked}, separators=(",", ":"), default=str)
-        self._sqs.send_message(QueueUrl=queue_url, MessageBody=body,
-                               MessageAttributes=failure_attributes(reason, consumer, "parked", 1))
+        self._sqs.send_message(
+            QueueUrl=queue_url,
+            MessageBody=body,
+            MessageAttributes=failure_attributes(reason, consumer, "parked", 1),
+        )
 
 
 def failure_attributes(reason: str, consumer: str, kind: str, receives: int) -> dict[str, Any]:
-    values = {REASON: reason[:MAX_REASON] or "(no reason)", CONSUMER: consumer, FAILED_AT: now_iso(), KIND: kind,
-              RECEIVES: str(receives)}
+    values = {
+        REASON: reason[:MAX_REASON] or "(no reason)",
+        CONSUMER: consumer,
+        FAILED_AT: now_iso(),
+        KIND: kind,
+        RECEIVES: str(receives),
+    }
     return {name: {"DataType": "String", "StringValue": value} for name, value in values.items()}
 
 
 def redriven_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
     """A dead letter's message attributes as they go back to the source queue: its own, not the failure's."""
-    return {k: {f: v for f, v in value.items() if f in ("DataType", "StringValue", "BinaryValue")}
-            for k, value in attributes.items() if k not in FAILURE_ATTRIBUTES}
+    return {
+        k: {f: v for f, v in value.items() if f in ("DataType", "StringValue", "BinaryValue")}
+        for k, value in attributes.items()
+        if k not in FAILURE_ATTRIBUTES
+    }
 
 
 @functools.lru_cache(maxsize=1)

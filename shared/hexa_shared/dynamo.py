@@ -1,4 +1,5 @@
 """pynamodb plumbing shared by every context's adapters."""
+
 from __future__ import annotations
 
 import functools
@@ -27,7 +28,9 @@ def meta(table_name: str) -> type:
 
 def bound(base: type, table_name: str, name: str | None = None) -> Any:
     """``base`` (a pynamodb model without ``Meta``) bound to its table, a name known only at run time."""
-    return type(name or base.__name__.strip("_"), (base,), {"Meta": meta(table_name), "__module__": base.__module__})
+    return type(
+        name or base.__name__.strip("_"), (base,), {"Meta": meta(table_name), "__module__": base.__module__}
+    )
 
 
 def by_partner_index() -> Any:
@@ -115,15 +118,21 @@ class DecimalAttribute(Attribute[Decimal]):
         return Decimal(value)
 
 
-def query_page(model: Any, index: Any, hash_value: str, condition: Any, limit: int,
-               next_token: str | None) -> tuple[list[Any], str | None]:
+def query_page(
+    model: Any, index: Any, hash_value: str, condition: Any, limit: int, next_token: str | None
+) -> tuple[list[Any], str | None]:
     """One page of a list API: the ``index`` query for ``hash_value`` (e.g. one partner's items), with
     an optional filter. ``hash_value`` is required: "every item" is :func:`scan_page`, asked for by name."""
     if not isinstance(hash_value, str) or not hash_value:
         raise ValueError(f"query_page needs a {index.Meta.index_name} key, got {type(hash_value).__name__}")
     table_keys = {k for k in (model._hash_keyname, model._range_keyname) if k}
-    results = index.query(hash_value, filter_condition=condition, limit=limit, page_size=limit,
-                          last_evaluated_key=decode_token(next_token, table_keys | set(index.Meta.attributes)))
+    results = index.query(
+        hash_value,
+        filter_condition=condition,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=decode_token(next_token, table_keys | set(index.Meta.attributes)),
+    )
     items = list(results)
     return items, encode_token(results.last_evaluated_key)
 
@@ -131,8 +140,12 @@ def query_page(model: Any, index: Any, hash_value: str, condition: Any, limit: i
 def scan_page(model: Any, condition: Any, limit: int, next_token: str | None) -> tuple[list[Any], str | None]:
     """One page of every item of the table (an admin's unfiltered list), with an optional filter."""
     table_keys = {k for k in (model._hash_keyname, model._range_keyname) if k}
-    results = model.scan(filter_condition=condition, limit=limit, page_size=limit,
-                         last_evaluated_key=decode_token(next_token, table_keys))
+    results = model.scan(
+        filter_condition=condition,
+        limit=limit,
+        page_size=limit,
+        last_evaluated_key=decode_token(next_token, table_keys),
+    )
     items = list(results)
     return items, encode_token(results.last_evaluated_key)
 
@@ -140,8 +153,15 @@ def scan_page(model: Any, condition: Any, limit: int, next_token: str | None) ->
 BATCH_WRITE_LIMIT = 25  # items per BatchWriteItem
 
 
-def batch_put(model: Any, items: list[Any], *, max_attempts: int = 12, base_delay: float = 0.02,
-              max_delay: float = 2.0, sleep: Any = None) -> int:
+def batch_put(
+    model: Any,
+    items: list[Any],
+    *,
+    max_attempts: int = 12,
+    base_delay: float = 0.02,
+    max_delay: float = 2.0,
+    sleep: Any = None,
+) -> int:
     """Put ``items`` (pynamodb model instances of ``model``) with BatchWriteItem, 25 at a time.
 
     For bulk loads where no invariant needs a condition or a transaction. ``UnprocessedItems`` and
@@ -158,20 +178,31 @@ def batch_put(model: Any, items: list[Any], *, max_attempts: int = 12, base_dela
     pause = sleep or time.sleep
     dynamodb, table, requests = bulk_client("dynamodb"), model.Meta.table_name, 0
     for start in range(0, len(items), BATCH_WRITE_LIMIT):
-        pending = [{"PutRequest": {"Item": item.serialize()}} for item in items[start:start + BATCH_WRITE_LIMIT]]
+        pending = [
+            {"PutRequest": {"Item": item.serialize()}} for item in items[start : start + BATCH_WRITE_LIMIT]
+        ]
         for attempt in range(max_attempts):
             requests += 1
             try:
-                pending = dynamodb.batch_write_item(RequestItems={table: pending}).get(
-                    "UnprocessedItems", {}).get(table, [])
+                pending = (
+                    dynamodb.batch_write_item(RequestItems={table: pending})
+                    .get("UnprocessedItems", {})
+                    .get(table, [])
+                )
             except ClientError as error:
                 code = error.response.get("Error", {}).get("Code", "")
-                if code not in ("ProvisionedThroughputExceededException", "ThrottlingException",
-                                "RequestLimitExceeded", "InternalServerError"):
+                if code not in (
+                    "ProvisionedThroughputExceededException",
+                    "ThrottlingException",
+                    "RequestLimitExceeded",
+                    "InternalServerError",
+                ):
                     raise
             if not pending:
                 break
-            pause(random.uniform(0, min(max_delay, base_delay * 2 ** attempt)))
+            pause(random.uniform(0, min(max_delay, base_delay * 2**attempt)))
         else:
-            raise RuntimeError(f"{len(pending)} item(s) of {table} still unprocessed after {max_attempts} attempts")
+            raise RuntimeError(
+                f"{len(pending)} item(s) of {table} still unprocessed after {max_attempts} attempts"
+            )
     return requests

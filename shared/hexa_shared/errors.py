@@ -3,6 +3,7 @@
 Each error knows its HTTP status and a stable machine-readable ``code``; the HTTP adapter
 (:mod:`hexa_shared.http.responses`) renders them as DESIGN.md §2's JSON error body.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -3,6 +3,7 @@
 ``hexa_shared.idempotency.ProcessedEvents`` is the DynamoDB adapter; tests/fakes has the in-memory one;
 tests/contract proves they behave alike.
 """
+
 from __future__ import annotations
 
 from typing import Protocol

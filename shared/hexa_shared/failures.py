@@ -6,6 +6,7 @@ because it is malformed, or its event breaks its schema, fails the same way fore
 holds back the records behind it. The list below is the transient side, on purpose: an error nobody
 foresaw is parked (kept, alarmed, redrivable), never allowed to block a stream.
 """
+
 from __future__ import annotations
 
 from typing import Iterator
@@ -14,17 +15,38 @@ from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from hexa_shared.errors import Conflict
 
-TRANSIENT_AWS_CODES = frozenset({  # a failed condition is not here: an adapter that expects a race says so
-    "TransactionConflictException", "TransactionInProgressException",
-    "ProvisionedThroughputExceededException", "RequestLimitExceeded", "ThrottlingException", "Throttling",
-    "ThrottledException", "TooManyRequestsException", "InternalServerError", "InternalFailure",
-    "InternalException", "ServiceUnavailable", "ServiceUnavailableException", "RequestTimeout",
-    "RequestTimeoutException", "LimitExceededException", "KMSThrottlingException",
-})
-TRANSIENT_NAMES = frozenset({  # by name: shared code must not import every client library
-    "PublishError", "ConnectionError", "ConnectionTimeout", "ConnectTimeout", "ReadTimeout", "Timeout",
-    "OperationalError",  # sqlite: database is locked
-})
+TRANSIENT_AWS_CODES = frozenset(
+    {  # a failed condition is not here: an adapter that expects a race says so
+        "TransactionConflictException",
+        "TransactionInProgressException",
+        "ProvisionedThroughputExceededException",
+        "RequestLimitExceeded",
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "TooManyRequestsException",
+        "InternalServerError",
+        "InternalFailure",
+        "InternalException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "LimitExceededException",
+        "KMSThrottlingException",
+    }
+)
+TRANSIENT_NAMES = frozenset(
+    {  # by name: shared code must not import every client library
+        "PublishError",
+        "ConnectionError",
+        "ConnectionTimeout",
+        "ConnectTimeout",
+        "ReadTimeout",
+        "Timeout",
+        "OperationalError",  # sqlite: database is locked
+    }
+)
 
 
 def _chain(error: BaseException) -> Iterator[BaseException]:
@@ -49,7 +71,9 @@ def is_transient(error: BaseException) -> bool:
                 return True
             if code == "TransactionCanceledException":
                 reasons = {r.get("Code") for r in response.get("CancellationReasons") or [] if r}
-                return bool(reasons & {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"})
+                return bool(
+                    reasons & {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"}
+                )
         if isinstance(link, BotoCoreError) and not isinstance(link, ParamValidationError):
             return True  # connection refused/reset, timeouts, no endpoint
         if type(link).__name__ in TRANSIENT_NAMES or isinstance(link, (ConnectionError, TimeoutError)):

@@ -2,6 +2,7 @@
 
 The grammars are :mod:`hexa_shared.formats`' (one definition for HTTP, events and the migration).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,7 +11,14 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictStr, WithJsonSchema
 
-from hexa_shared.formats import DATE_PATTERN, EARLIEST_DATE, LATEST_DATE, MONEY_PATTERN, UUID_PATTERN, parse_date
+from hexa_shared.formats import (
+    DATE_PATTERN,
+    EARLIEST_DATE,
+    LATEST_DATE,
+    MONEY_PATTERN,
+    UUID_PATTERN,
+    parse_date,
+)
 from hexa_shared.formats import UUID4_PATTERN, text_problem
 from hexa_shared.money import parse_money
 
@@ -27,16 +35,30 @@ def single_line(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[date, BeforeValidator(iso_date),
-                    WithJsonSchema({"type": "string", "format": "date", "pattern": DATE_PATTERN,
-                                    "description": f"YYYY-MM-DD, {EARLIEST_DATE} to {LATEST_DATE}"})]
-MONEY_SCHEMA = {"anyOf": [{"type": "string", "pattern": MONEY_PATTERN},
-                          {"type": "integer", "minimum": 0, "maximum": 10**12}],
-                "description": "a decimal string with at most two decimals, or an integer; never a float",
-                "examples": ["1500.00"]}
+IsoDate = Annotated[
+    date,
+    BeforeValidator(iso_date),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "format": "date",
+            "pattern": DATE_PATTERN,
+            "description": f"YYYY-MM-DD, {EARLIEST_DATE} to {LATEST_DATE}",
+        }
+    ),
+]
+MONEY_SCHEMA = {
+    "anyOf": [
+        {"type": "string", "pattern": MONEY_PATTERN},
+        {"type": "integer", "minimum": 0, "maximum": 10**12},
+    ],
+    "description": "a decimal string with at most two decimals, or an integer; never a float",
+    "examples": ["1500.00"],
+}
 Money = Annotated[Decimal, BeforeValidator(lambda v: parse_money(v)), WithJsonSchema(MONEY_SCHEMA)]
-PositiveMoney = Annotated[Decimal, BeforeValidator(lambda v: parse_money(v, allow_zero=False)),
-                          WithJsonSchema(MONEY_SCHEMA)]
+PositiveMoney = Annotated[
+    Decimal, BeforeValidator(lambda v: parse_money(v, allow_zero=False)), WithJsonSchema(MONEY_SCHEMA)
+]
 
 Uuid4 = Annotated[StrictStr, Field(pattern=UUID4_PATTERN)]
 Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN, description="a lower-case UUID")]
@@ -44,7 +66,9 @@ Uuid = Annotated[StrictStr, Field(pattern=UUID_PATTERN, description="a lower-cas
 
 def line(max_length: int, min_length: int = 1) -> object:
     """A one-line text field (a name, a title): no tabs, no line breaks, no control characters."""
-    return Annotated[StrictStr, Field(min_length=min_length, max_length=max_length), AfterValidator(single_line)]
+    return Annotated[
+        StrictStr, Field(min_length=min_length, max_length=max_length), AfterValidator(single_line)
+    ]
 
 
 class StrictModel(BaseModel):

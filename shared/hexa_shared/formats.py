@@ -5,6 +5,7 @@ and the consumers. jsonschema's own ``date-time`` check silently passes when the
 ``rfc3339-validator`` package is absent (it is, in the Lambda layer), and ``date.fromisoformat``
 accepts ``2026-W49-1`` and ``20261201``: neither may decide what enters the platform.
 """
+
 from __future__ import annotations
 
 import re

@@ -9,6 +9,7 @@ Each consumer records ``<consumer>#<event_id>`` in the idempotency table. Two wa
 
 :meth:`ProcessedEvents.already_processed` lets a redelivered event short-circuit cheaply.
 """
+
 from __future__ import annotations
 
 import functools
@@ -55,8 +56,13 @@ class ProcessedEvents:
 
     def marker(self, event_id: str) -> _ProcessedEvent:
         """An item to save, with :meth:`marker_condition`, inside the consumer's own transaction."""
-        return self._model(self._key(event_id), consumer=self.consumer, event_id=event_id, processed_at=now_iso(),
-                           expiration=timedelta(seconds=RETENTION_SECONDS))
+        return self._model(
+            self._key(event_id),
+            consumer=self.consumer,
+            event_id=event_id,
+            processed_at=now_iso(),
+            expiration=timedelta(seconds=RETENTION_SECONDS),
+        )
 
     def marker_condition(self):  # noqa: ANN201 - pynamodb condition
         return self._model.id.does_not_exist()

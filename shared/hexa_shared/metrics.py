@@ -17,6 +17,7 @@ under several dimension sets so that alarms can watch a whole service and dashbo
 * ``StreamRecordsParked``: stream records set aside because they can never succeed, by ``[service]``
   and ``[consumer]``.
 """
+
 from __future__ import annotations
 
 import json
@@ -82,7 +83,9 @@ def event_age_ms(occurred_at: str, now: datetime | None = None) -> float | None:
 
 
 def _metrics(service: str) -> EphemeralMetrics:
-    return EphemeralMetrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE), service=service)
+    return EphemeralMetrics(
+        namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", NAMESPACE), service=service
+    )
 
 
 def _emit(metrics: EphemeralMetrics) -> None:

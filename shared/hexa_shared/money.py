@@ -1,4 +1,5 @@
 """Money and ratios as exact decimals: ``"1500.00"`` on the wire, ``Decimal`` inside, never floats."""
+
 from __future__ import annotations
 
 import re

@@ -8,6 +8,7 @@
   CLI, a unit test) neither raises nor logs; the UDP emitter is fire-and-forget, so no listening daemon
   costs no time. A bound correlation id is also an X-Ray annotation (``correlation_id``).
 """
+
 from __future__ import annotations
 
 import functools

@@ -8,6 +8,7 @@ by TTL; the relay ignores those REMOVE records.
 A row also keeps the X-Ray trace header of the request that wrote it (rows written before that have
 none); the relay publishes under that trace, so the event's consumers join the request's trace.
 """
+
 from __future__ import annotations
 
 import functools
@@ -49,10 +50,16 @@ def outbox_entry(table_name: str, event: IntegrationEvent) -> _OutboxEntry:
     """The row to save (condition: ``event_id`` does not exist) inside the use case's transaction."""
     schema.validate(event)  # a bad event fails the request, not the relay later
     return outbox_model(table_name)(
-        event.event_id, name=event.name, source=event.source, correlation_id=event.correlation_id,
-        occurred_at=event.occurred_at, event_version=event.event_version,
-        data=strict_json.dumps(event.data), trace_header=event.trace_header or current_trace_header(),
-        expiration=timedelta(seconds=RETENTION_SECONDS))
+        event.event_id,
+        name=event.name,
+        source=event.source,
+        correlation_id=event.correlation_id,
+        occurred_at=event.occurred_at,
+        event_version=event.event_version,
+        data=strict_json.dumps(event.data),
+        trace_header=event.trace_header or current_trace_header(),
+        expiration=timedelta(seconds=RETENTION_SECONDS),
+    )
 
 
 def event_from_stream_record(record: dict[str, Any]) -> IntegrationEvent | None:
@@ -61,10 +68,16 @@ def event_from_stream_record(record: dict[str, Any]) -> IntegrationEvent | None:
         return None
     image = record["dynamodb"]["NewImage"]
     text = {k: v.get("S") for k, v in image.items()}
-    return IntegrationEvent(name=text["name"], source=text["source"], data=json.loads(text["data"]),
-                            correlation_id=text["correlation_id"], event_id=text["event_id"],
-                            occurred_at=text["occurred_at"], event_version=int(image["event_version"]["N"]),
-                            trace_header=text.get("trace_header"))
+    return IntegrationEvent(
+        name=text["name"],
+        source=text["source"],
+        data=json.loads(text["data"]),
+        correlation_id=text["correlation_id"],
+        event_id=text["event_id"],
+        occurred_at=text["occurred_at"],
+        event_version=int(image["event_version"]["N"]),
+        trace_header=text.get("trace_header"),
+    )
 
 
 def relay(record: dict[str, Any], publisher: EventPublisher) -> None:

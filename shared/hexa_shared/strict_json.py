@@ -6,6 +6,7 @@ nesting deep enough to raise ``RecursionError``; it also *writes* ``NaN``, which
 reads. :func:`loads` refuses all of that with :class:`JsonRejected` (a ``ValueError`` whose message
 says what is wrong); :func:`dumps` refuses to emit non-finite numbers.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,8 +45,9 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     """Parse strictly; raises :class:`JsonRejected` (a ``ValueError``) with the reason."""
     try:
-        value = json.loads(text, parse_constant=_constant, parse_float=_finite_float,
-                           object_pairs_hook=_unique_keys)
+        value = json.loads(
+            text, parse_constant=_constant, parse_float=_finite_float, object_pairs_hook=_unique_keys
+        )
     except JsonRejected:
         raise
     except RecursionError:

@@ -16,6 +16,7 @@ How a consumer continues a trace:
 
 Everything here is a no-op when ``HEXA_TRACING=off``, without a header, or outside any segment.
 """
+
 from __future__ import annotations
 
 import functools
@@ -59,7 +60,11 @@ def parse(header: str | None) -> Any | None:
     from aws_xray_sdk.core.models.trace_header import TraceHeader
 
     parsed = TraceHeader.from_header_str(header)
-    if not parsed.root or not _ROOT.match(parsed.root) or (parsed.parent and not _PARENT.match(parsed.parent)):
+    if (
+        not parsed.root
+        or not _ROOT.match(parsed.root)
+        or (parsed.parent and not _PARENT.match(parsed.parent))
+    ):
         return None
     return parsed
 
@@ -143,8 +148,12 @@ def _segment_in(rec: Any, incoming: Any, previous: Any | None, name: str) -> Ite
     sampled = incoming.sampled if incoming.sampled in (0, 1) else None
     if previous is not None and previous.sampled:
         _link(previous, incoming.root)
-    rec.begin_segment(getattr(service, "name", None) or name, traceid=incoming.root, parent_id=incoming.parent,
-                      sampling=sampled)
+    rec.begin_segment(
+        getattr(service, "name", None) or name,
+        traceid=incoming.root,
+        parent_id=incoming.parent,
+        sampling=sampled,
+    )
     try:
         with rec.in_subsegment(name):
             yield

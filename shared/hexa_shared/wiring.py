@@ -4,6 +4,7 @@ A context's wiring is a class whose adapters are ``functools.cached_property``: 
 environment on first use (so importing a handler creates no client), once per container, unless the
 caller gave its own — a test's fake, or the migration's writer. Only declared adapters may be given.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,5 +24,9 @@ class Wiring:
 
     @classmethod
     def adapters(cls) -> set[str]:
-        return {name for klass in cls.__mro__ for name, value in vars(klass).items()
-                if isinstance(value, functools.cached_property)}
+        return {
+            name
+            for klass in cls.__mro__
+            for name, value in vars(klass).items()
+            if isinstance(value, functools.cached_property)
+        }

@@ -1,5 +1,6 @@
 """Fixtures for blue/green: the monolith stand-in (blue) served by waitress in its own process, on a
 fresh legacy database of the real PostgreSQL."""
+
 from __future__ import annotations
 
 import secrets
@@ -20,5 +21,3 @@ def blue(postgres: str) -> Iterator[Blue]:
 @pytest.fixture()
 def admin(blue: Blue) -> requests.Session:
     return blue.session()
-
-

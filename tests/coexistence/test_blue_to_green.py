@@ -4,6 +4,7 @@ late older changes change nothing; a change the platform cannot take is rejected
 blocks nothing behind it; writes the green -> blue writer makes are not captured (no loop).
 
 The applier is driven pass by pass here (``apply_pending``), so each assertion sees a known state."""
+
 from __future__ import annotations
 
 import json
@@ -50,15 +51,30 @@ def now() -> datetime:
 
 def new_partner(dsn: str, **overrides: Any) -> str:
     partner_id = str(uuid.uuid4())
-    row = {"id": partner_id, "nombre": "Acme Ibérica", "email": f"{partner_id[:8]}@acme.example", "tipo": "EMPRESA",
-           "pais": "ES", "telefono": None, "identificacion_fiscal": None, "tasa_comision": Decimal("0.1000"),
-           "estado": "ACTIVO", "created_at": now(), "updated_at": now(), **overrides}
-    sql(dsn, f"INSERT INTO partners ({', '.join(row)}) VALUES ({', '.join(['%s'] * len(row))})", *row.values())
+    row = {
+        "id": partner_id,
+        "nombre": "Acme Ibérica",
+        "email": f"{partner_id[:8]}@acme.example",
+        "tipo": "EMPRESA",
+        "pais": "ES",
+        "telefono": None,
+        "identificacion_fiscal": None,
+        "tasa_comision": Decimal("0.1000"),
+        "estado": "ACTIVO",
+        "created_at": now(),
+        "updated_at": now(),
+        **overrides,
+    }
+    sql(
+        dsn, f"INSERT INTO partners ({', '.join(row)}) VALUES ({', '.join(['%s'] * len(row))})", *row.values()
+    )
     return partner_id
 
 
 def changes(dsn: str, row_id: str) -> list[dict[str, Any]]:
-    return sql(dsn, "SELECT seq, op, outcome, reason FROM hexa_cdc.changes WHERE row_id = %s ORDER BY seq", row_id)
+    return sql(
+        dsn, "SELECT seq, op, outcome, reason FROM hexa_cdc.changes WHERE row_id = %s ORDER BY seq", row_id
+    )
 
 
 def test_a_new_partner_and_its_edits_reach_green_in_order(legacy: str, cdc: BlueToGreen, api) -> None:  # noqa: ANN001
@@ -66,12 +82,20 @@ def test_a_new_partner_and_its_edits_reach_green_in_order(legacy: str, cdc: Blue
     assert capture.backlog(psycopg.connect(legacy)).pending >= 1
     cdc.apply_pending()
     first = api.get(f"/partners/{partner_id}").json()
-    assert (first["name"], first["status"], first["partner_type"], first["commission_rate"]) == \
-        ("Acme Ibérica", "ACTIVE", "COMPANY", "0.10")
+    assert (first["name"], first["status"], first["partner_type"], first["commission_rate"]) == (
+        "Acme Ibérica",
+        "ACTIVE",
+        "COMPANY",
+        "0.10",
+    )
 
     sql(legacy, "UPDATE partners SET nombre = 'Acme Uno', updated_at = %s WHERE id = %s", now(), partner_id)
-    sql(legacy, "UPDATE partners SET nombre = 'Acme Dos', tasa_comision = 0.2500, updated_at = %s WHERE id = %s",
-        now(), partner_id)
+    sql(
+        legacy,
+        "UPDATE partners SET nombre = 'Acme Dos', tasa_comision = 0.2500, updated_at = %s WHERE id = %s",
+        now(),
+        partner_id,
+    )
     cdc.apply_pending()
     after = api.get(f"/partners/{partner_id}").json()
     assert (after["name"], after["commission_rate"]) == ("Acme Dos", "0.25")
@@ -86,7 +110,11 @@ def test_a_duplicated_or_late_older_change_changes_nothing(legacy: str, cdc: Blu
     etag = api.get(f"/partners/{partner_id}").headers.get("ETag")
     older, newest = [c["seq"] for c in changes(legacy, partner_id)]
     # redeliver both (a redrive, a duplicate): the older one must not win, nothing is written again
-    sql(legacy, "UPDATE hexa_cdc.changes SET applied_at = NULL, outcome = NULL WHERE seq = ANY(%s)", [older, newest])
+    sql(
+        legacy,
+        "UPDATE hexa_cdc.changes SET applied_at = NULL, outcome = NULL WHERE seq = ANY(%s)",
+        [older, newest],
+    )
     report = cdc.apply_pending()
     assert {r.change.seq: r.outcome for r in report.results} == {older: "skipped", newest: "skipped"}
     after = api.get(f"/partners/{partner_id}")
@@ -103,23 +131,43 @@ def test_writes_of_the_green_to_blue_writer_are_not_captured(legacy: str, cdc: B
     assert len(changes(legacy, partner_id)) == before + 1
 
 
-def test_a_contract_moves_through_its_states_as_events_and_grants_permissions(legacy: str, cdc: BlueToGreen,
-                                                                             api) -> None:  # noqa: ANN001
+def test_a_contract_moves_through_its_states_as_events_and_grants_permissions(
+    legacy: str, cdc: BlueToGreen, api
+) -> None:  # noqa: ANN001
     partner_id = new_partner(legacy)
     contract_id = str(uuid.uuid4())
-    sql(legacy, "INSERT INTO contratos (id, partner_id, tipo, estado, terminos, created_at, updated_at) "
-                "VALUES (%s, %s, 'PREMIUM', 'BORRADOR', %s, %s, %s)", contract_id, partner_id,
-        json.dumps({"territory": "ES"}), now(), now())
+    sql(
+        legacy,
+        "INSERT INTO contratos (id, partner_id, tipo, estado, terminos, created_at, updated_at) "
+        "VALUES (%s, %s, 'PREMIUM', 'BORRADOR', %s, %s, %s)",
+        contract_id,
+        partner_id,
+        json.dumps({"territory": "ES"}),
+        now(),
+        now(),
+    )
     cdc.apply_pending()
     poll(lambda: api.get(f"/contracts/{contract_id}").status_code == 200, what="the contract's read model")
     assert api.get(f"/contracts/{contract_id}").json()["status"] == "DRAFT"
 
-    sql(legacy, "UPDATE contratos SET estado = 'ACTIVO', firmado_por = 'Ana', fecha_firma = %s, "
-                "fecha_activacion = %s, updated_at = %s WHERE id = %s", now(), now(), now(), contract_id)
+    sql(
+        legacy,
+        "UPDATE contratos SET estado = 'ACTIVO', firmado_por = 'Ana', fecha_firma = %s, "
+        "fecha_activacion = %s, updated_at = %s WHERE id = %s",
+        now(),
+        now(),
+        now(),
+        contract_id,
+    )
     cdc.apply_pending()
     events = api.get(f"/contracts/{contract_id}/events").json()["items"]
-    assert [(e["version"], e["event_type"]) for e in events] == [(1, "ContractMigrated"), (2, "ContractReplicated")]
-    poll(lambda: api.get(f"/contracts/{contract_id}").json()["status"] == "ACTIVE", what="the contract ACTIVE")
+    assert [(e["version"], e["event_type"]) for e in events] == [
+        (1, "ContractMigrated"),
+        (2, "ContractReplicated"),
+    ]
+    poll(
+        lambda: api.get(f"/contracts/{contract_id}").json()["status"] == "ACTIVE", what="the contract ACTIVE"
+    )
     permission = api.get(f"/permissions/{partner_id}").json()
     assert permission["can_create_campaigns"] is True and permission["max_budget_limit"] == "50000.00"
 
@@ -127,19 +175,45 @@ def test_a_contract_moves_through_its_states_as_events_and_grants_permissions(le
     assert len(api.get(f"/contracts/{contract_id}/events").json()["items"]) == 2
 
 
-def test_campaign_days_and_commissions_follow_with_spend_recomputed(legacy: str, cdc: BlueToGreen,
-                                                                   api) -> None:  # noqa: ANN001
+def test_campaign_days_and_commissions_follow_with_spend_recomputed(
+    legacy: str, cdc: BlueToGreen, api
+) -> None:  # noqa: ANN001
     partner_id = new_partner(legacy)
     campaign_id = str(uuid.uuid4())
-    sql(legacy, "INSERT INTO campaigns (id, partner_id, nombre, presupuesto, estado, fecha_inicio, fecha_fin, "
-                "created_at, updated_at) VALUES (%s, %s, 'Verano', 1000.00, 'ACTIVE', '2026-06-01', '2026-08-31', %s, %s)",
-        campaign_id, partner_id, now(), now())
+    sql(
+        legacy,
+        "INSERT INTO campaigns (id, partner_id, nombre, presupuesto, estado, fecha_inicio, fecha_fin, "
+        "created_at, updated_at) VALUES (%s, %s, 'Verano', 1000.00, 'ACTIVE', '2026-06-01', '2026-08-31', %s, %s)",
+        campaign_id,
+        partner_id,
+        now(),
+        now(),
+    )
     for day, spend in (("2026-06-01", "120.50"), ("2026-06-02", "79.50")):
-        sql(legacy, "INSERT INTO campaign_performance (id, campaign_id, metricas, fecha) VALUES (%s, %s, %s, %s)",
-            str(uuid.uuid4()), campaign_id, json.dumps({"impresiones": 1000, "clics": 50, "conversiones": 5,
-                                                        "ingresos": 400.0, "gasto": float(spend)}), day)
-    sql(legacy, "INSERT INTO comisiones (id, partner_id, campaign_id, fecha, base, tasa, monto) "
-                "VALUES (%s, %s, %s, '2026-06-01', 400.00, 0.1000, 40.00)", str(uuid.uuid4()), partner_id, campaign_id)
+        sql(
+            legacy,
+            "INSERT INTO campaign_performance (id, campaign_id, metricas, fecha) VALUES (%s, %s, %s, %s)",
+            str(uuid.uuid4()),
+            campaign_id,
+            json.dumps(
+                {
+                    "impresiones": 1000,
+                    "clics": 50,
+                    "conversiones": 5,
+                    "ingresos": 400.0,
+                    "gasto": float(spend),
+                }
+            ),
+            day,
+        )
+    sql(
+        legacy,
+        "INSERT INTO comisiones (id, partner_id, campaign_id, fecha, base, tasa, monto) "
+        "VALUES (%s, %s, %s, '2026-06-01', 400.00, 0.1000, 40.00)",
+        str(uuid.uuid4()),
+        partner_id,
+        campaign_id,
+    )
     cdc.apply_pending()
     campaign = api.get(f"/campaigns/{campaign_id}").json()
     assert (campaign["name"], campaign["budget"], campaign["spent"]) == ("Verano", "1000.00", "200.00")
@@ -149,12 +223,20 @@ def test_campaign_days_and_commissions_follow_with_spend_recomputed(legacy: str,
     assert [(x["date"], x["commission"]) for x in lines["items"]] == [("2026-06-01", "40.00")]
 
 
-def test_a_change_the_platform_refuses_is_rejected_with_its_reason_and_blocks_nothing(legacy: str, cdc: BlueToGreen,
-                                                                                    api) -> None:  # noqa: ANN001
+def test_a_change_the_platform_refuses_is_rejected_with_its_reason_and_blocks_nothing(
+    legacy: str, cdc: BlueToGreen, api
+) -> None:  # noqa: ANN001
     bad = new_partner(legacy, email="not an email")
     contract_id = str(uuid.uuid4())
-    sql(legacy, "INSERT INTO contratos (id, partner_id, tipo, estado, created_at, updated_at) "
-                "VALUES (%s, %s, 'ESTANDAR', 'BORRADOR', %s, %s)", contract_id, bad, now(), now())
+    sql(
+        legacy,
+        "INSERT INTO contratos (id, partner_id, tipo, estado, created_at, updated_at) "
+        "VALUES (%s, %s, 'ESTANDAR', 'BORRADOR', %s, %s)",
+        contract_id,
+        bad,
+        now(),
+        now(),
+    )
     good = new_partner(legacy)
     cdc.apply_pending()
     assert changes(legacy, bad)[-1]["outcome"] == "rejected" and "email" in changes(legacy, bad)[-1]["reason"]
@@ -173,12 +255,22 @@ def test_a_change_the_platform_refuses_is_rejected_with_its_reason_and_blocks_no
     poll(lambda: api.get(f"/contracts/{contract_id}").status_code == 200, what="the redriven contract")
 
 
-def test_a_delete_in_the_monolith_is_rejected_not_silently_dropped(legacy: str, cdc: BlueToGreen, api) -> None:  # noqa: ANN001
+def test_a_delete_in_the_monolith_is_rejected_not_silently_dropped(
+    legacy: str, cdc: BlueToGreen, api
+) -> None:  # noqa: ANN001
     partner_id = new_partner(legacy)
     campaign_id = str(uuid.uuid4())
-    sql(legacy, "INSERT INTO campaigns (id, partner_id, nombre, presupuesto, estado, fecha_inicio, fecha_fin, "
-                "created_at, updated_at) VALUES (%s, %s, 'Corta', 10.00, 'ACTIVE', %s, %s, %s, %s)",
-        campaign_id, partner_id, date(2026, 1, 1), date(2026, 1, 2), now(), now())
+    sql(
+        legacy,
+        "INSERT INTO campaigns (id, partner_id, nombre, presupuesto, estado, fecha_inicio, fecha_fin, "
+        "created_at, updated_at) VALUES (%s, %s, 'Corta', 10.00, 'ACTIVE', %s, %s, %s, %s)",
+        campaign_id,
+        partner_id,
+        date(2026, 1, 1),
+        date(2026, 1, 2),
+        now(),
+        now(),
+    )
     cdc.apply_pending()
     sql(legacy, "DELETE FROM campaigns WHERE id = %s", campaign_id)
     cdc.apply_pending()
@@ -187,8 +279,9 @@ def test_a_delete_in_the_monolith_is_rejected_not_silently_dropped(legacy: str, 
     assert api.get(f"/campaigns/{campaign_id}").status_code == 200
 
 
-def test_hexa_cdc_status_shows_the_lag_and_what_was_refused_and_retry_redrives_it(legacy: str,
-                                                                                  cdc: BlueToGreen) -> None:
+def test_hexa_cdc_status_shows_the_lag_and_what_was_refused_and_retry_redrives_it(
+    legacy: str, cdc: BlueToGreen
+) -> None:
     import subprocess
     import sys
 
@@ -196,8 +289,12 @@ def test_hexa_cdc_status_shows_the_lag_and_what_was_refused_and_retry_redrives_i
     cdc.apply_pending()
 
     def hexa(*args: str) -> str:
-        done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", "cdc", *args, "--legacy-dsn", legacy],
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", "hexa_infra.cli", "cdc", *args, "--legacy-dsn", legacy],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert done.returncode == 0, done.stdout + done.stderr
         return done.stdout
 
@@ -213,11 +310,32 @@ def test_hexa_cdc_run_applies_changes_from_its_own_process(legacy: str, cloud, a
     import sys
 
     partner_id = new_partner(legacy, nombre="Via hexa cdc run")
-    runner = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "cdc", "run", "--legacy-dsn", legacy, "--stack",
-                               cloud.stack_name, "--endpoint-url", cloud.endpoint_url, "--workers", "2"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    runner = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hexa_infra.cli",
+            "cdc",
+            "run",
+            "--legacy-dsn",
+            legacy,
+            "--stack",
+            cloud.stack_name,
+            "--endpoint-url",
+            cloud.endpoint_url,
+            "--workers",
+            "2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
-        poll(lambda: api.get(f"/partners/{partner_id}").status_code == 200, timeout=30, what="the partner on green")
+        poll(
+            lambda: api.get(f"/partners/{partner_id}").status_code == 200,
+            timeout=30,
+            what="the partner on green",
+        )
         assert api.get(f"/partners/{partner_id}").json()["name"] == "Via hexa cdc run"
     finally:
         runner.terminate()

@@ -1,6 +1,7 @@
 """The local facade in front of blue (the monolith stand-in) and green (the local cloud): each answer
 says who served it, a partner's requests all go to one side, recruitment is green, moving the
 percentage moves partners, and a side that is down is a JSON 502 naming it."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,9 @@ def test_each_answer_names_its_side_and_a_partner_stays_on_one(sides, admin_toke
             answer = http.get(facade.url + path)
             assert answer.headers["X-Served-By"] == side, (path, answer.status_code)
         posted = http.post(facade.url + "/campaigns", data=json.dumps({"partner_id": partner, "name": "x"}))
-        assert posted.headers["X-Served-By"] == side and posted.headers["Content-Type"].startswith("application/json")
+        assert posted.headers["X-Served-By"] == side and posted.headers["Content-Type"].startswith(
+            "application/json"
+        )
     assert http.get(facade.url + "/jobs").headers["X-Served-By"] == "green"  # recruitment: green only
     health = requests.get(facade.url + "/health")
     assert health.status_code == 200 and health.headers["X-Served-By"] in ("blue", "green")
@@ -76,13 +79,20 @@ def test_a_side_that_does_not_answer_is_a_502_naming_it(cloud) -> None:  # noqa:
         state.write(state.read(), green_percent=0, by="test")
         answer = requests.get(f"{broken.url}/partners/{uuid.uuid4()}")
         assert answer.status_code == 502 and answer.headers["X-Served-By"] == "blue"
-        assert answer.json()["error"] == {"code": "bad_gateway", "message": "blue did not answer", "details": []}
+        assert answer.json()["error"] == {
+            "code": "bad_gateway",
+            "message": "blue did not answer",
+            "details": [],
+        }
     finally:
         broken.stop()
 
 
-def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(sides, admin_token: str,  # noqa: ANN001
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(
+    sides,
+    admin_token: str,  # noqa: ANN001
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """FacadeFunction (functions/facade/app.py), invoked with FacadeApi's proxy event, in front of the same
     blue and green: same cohorts, same state table, the side's answer passed through."""
     import base64
@@ -97,13 +107,22 @@ def test_the_aws_facade_function_routes_by_the_same_cohorts_and_state(sides, adm
     lambda_app = lambda_module("facade")
 
     def call(method: str, path: str, body: bytes = b"", query: dict | None = None) -> dict:
-        headers = {"Authorization": f"Bearer {admin_token}", "Content-Type": "application/json",
-                   "X-Amzn-Trace-Id": "Root=1-00000000-000000000000000000000000"}
-        event = {"resource": "/{proxy+}", "path": path, "httpMethod": method,  # FacadeApi's REST proxy event
-                 "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
-                 "queryStringParameters": {k: v[-1] for k, v in (query or {}).items()} or None,
-                 "multiValueQueryStringParameters": query or None,
-                 "body": base64.b64encode(body).decode(), "isBase64Encoded": True}
+        headers = {
+            "Authorization": f"Bearer {admin_token}",
+            "Content-Type": "application/json",
+            "X-Amzn-Trace-Id": "Root=1-00000000-000000000000000000000000",
+        }
+        event = {
+            "resource": "/{proxy+}",
+            "path": path,
+            "httpMethod": method,  # FacadeApi's REST proxy event
+            "headers": headers,
+            "multiValueHeaders": {k: [v] for k, v in headers.items()},
+            "queryStringParameters": {k: v[-1] for k, v in (query or {}).items()} or None,
+            "multiValueQueryStringParameters": query or None,
+            "body": base64.b64encode(body).decode(),
+            "isBase64Encoded": True,
+        }
         return lambda_app.handle(event, None)
 
     state.write(state.read(), green_percent=40, by="test")

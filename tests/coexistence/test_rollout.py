@@ -3,6 +3,7 @@ capture both ways) with real traffic through the facade: seconds-long holds reac
 on injected errors that loses no write green acknowledged, a quiet canary that never promotes, a
 controller killed mid-rollout that goes on when started again, and shadow comparison catching a
 difference planted in the monolith's data."""
+
 from __future__ import annotations
 
 import json
@@ -22,15 +23,30 @@ from hexa_infra.local.process import local_cloud
 
 from blue_support import legacy_database
 
-FAST = ("--interval", "1s", "--error-window", "4s", "--p95-window", "4s", "--lag-window", "5s", "--min-requests", "5",
-        "--drain-timeout", "10s")
+FAST = (
+    "--interval",
+    "1s",
+    "--error-window",
+    "4s",
+    "--p95-window",
+    "4s",
+    "--lag-window",
+    "5s",
+    "--min-requests",
+    "5",
+    "--drain-timeout",
+    "10s",
+)
 
 
 @pytest.fixture(scope="module")
 def platform(postgres: str) -> Iterator[dict]:
-    with legacy_database(postgres, 12) as dsn, \
-            local_cloud("hexa-rollout", "--legacy-dsn", dsn, "--blue-port", "0", "--facade-port", "0",
-                        start_timeout=240) as ready:
+    with (
+        legacy_database(postgres, 12) as dsn,
+        local_cloud(
+            "hexa-rollout", "--legacy-dsn", dsn, "--blue-port", "0", "--facade-port", "0", start_timeout=240
+        ) as ready,
+    ):
         with psycopg.connect(dsn) as conn:
             partners = [str(r[0]) for r in conn.execute("SELECT id FROM partners ORDER BY id")]
         yield {**ready, "dsn": dsn, "partners": partners}
@@ -44,27 +60,70 @@ def all_blue(platform: dict) -> Iterator[None]:
     hexa(platform, "rollout", "abort", check=False, control=True)
 
 
-def hexa(platform: dict, *args: str, control: bool = False, check: bool = True, timeout: float = 120) -> \
-        subprocess.CompletedProcess:
+def hexa(
+    platform: dict, *args: str, control: bool = False, check: bool = True, timeout: float = 120
+) -> subprocess.CompletedProcess:
     extra = ("--daemon-address", platform["xray_daemon_address"]) if control else ()
-    done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args, "--stack", platform["stack"],
-                           "--endpoint-url", platform["endpoint_url"], *extra], capture_output=True, text=True,
-                          timeout=timeout)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hexa_infra.cli",
+            *args,
+            "--stack",
+            platform["stack"],
+            "--endpoint-url",
+            platform["endpoint_url"],
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if check:
         assert done.returncode == 0, done.stdout + done.stderr
     return done
 
 
 def fault(platform: dict, *args: str) -> None:
-    subprocess.run([sys.executable, "-m", "hexa_infra.cli", "fault", *args, "--stack", platform["stack"],
-                    "--daemon-address", platform["xray_daemon_address"]], check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hexa_infra.cli",
+            "fault",
+            *args,
+            "--stack",
+            platform["stack"],
+            "--daemon-address",
+            platform["xray_daemon_address"],
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def controller(platform: dict, *flags: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "rollout", "start", *flags, "--stack",
-                             platform["stack"], "--endpoint-url", platform["endpoint_url"], "--daemon-address",
-                             platform["xray_daemon_address"]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "hexa_infra.cli",
+            "rollout",
+            "start",
+            *flags,
+            "--stack",
+            platform["stack"],
+            "--endpoint-url",
+            platform["endpoint_url"],
+            "--daemon-address",
+            platform["xray_daemon_address"],
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def status(platform: dict) -> dict[str, Any]:
@@ -91,7 +150,9 @@ class Load:
         self.platform, self.writes = platform, writes
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {platform['admin_token']}"
-        self.last_acked: dict[str, tuple[str, str]] = {}  # partner -> (side, name) of its last acknowledged rename
+        self.last_acked: dict[
+            str, tuple[str, str]
+        ] = {}  # partner -> (side, name) of its last acknowledged rename
         self.green_acks = 0
         self.answers: list[tuple[str, int]] = []
         self._stop = threading.Event()
@@ -119,7 +180,9 @@ class Load:
                         self.last_acked[partner] = (side, name)
                         self.green_acks += side == "green"
                 else:
-                    answer = self.http.get(f"{facade}/partners" if n % 2 else f"{facade}/partners/{partner}", timeout=10)
+                    answer = self.http.get(
+                        f"{facade}/partners" if n % 2 else f"{facade}/partners/{partner}", timeout=10
+                    )
                 self.answers.append((answer.headers.get("X-Served-By", "?"), answer.status_code))
             except requests.RequestException:
                 pass
@@ -127,10 +190,12 @@ class Load:
 
 
 def test_bad_flags_are_refused_before_anything_changes(platform: dict) -> None:
-    for flags, expected in ((("--steps", "50,10", "--hold", "1s,1s"), "must send more traffic"),
-                            (("--steps", "10,50", "--hold", "1s"), "2 step(s)"),
-                            (("--steps", "10,150", "--hold", "1s,1s"), "150 is not a percentage"),
-                            (("--interval", "soon"), "not a duration")):
+    for flags, expected in (
+        (("--steps", "50,10", "--hold", "1s,1s"), "must send more traffic"),
+        (("--steps", "10,50", "--hold", "1s"), "2 step(s)"),
+        (("--steps", "10,150", "--hold", "1s,1s"), "150 is not a percentage"),
+        (("--interval", "soon"), "not a duration"),
+    ):
         done = hexa(platform, "rollout", "start", *flags, control=True, check=False)
         assert done.returncode == 2 and expected in done.stdout + done.stderr, done.stdout + done.stderr
     assert "green 0%" in hexa(platform, "traffic", "status").stdout
@@ -154,7 +219,7 @@ def test_a_rollout_with_seconds_long_holds_reaches_100(platform: dict) -> None:
     moves = [e["decision"] for e in seen["audit"] if e["decision"].startswith("moved to")]
     assert moves == ["moved to 10%", "moved to 50%", "moved to 100%"]
     assert "green 100%" in hexa(platform, "traffic", "status").stdout
-    served = {side for side, _ in load.answers[settled:settled + 20]}
+    served = {side for side, _ in load.answers[settled : settled + 20]}
     assert len(load.answers) >= settled + 20 and served == {"green"}
 
 
@@ -176,8 +241,11 @@ def test_injected_errors_roll_back_within_two_intervals_and_lose_no_green_write(
     # PostgreSQL — for the partners green served last, only because green -> blue carried it there
     expected = {partner: name for partner, (_, name) in load.last_acked.items()}
     with psycopg.connect(platform["dsn"]) as conn:
-        names = dict(conn.execute("SELECT id::text, nombre FROM partners WHERE id::text = ANY(%s)",
-                                  (list(expected),)).fetchall())
+        names = dict(
+            conn.execute(
+                "SELECT id::text, nombre FROM partners WHERE id::text = ANY(%s)", (list(expected),)
+            ).fetchall()
+        )
     assert load.green_acks >= 3 and names == expected
     assert any(side == "green" for side, _ in load.last_acked.values()), "no partner's last write was green's"
 
@@ -189,7 +257,9 @@ def test_a_quiet_canary_is_inconclusive_and_never_promotes(platform: dict) -> No
         seen = status(platform)
         return seen["state"]["id"] != before and sum(e["decision"] == "hold" for e in seen["audit"]) >= 3
 
-    run = controller(platform, "--steps", "10,100", "--hold", "1s,0s", "--interval", "1s", "--min-requests", "50")
+    run = controller(
+        platform, "--steps", "10,100", "--hold", "1s,0s", "--interval", "1s", "--min-requests", "50"
+    )
     try:
         wait_for("three evaluations", three_holds_of_this_rollout)
     finally:
@@ -210,7 +280,9 @@ def test_a_controller_killed_mid_rollout_goes_on_when_started_again(platform: di
         wait_for("the canary at 10%", lambda: status(platform)["state"]["percent"] == 10)
         first.kill()  # SIGKILL: no clean-up of any kind
         first.wait(timeout=10)
-        other = hexa(platform, "rollout", "start", "--steps", "20,100", "--hold", "1s,0s", control=True, check=False)
+        other = hexa(
+            platform, "rollout", "start", "--steps", "20,100", "--hold", "1s,0s", control=True, check=False
+        )
         assert other.returncode == 2 and "abort" in other.stdout + other.stderr
         again = controller(platform, *flags)
         out, _ = again.communicate(timeout=120)
@@ -219,7 +291,11 @@ def test_a_controller_killed_mid_rollout_goes_on_when_started_again(platform: di
     assert seen["state"]["status"] == "COMPLETED"
     decisions = [e["decision"] for e in seen["audit"]]
     assert "controller started again: continuing" in decisions
-    assert [d for d in decisions if d.startswith("moved to")] == ["moved to 10%", "moved to 50%", "moved to 100%"]
+    assert [d for d in decisions if d.startswith("moved to")] == [
+        "moved to 10%",
+        "moved to 50%",
+        "moved to 100%",
+    ]
 
 
 def test_shadow_comparison_catches_a_planted_difference(platform: dict) -> None:
@@ -232,8 +308,13 @@ def test_shadow_comparison_catches_a_planted_difference(platform: dict) -> None:
     run = controller(platform, "--steps", "100", "--hold", "1h", "--shadow", "100", *FAST)
     try:
         wait_for("green at 100%", lambda: status(platform)["state"]["percent"] == 100)
-        wait_for("INVESTIGATING", lambda: http.get(f"{platform['facade_url']}/partners/{partner}")
-                 and status(platform)["state"]["status"] == "INVESTIGATING")
+        wait_for(
+            "INVESTIGATING",
+            lambda: (
+                http.get(f"{platform['facade_url']}/partners/{partner}")
+                and status(platform)["state"]["status"] == "INVESTIGATING"
+            ),
+        )
     finally:
         run.send_signal(signal.SIGINT)
         run.wait(timeout=30)

@@ -1,5 +1,6 @@
 """`hexa up --legacy-dsn`, as a user runs it: the monolith's data loaded into green, blue serving the
 same database, the facade in front — and `hexa traffic set` moving a partner from one to the other."""
+
 from __future__ import annotations
 
 import json
@@ -22,22 +23,43 @@ COMPARED = ("partner_id", "name", "email", "partner_type", "country", "commissio
 
 @pytest.fixture(scope="module")
 def platform(postgres: str) -> Iterator[dict]:
-    with legacy_database(postgres, 8) as dsn, \
-            local_cloud("hexa-bg-up", "--legacy-dsn", dsn, "--blue-port", "0", "--facade-port", "0",
-                        start_timeout=240) as ready:
+    with (
+        legacy_database(postgres, 8) as dsn,
+        local_cloud(
+            "hexa-bg-up", "--legacy-dsn", dsn, "--blue-port", "0", "--facade-port", "0", start_timeout=240
+        ) as ready,
+    ):
         yield {**ready, "dsn": dsn}
 
 
 def _hexa_plain(*args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "COLUMNS": "400"})
+    done = subprocess.run(
+        [sys.executable, "-m", "hexa_infra.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "400"},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
 
 def _hexa(platform: dict, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args, "--stack", platform["stack"],
-                           "--endpoint-url", platform["endpoint_url"]], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hexa_infra.cli",
+            *args,
+            "--stack",
+            platform["stack"],
+            "--endpoint-url",
+            platform["endpoint_url"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -54,19 +76,38 @@ def test_blue_and_green_serve_the_same_partner_and_traffic_moves_it(platform: di
 
     assert "green 0%" in _hexa(platform, "traffic", "status")
     assert http.get(f"{platform['facade_url']}/partners/{partner}").headers["X-Served-By"] == "blue"
-    moved = _hexa(platform, "traffic", "set", "--green", "100", "--daemon-address", platform["xray_daemon_address"])
+    moved = _hexa(
+        platform, "traffic", "set", "--green", "100", "--daemon-address", platform["xray_daemon_address"]
+    )
     assert "green 0% → 100%" in moved and "blue to green: drained in" in moved  # the movers' changes first
     deadline = time.monotonic() + 5  # the facade's state cache is a second
     while http.get(f"{platform['facade_url']}/partners/{partner}").headers["X-Served-By"] != "green":
-        assert time.monotonic() < deadline, "the facade still serves blue 5 s after hexa traffic set --green 100"
+        assert time.monotonic() < deadline, (
+            "the facade still serves blue 5 s after hexa traffic set --green 100"
+        )
         time.sleep(0.2)
     assert "green 100% of partners" in _hexa(platform, "traffic", "status")
 
 
 def test_traffic_set_refuses_a_percentage_out_of_range(platform: dict) -> None:
-    done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", "traffic", "set", "--green", "140", "--stack",
-                           platform["stack"], "--endpoint-url", platform["endpoint_url"]], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hexa_infra.cli",
+            "traffic",
+            "set",
+            "--green",
+            "140",
+            "--stack",
+            platform["stack"],
+            "--endpoint-url",
+            platform["endpoint_url"],
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2 and "between 0 and 100" in done.stdout + done.stderr
 
 
@@ -84,35 +125,69 @@ def test_each_side_sees_the_others_writes_within_5_s_and_nothing_loops(platform:
     http = requests.Session()
     http.headers["Authorization"] = f"Bearer {platform['admin_token']}"
 
-    assert http.patch(f"{platform['blue_url']}/partners/{partner}", json={"name": "Written on blue"}).status_code == 200
-    _within(5, "the blue write on green",
-            lambda: http.get(f"{platform['api_url']}/partners/{partner}").json()["name"] == "Written on blue")
+    assert (
+        http.patch(f"{platform['blue_url']}/partners/{partner}", json={"name": "Written on blue"}).status_code
+        == 200
+    )
+    _within(
+        5,
+        "the blue write on green",
+        lambda: http.get(f"{platform['api_url']}/partners/{partner}").json()["name"] == "Written on blue",
+    )
 
-    assert http.patch(f"{platform['api_url']}/partners/{partner}", json={"name": "Written on green"}).status_code == 200
-    created = http.post(f"{platform['api_url']}/partners", json={
-        "name": "Born green", "email": f"born.{partner[:8]}@green.example", "partner_type": "AGENCY",
-        "country": "FR", "commission_rate": "0.12"})
+    assert (
+        http.patch(f"{platform['api_url']}/partners/{partner}", json={"name": "Written on green"}).status_code
+        == 200
+    )
+    created = http.post(
+        f"{platform['api_url']}/partners",
+        json={
+            "name": "Born green",
+            "email": f"born.{partner[:8]}@green.example",
+            "partner_type": "AGENCY",
+            "country": "FR",
+            "commission_rate": "0.12",
+        },
+    )
     assert created.status_code == 201, created.text
 
     def legacy(query: str, *params: str) -> list[tuple]:
         with psycopg.connect(platform["dsn"]) as conn:
             return conn.execute(query, params).fetchall()
 
-    _within(5, "the green write in PostgreSQL",
-            lambda: legacy("SELECT nombre FROM partners WHERE id = %s", partner) == [("Written on green",)])
-    _within(5, "the partner created on green in PostgreSQL",
-            lambda: legacy("SELECT nombre, tipo FROM partners WHERE id = %s", created.json()["partner_id"])
-            == [("Born green", "AGENCIA")])
+    _within(
+        5,
+        "the green write in PostgreSQL",
+        lambda: legacy("SELECT nombre FROM partners WHERE id = %s", partner) == [("Written on green",)],
+    )
+    _within(
+        5,
+        "the partner created on green in PostgreSQL",
+        lambda: (
+            legacy("SELECT nombre, tipo FROM partners WHERE id = %s", created.json()["partner_id"])
+            == [("Born green", "AGENCIA")]
+        ),
+    )
 
     time.sleep(1.5)  # room for a loop to show: each change would come back as a new one
     captured = legacy("SELECT outcome FROM hexa_cdc.changes WHERE row_id = %s", partner)
     assert captured == [("applied",)]  # blue's PATCH, once; green's write was not captured back
     assert http.get(f"{platform['api_url']}/partners/{partner}").json()["name"] == "Written on green"
-    assert legacy("SELECT count(*) FROM hexa_cdc.changes WHERE row_id = %s", created.json()["partner_id"]) == [(0,)]
+    assert legacy(
+        "SELECT count(*) FROM hexa_cdc.changes WHERE row_id = %s", created.json()["partner_id"]
+    ) == [(0,)]
 
     # each direction's lag is a metric: hexa metrics shows the change capture's and the writer's event age
-    shown = json.loads(_hexa_plain("metrics", "--json", "--stack", platform["stack"], "--daemon-address",
-                                   platform["xray_daemon_address"]))
+    shown = json.loads(
+        _hexa_plain(
+            "metrics",
+            "--json",
+            "--stack",
+            platform["stack"],
+            "--daemon-address",
+            platform["xray_daemon_address"],
+        )
+    )
     consumers = {s["dimensions"].get("consumer") for s in shown if s["metric"] == "EventAge"}
     assert {"cdc.blue-to-green", "legacy-writer"} <= consumers
 

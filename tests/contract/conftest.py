@@ -3,6 +3,7 @@
 OpenSearch comes from OPENSEARCH_URL (``make test`` and ``.ci/run`` start one with
 infra/opensearch/start.sh). Under CI=true its absence is a failure, never a skip.
 """
+
 from __future__ import annotations
 
 import os

@@ -2,6 +2,7 @@
 the campaign's version and writes all or nothing; the partner's open-budget total moves with its
 campaigns and never passes the limit; a day's metrics and the campaign's spend move together; events
 are recorded with the write that raised them; reads page and order as the API promises."""
+
 from __future__ import annotations
 
 import os
@@ -22,14 +23,27 @@ LIMIT = Decimal("5000.00")
 
 
 def _campaign(partner_id: str, budget: str = "1000.00") -> Campaign:
-    return Campaign.create(campaign_id=new_id(), partner_id=partner_id, name="Contract run", description="",
-                           budget=Decimal(budget), start_date=date(2026, 1, 1), end_date=date(2026, 12, 31),
-                           now=now_iso())
+    return Campaign.create(
+        campaign_id=new_id(),
+        partner_id=partner_id,
+        name="Contract run",
+        description="",
+        budget=Decimal(budget),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+        now=now_iso(),
+    )
 
 
 def _day(day: int, spend: str) -> DailyMetrics:
-    return DailyMetrics(day=date(2026, 3, day), impressions=100, clicks=10, conversions=1,
-                        revenue=Decimal("50.00"), spend=Decimal(spend))
+    return DailyMetrics(
+        day=date(2026, 3, day),
+        impressions=100,
+        clicks=10,
+        conversions=1,
+        revenue=Decimal("50.00"),
+        spend=Decimal(spend),
+    )
 
 
 class CampaignStoreContract:
@@ -91,8 +105,14 @@ class CampaignStoreContract:
     def test_a_budget_increase_past_the_limit_writes_nothing(self) -> None:
         partner_id = new_id()
         before = self._created(partner_id, "4000.00")
-        after = before.edit(name=None, description=None, budget=Decimal("5000.01"), start_date=None,
-                            end_date=None, now=now_iso())
+        after = before.edit(
+            name=None,
+            description=None,
+            budget=Decimal("5000.01"),
+            start_date=None,
+            end_date=None,
+            now=now_iso(),
+        )
         with pytest.raises(BudgetLimitExceeded):
             self.store.save(before, after, LIMIT)
         assert self.store.get(before.campaign_id) == before

@@ -1,6 +1,7 @@
 """The CommissionLedger port's contract, on the in-memory fake and DynamoDB alike: one line per (partner,
 day, campaign), replaced by a newer correction (or a redelivery of the same), never by an older one;
 a date range read in pages, each line once, and its total."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,13 @@ from partner_management.domain.commission import CommissionLine
 
 
 def _line(partner_id: str, day: int, revenue: str, campaign_id: str = "c-1") -> CommissionLine:
-    return CommissionLine.earn(partner_id=partner_id, campaign_id=campaign_id, day=date(2026, 3, day),
-                               revenue=Decimal(revenue), rate=Decimal("0.10"))
+    return CommissionLine.earn(
+        partner_id=partner_id,
+        campaign_id=campaign_id,
+        day=date(2026, 3, day),
+        revenue=Decimal(revenue),
+        rate=Decimal("0.10"),
+    )
 
 
 class CommissionLedgerContract:

@@ -2,6 +2,7 @@
 a time and a redelivery moves nothing; a gap is repaired from the stored history; lists page once each with
 the status filter; a rebuild overwrites every row, deletes unknown ones, and keeps a row the projector
 moved past the fold meanwhile unless that row claims a version the store does not have."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -17,11 +18,20 @@ from onboarding.domain.events import ContractEvent
 
 
 def _history(partner_id: str | None = None, steps: int = 4) -> list[ContractEvent]:
-    contract = Contract.draft(contract_id=new_id(), partner_id=partner_id or new_id(),
-                              contract_type=ContractType.PREMIUM, terms={"fee": "1.00"}, now=now_iso())
-    moves = [lambda c: c.submit(now_iso()), lambda c: c.sign("Ana", now_iso()), lambda c: c.activate(now_iso()),
-             lambda c: c.terminate("done", now_iso())]
-    for move in moves[:steps - 1]:
+    contract = Contract.draft(
+        contract_id=new_id(),
+        partner_id=partner_id or new_id(),
+        contract_type=ContractType.PREMIUM,
+        terms={"fee": "1.00"},
+        now=now_iso(),
+    )
+    moves = [
+        lambda c: c.submit(now_iso()),
+        lambda c: c.sign("Ana", now_iso()),
+        lambda c: c.activate(now_iso()),
+        lambda c: c.terminate("done", now_iso()),
+    ]
+    for move in moves[: steps - 1]:
         contract = move(contract)
     return list(contract.pending)
 
@@ -101,7 +111,11 @@ class ContractReadModelContract:
         self._projected(ahead)  # the projector stored version 4 after the rebuild read version 3
         self._projected(corrupt)
         self.read_model.project(replace(corrupt[-1], version=3), _never)  # claims a version never stored
-        fold = [Contract.from_history(behind), Contract.from_history(ahead[:3]), Contract.from_history(corrupt)]
+        fold = [
+            Contract.from_history(behind),
+            Contract.from_history(ahead[:3]),
+            Contract.from_history(corrupt),
+        ]
 
         assert self.read_model.replace_all(fold, lambda contract_id: stored[contract_id]) == 3
 

@@ -1,5 +1,6 @@
 """The EventLedger port's contract, on the in-memory fake and DynamoDB alike: an event is acted on once per
 consumer; the first ``record`` wins and every later one (a redelivery, a racing twin) is told so."""
+
 from __future__ import annotations
 
 import os

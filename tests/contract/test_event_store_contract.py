@@ -4,6 +4,7 @@ Versions are claimed once; an append is all or nothing; a draft only for a partn
 (or one registering in the same write); a consumer's dedup marker is written with the events and refuses
 a second delivery.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,14 @@ from onboarding.domain.contract import Contract, ContractType
 
 
 def _draft(partner_id: str) -> Contract:
-    return Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.STANDARD,
-                          terms={}, now=now_iso(), correlation_id="contract-suite")
+    return Contract.draft(
+        contract_id=new_id(),
+        partner_id=partner_id,
+        contract_type=ContractType.STANDARD,
+        terms={},
+        now=now_iso(),
+        correlation_id="contract-suite",
+    )
 
 
 class EventStoreContract:
@@ -39,7 +46,11 @@ class EventStoreContract:
         self.store.append(list(later.pending))
         history = self.store.load(draft.contract_id)
         assert [e.version for e in history] == [1, 2, 3]
-        assert [e.event_type for e in history] == ["ContractDrafted", "ContractTermsAmended", "ContractSubmitted"]
+        assert [e.event_type for e in history] == [
+            "ContractDrafted",
+            "ContractTermsAmended",
+            "ContractSubmitted",
+        ]
 
     def test_a_taken_version_is_a_conflict_and_nothing_of_the_append_is_stored(self) -> None:
         draft = _draft(self._registered())
@@ -50,7 +61,10 @@ class EventStoreContract:
         rival = committed.amend_terms({"rate": "0.2"}, now_iso()).submit(now_iso())  # versions 2 and 3
         with pytest.raises(ConcurrencyConflict):
             self.store.append(list(rival.pending))
-        assert [e.event_type for e in self.store.load(draft.contract_id)] == ["ContractDrafted", "ContractSubmitted"]
+        assert [e.event_type for e in self.store.load(draft.contract_id)] == [
+            "ContractDrafted",
+            "ContractSubmitted",
+        ]
 
     def test_a_draft_for_an_unknown_partner_is_refused_and_leaves_nothing(self) -> None:
         partner_id = new_id()

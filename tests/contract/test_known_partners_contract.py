@@ -1,6 +1,7 @@
 """The KnownPartners port's contract (Onboarding's own projection of partners), on the in-memory fake and
 DynamoDB alike: the facts are sticky and end the same in any order and any number of deliveries; a
 deactivation answers every contract drafted for the partner before it (written with each draft)."""
+
 from __future__ import annotations
 
 import itertools
@@ -19,18 +20,28 @@ class KnownPartnersContract:
     store: EventStore  # drafts write the partner's contract ids
 
     def _draft(self, partner_id: str) -> str:
-        draft = Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.STANDARD,
-                               terms={}, now=now_iso())
+        draft = Contract.draft(
+            contract_id=new_id(),
+            partner_id=partner_id,
+            contract_type=ContractType.STANDARD,
+            terms={},
+            now=now_iso(),
+        )
         self.store.append(list(draft.pending))
         return draft.contract_id
 
     def test_an_unknown_partner_is_none(self) -> None:
         assert self.partners.get(new_id()) is None
 
-    @pytest.mark.parametrize("order", list(itertools.permutations(["registered", "deactivated"])), ids="-".join)
+    @pytest.mark.parametrize(
+        "order", list(itertools.permutations(["registered", "deactivated"])), ids="-".join
+    )
     def test_the_facts_are_sticky_in_any_order_and_repetition(self, order: tuple[str, ...]) -> None:
         partner_id = new_id()
-        record = {"registered": self.partners.record_registered, "deactivated": self.partners.record_deactivated}
+        record = {
+            "registered": self.partners.record_registered,
+            "deactivated": self.partners.record_deactivated,
+        }
         for fact in order + order:
             record[fact](partner_id)
         known = self.partners.get(partner_id)

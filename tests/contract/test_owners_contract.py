@@ -3,6 +3,7 @@ the owners' real HTTP APIs alike: each section lists the partner's items with th
 reads; the caller's own credentials decide what it sees (a partner's token sees its own items and nothing
 of another partner's); an owner that is down raises instead of answering an empty list, and the other
 owners still answer."""
+
 from __future__ import annotations
 
 import contextlib
@@ -18,8 +19,11 @@ from partner_management.application.ports import Owners
 
 SECTIONS = ("contracts", "campaigns", "jobs")
 IDS = {"contracts": "contract_id", "campaigns": "campaign_id", "jobs": "job_id"}
-READ_BY_PROFILE = {"contracts": {"contract_id", "status"}, "campaigns": {"campaign_id", "status", "budget", "spent"},
-                   "jobs": {"job_id"}}
+READ_BY_PROFILE = {
+    "contracts": {"contract_id", "status"},
+    "campaigns": {"campaign_id", "status", "budget", "spent"},
+    "jobs": {"job_id"},
+}
 
 
 @dataclass
@@ -66,8 +70,9 @@ class OwnersContract:
             with pytest.raises(Exception) as failure:
                 _ask(world.owners, "campaigns", world.partner_id, admin)
             assert "503" in str(failure.value)
-            assert {c["contract_id"] for c in _ask(world.owners, "contracts", world.partner_id, admin)} == \
-                world.expected["contracts"]
+            assert {
+                c["contract_id"] for c in _ask(world.owners, "contracts", world.partner_id, admin)
+            } == world.expected["contracts"]
         assert len(_ask(world.owners, "campaigns", world.partner_id, admin)) == 2  # back once it is up
 
 
@@ -82,8 +87,11 @@ class TestInMemoryOwners(OwnersContract):
         for contract_id in expected["contracts"]:
             owners.add("contracts", partner_id, {"contract_id": contract_id, "status": "ACTIVE"})
         for campaign_id, status in zip(sorted(expected["campaigns"]), ("ACTIVE", "PAUSED")):
-            owners.add("campaigns", partner_id, {"campaign_id": campaign_id, "status": status,
-                                                 "budget": "100.00", "spent": "0.00"})
+            owners.add(
+                "campaigns",
+                partner_id,
+                {"campaign_id": campaign_id, "status": status, "budget": "100.00", "spent": "0.00"},
+            )
         for job_id in expected["jobs"]:
             owners.add("jobs", partner_id, {"job_id": job_id, "title": "Creator"})
         owners.add("contracts", bare, {"contract_id": new_id(), "status": "DRAFT"})
@@ -96,15 +104,24 @@ class TestInMemoryOwners(OwnersContract):
             finally:
                 owners.down.discard(section)
 
-        return World(owners, partner_id, expected, bare,
-                     lambda who: {"Authorization": "Bearer " + (f"partner:{who}" if who else "admin")}, owner_down)
+        return World(
+            owners,
+            partner_id,
+            expected,
+            bare,
+            lambda who: {"Authorization": "Bearer " + (f"partner:{who}" if who else "admin")},
+            owner_down,
+        )
 
 
 class TestOwnerApis(OwnersContract):
     """The real owners behind the local API Gateway, with real tokens."""
 
-    FUNCTIONS = {"contracts": "OnboardingApiFunction", "campaigns": "CampaignManagementApiFunction",
-                 "jobs": "RecruitmentApiFunction"}
+    FUNCTIONS = {
+        "contracts": "OnboardingApiFunction",
+        "campaigns": "CampaignManagementApiFunction",
+        "jobs": "RecruitmentApiFunction",
+    }
 
     @pytest.fixture(scope="class")
     @classmethod
@@ -114,11 +131,21 @@ class TestOwnerApis(OwnersContract):
 
         partner, contract_id = partner_with_permission(api)
         partner_id = partner["partner_id"]
-        campaigns = [api.post("/campaigns", campaign_body(partner_id, budget=b)).json()["campaign_id"]
-                     for b in ("100.00", "200.00")]
+        campaigns = [
+            api.post("/campaigns", campaign_body(partner_id, budget=b)).json()["campaign_id"]
+            for b in ("100.00", "200.00")
+        ]
         assert api.post(f"/campaigns/{campaigns[1]}/pause").status_code == 200
-        job = api.post("/jobs", {"partner_id": partner_id, "title": "Creator", "required_skills": ["video"],
-                                 "experience_required": 1, "location": "Madrid"}).json()["job_id"]
+        job = api.post(
+            "/jobs",
+            {
+                "partner_id": partner_id,
+                "title": "Creator",
+                "required_skills": ["video"],
+                "experience_required": 1,
+                "location": "Madrid",
+            },
+        ).json()["job_id"]
         bare = register_partner(api)["partner_id"]
         expected = {"contracts": {contract_id}, "campaigns": set(campaigns), "jobs": {job}}
 
@@ -134,5 +161,11 @@ class TestOwnerApis(OwnersContract):
             finally:
                 cloud.clear_faults()
 
-        return World(OwnerApis(cloud.api_url, timeout_seconds=10.0), partner_id, expected, bare, credentials,
-                     owner_down)
+        return World(
+            OwnerApis(cloud.api_url, timeout_seconds=10.0),
+            partner_id,
+            expected,
+            bare,
+            credentials,
+            owner_down,
+        )

@@ -5,6 +5,7 @@ use-case tests rely on is proven to behave as the real repository does — the e
 duplicate writes nothing, a stale version is a Conflict that writes nothing, every event is recorded with
 its write, and paging returns each partner once.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ from partner_management.domain.partner import Partner, PartnerStatus, PartnerTyp
 
 def _partner(email: str | None = None, partner_type: PartnerType = PartnerType.INFLUENCER) -> Partner:
     pid = new_id()
-    return Partner.register(partner_id=pid, name="Contract Co", email=email or f"{pid}@contract.example",
-                            partner_type=partner_type, country="ES", now=now_iso())
+    return Partner.register(
+        partner_id=pid,
+        name="Contract Co",
+        email=email or f"{pid}@contract.example",
+        partner_type=partner_type,
+        country="ES",
+        now=now_iso(),
+    )
 
 
 class PartnerRepositoryContract:
@@ -81,13 +88,18 @@ class PartnerRepositoryContract:
         assert not self.recorded(event.event_id)
 
     def test_paging_returns_each_partner_once_and_honours_the_filters(self) -> None:
-        ours = {self._add(p) and p.partner_id for p in (_partner(partner_type=PartnerType.AGENCY) for _ in range(7))}
+        ours = {
+            self._add(p) and p.partner_id
+            for p in (_partner(partner_type=PartnerType.AGENCY) for _ in range(7))
+        }
         seen: list[str] = []
         token = None
         while True:
             page, token = self.repository.list(PartnerStatus.ACTIVE, PartnerType.AGENCY, 3, token)
             assert len(page) <= 3
-            assert all(p.status is PartnerStatus.ACTIVE and p.partner_type is PartnerType.AGENCY for p in page)
+            assert all(
+                p.status is PartnerStatus.ACTIVE and p.partner_type is PartnerType.AGENCY for p in page
+            )
             seen += [p.partner_id for p in page]
             if token is None:
                 break

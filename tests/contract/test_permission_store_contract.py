@@ -1,6 +1,7 @@
 """The PermissionStore port's contract, on the in-memory fake and DynamoDB alike: the facts a partner's
 permission is folded from are sticky and commutative, so every order of arrival, with redeliveries,
 leaves the same facts and the same permission."""
+
 from __future__ import annotations
 
 import itertools
@@ -41,8 +42,9 @@ class PermissionStoreContract:
         assert standing == PartnerStanding(registered=True)
         assert permission_of(self.store, partner_id).can_create_campaigns
 
-    @pytest.mark.parametrize("order", list(itertools.permutations(["registered", "activated", "terminated"])),
-                             ids="-".join)
+    @pytest.mark.parametrize(
+        "order", list(itertools.permutations(["registered", "activated", "terminated"])), ids="-".join
+    )
     def test_every_order_and_redelivery_of_the_facts_ends_the_same(self, order: tuple[str, ...]) -> None:
         partner_id, contract_id = new_id(), new_id()
         facts = _facts(partner_id, contract_id)

@@ -2,6 +2,7 @@
 and DynamoDB alike: an added item reads back at version 1; a save moves the version and a save over a
 stale read is a Conflict that writes nothing; a delete says whether there was something to delete; the
 scan sees every item; jobs page once each with the status filter."""
+
 from __future__ import annotations
 
 import os
@@ -18,16 +19,34 @@ from recruitment.domain.profiles import Availability, Candidate, Job, JobStatus
 
 def _candidate() -> Candidate:
     now = now_iso()
-    return Candidate(candidate_id=new_id(), name="Ana Contract", skills=("python", "video"), experience_years=4,
-                     location="Madrid", availability=Availability.IMMEDIATE, profile_summary="Builds things",
-                     created_at=now, updated_at=now, email=f"{new_id()}@talent.example")
+    return Candidate(
+        candidate_id=new_id(),
+        name="Ana Contract",
+        skills=("python", "video"),
+        experience_years=4,
+        location="Madrid",
+        availability=Availability.IMMEDIATE,
+        profile_summary="Builds things",
+        created_at=now,
+        updated_at=now,
+        email=f"{new_id()}@talent.example",
+    )
 
 
 def _job(partner_id: str | None = None) -> Job:
     now = now_iso()
-    return Job(job_id=new_id(), partner_id=partner_id or new_id(), title="Creator", description="",
-               required_skills=("video",), experience_required=2, location="Madrid", status=JobStatus.OPEN,
-               created_at=now, updated_at=now)
+    return Job(
+        job_id=new_id(),
+        partner_id=partner_id or new_id(),
+        title="Creator",
+        description="",
+        required_skills=("video",),
+        experience_required=2,
+        location="Madrid",
+        status=JobStatus.OPEN,
+        created_at=now,
+        updated_at=now,
+    )
 
 
 class ProfileStoreContract:
@@ -86,7 +105,9 @@ class ProfileStoreContract:
         token = None
         while True:
             page, token = self.jobs.list_for_partner(partner_id, JobStatus.OPEN, 2, token)
-            assert len(page) <= 2 and all(j.partner_id == partner_id and j.status is JobStatus.OPEN for j in page)
+            assert len(page) <= 2 and all(
+                j.partner_id == partner_id and j.status is JobStatus.OPEN for j in page
+            )
             seen += [j.job_id for j in page]
             if token is None:
                 break

@@ -1,4 +1,5 @@
 """One behaviour, two engines: every test here runs on the embedded engine and on real OpenSearch."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -15,12 +16,29 @@ from recruitment.domain.search import CandidateQuery
 NOW = "2026-11-27T10:00:00.000Z"
 
 
-def candidate(n: int, *, name: str | None = None, skills: tuple[str, ...] = ("python",), years: int = 3,
-              location: str = "Madrid", availability: str = "IMMEDIATE", summary: str = "", version: int = 1
-              ) -> dict[str, Any]:
-    c = Candidate(candidate_id=f"c-{n:05d}", name=name or f"Person {n}", skills=skills, experience_years=years,
-                  location=location, availability=Availability(availability), profile_summary=summary,
-                  created_at=NOW, updated_at=NOW, version=version)
+def candidate(
+    n: int,
+    *,
+    name: str | None = None,
+    skills: tuple[str, ...] = ("python",),
+    years: int = 3,
+    location: str = "Madrid",
+    availability: str = "IMMEDIATE",
+    summary: str = "",
+    version: int = 1,
+) -> dict[str, Any]:
+    c = Candidate(
+        candidate_id=f"c-{n:05d}",
+        name=name or f"Person {n}",
+        skills=skills,
+        experience_years=years,
+        location=location,
+        availability=Availability(availability),
+        profile_summary=summary,
+        created_at=NOW,
+        updated_at=NOW,
+        version=version,
+    )
     return {**c.to_dict(), "version": c.version}
 
 
@@ -34,26 +52,46 @@ def ids(page: Any) -> list[str]:
 
 
 def test_skill_filter_requires_every_skill(engine: Any) -> None:
-    load(engine, [candidate(1, skills=("python", "aws")), candidate(2, skills=("python",)),
-                  candidate(3, skills=("aws", "python", "go")), candidate(4, skills=("aws",))])
+    load(
+        engine,
+        [
+            candidate(1, skills=("python", "aws")),
+            candidate(2, skills=("python",)),
+            candidate(3, skills=("aws", "python", "go")),
+            candidate(4, skills=("aws",)),
+        ],
+    )
     page = engine.search_candidates(CandidateQuery(skills=("python", "aws")))
     assert sorted(ids(page)) == ["c-00001", "c-00003"] and page.total == 2
 
 
 def test_name_match_ranks_above_summary_only_match(engine: Any) -> None:
-    load(engine, [candidate(1, name="Maria Lopez", summary="Senior kotlin developer who also writes rust"),
-                  candidate(2, name="Kotlin Smith", summary="Engineer"),
-                  candidate(3, name="Unrelated", summary="Gardening")])
+    load(
+        engine,
+        [
+            candidate(1, name="Maria Lopez", summary="Senior kotlin developer who also writes rust"),
+            candidate(2, name="Kotlin Smith", summary="Engineer"),
+            candidate(3, name="Unrelated", summary="Gardening"),
+        ],
+    )
     page = engine.search_candidates(CandidateQuery(text="kotlin"))
     assert ids(page) == ["c-00002", "c-00001"] and page.total == 2
     assert page.hits[0].highlights == {"name": ["<em>Kotlin</em> Smith"]}
-    assert page.hits[1].highlights == {"profile_summary": ["Senior <em>kotlin</em> developer who also writes rust"]}
+    assert page.hits[1].highlights == {
+        "profile_summary": ["Senior <em>kotlin</em> developer who also writes rust"]
+    }
 
 
 def test_facets_count_the_whole_filtered_result_exactly(engine: Any) -> None:
-    docs = [candidate(n, skills=("python",) + (("aws",) if n % 2 else ()) + (("go",) if n % 3 == 0 else ()),
-                      location=("Madrid", "Bilbao", "Sevilla")[n % 3],
-                      availability=("IMMEDIATE", "TWO_WEEKS")[n % 2]) for n in range(1, 61)]
+    docs = [
+        candidate(
+            n,
+            skills=("python",) + (("aws",) if n % 2 else ()) + (("go",) if n % 3 == 0 else ()),
+            location=("Madrid", "Bilbao", "Sevilla")[n % 3],
+            availability=("IMMEDIATE", "TWO_WEEKS")[n % 2],
+        )
+        for n in range(1, 61)
+    ]
     load(engine, docs)
     page = engine.search_candidates(CandidateQuery(min_experience=0, limit=5))
     assert page.total == 60 and len(page.hits) == 5
@@ -81,10 +119,19 @@ def test_paging_through_250_hits_yields_each_exactly_once(engine: Any, text: str
 
 
 def test_range_location_and_availability_filters(engine: Any) -> None:
-    load(engine, [candidate(1, years=0), candidate(2, years=5, location="Bilbao"), candidate(3, years=10),
-                  candidate(4, years=60, availability="UNAVAILABLE")])
-    assert sorted(ids(engine.search_candidates(CandidateQuery(min_experience=5, max_experience=10)))) == \
-        ["c-00002", "c-00003"]
+    load(
+        engine,
+        [
+            candidate(1, years=0),
+            candidate(2, years=5, location="Bilbao"),
+            candidate(3, years=10),
+            candidate(4, years=60, availability="UNAVAILABLE"),
+        ],
+    )
+    assert sorted(ids(engine.search_candidates(CandidateQuery(min_experience=5, max_experience=10)))) == [
+        "c-00002",
+        "c-00003",
+    ]
     assert ids(engine.search_candidates(CandidateQuery(location="Bilbao"))) == ["c-00002"]
     assert ids(engine.search_candidates(CandidateQuery(location="bilbao"))) == []  # keyword: exact
     assert ids(engine.search_candidates(CandidateQuery(availability="UNAVAILABLE"))) == ["c-00004"]
@@ -92,7 +139,7 @@ def test_range_location_and_availability_filters(engine: Any) -> None:
 
 def test_query_syntax_in_text_is_searched_literally(engine: Any) -> None:
     load(engine, [candidate(1, name="Ana", summary="python"), candidate(2, name="Bob", summary="java")])
-    for hostile in ['name:Ana OR *:*', '{"match_all": {}}', 'python" OR "java', "* AND NOT", "Ana) OR (java"]:
+    for hostile in ["name:Ana OR *:*", '{"match_all": {}}', 'python" OR "java', "* AND NOT", "Ana) OR (java"]:
         page = engine.search_candidates(CandidateQuery(text=hostile))
         expected = {"c-00001"} if ("Ana" in hostile or "python" in hostile) else set()
         if "java" in hostile:
@@ -112,15 +159,22 @@ def test_updates_replace_and_older_versions_never_win(engine: Any) -> None:
 
 
 def test_job_matching_ranks_by_overlap_experience_location(engine: Any) -> None:
-    load(engine, [candidate(1, skills=("python", "aws", "docker"), years=1, location="Bilbao"),   # 30
-                  candidate(2, skills=("python", "aws"), years=5, location="Madrid"),             # 20+5+3 = 28
-                  candidate(3, skills=("python",), years=5, location="Madrid"),                   # 10+5+3 = 18
-                  candidate(4, skills=("python", "aws", "docker"), years=9, availability="UNAVAILABLE"),
-                  candidate(5, skills=("java",), years=9, location="Madrid")])
+    load(
+        engine,
+        [
+            candidate(1, skills=("python", "aws", "docker"), years=1, location="Bilbao"),  # 30
+            candidate(2, skills=("python", "aws"), years=5, location="Madrid"),  # 20+5+3 = 28
+            candidate(3, skills=("python",), years=5, location="Madrid"),  # 10+5+3 = 18
+            candidate(4, skills=("python", "aws", "docker"), years=9, availability="UNAVAILABLE"),
+            candidate(5, skills=("java",), years=9, location="Madrid"),
+        ],
+    )
     matches = engine.match_candidates(("python", "aws", "docker"), 3, "Madrid", 10)
     assert [(m.document["candidate_id"], m.score, m.matched_skills) for m in matches] == [
-        ("c-00001", 30.0, ["python", "aws", "docker"]), ("c-00002", 28.0, ["python", "aws"]),
-        ("c-00003", 18.0, ["python"])]
+        ("c-00001", 30.0, ["python", "aws", "docker"]),
+        ("c-00002", 28.0, ["python", "aws"]),
+        ("c-00003", 18.0, ["python"]),
+    ]
     assert len(engine.match_candidates(("python",), 0, "X", 2)) == 2
 
 
@@ -130,7 +184,9 @@ def test_rebuild_switches_generations_without_an_empty_window(engine: Any) -> No
     source = [as_candidate(d) for d in docs]
     # While the copy runs, the system of record moves on: c-00005 is deleted, c-00007 is edited.
     during = [c for c in source if c.candidate_id != "c-00005"]
-    during[6] = dataclasses.replace(during[6], name="Changed Name", version=2, updated_at="2999-01-01T00:00:00.000Z")
+    during[6] = dataclasses.replace(
+        during[6], name="Changed Name", version=2, updated_at="2999-01-01T00:00:00.000Z"
+    )
     reads = iter([source, during])
     stop, empty_seen, searches = threading.Event(), [], [0]
 
@@ -154,11 +210,14 @@ def test_rebuild_switches_generations_without_an_empty_window(engine: Any) -> No
     assert (report.copied, report.caught_up, report.removed) == (300, 1, 1)
     assert engine.count(CANDIDATES) == 299
     assert {"c-00999", "c-00005"}.isdisjoint(engine.ids(CANDIDATES))
-    assert [h.document["candidate_id"] for h in engine.search_candidates(CandidateQuery(text="changed")).hits] == \
-        ["c-00007"]
+    assert [
+        h.document["candidate_id"] for h in engine.search_candidates(CandidateQuery(text="changed")).hits
+    ] == ["c-00007"]
 
 
 def as_candidate(document: dict[str, Any]) -> Candidate:
     values = {k: v for k, v in document.items() if k != "version"}
-    return Candidate(**{**values, "skills": tuple(values["skills"]),
-                        "availability": Availability(values["availability"])}, version=document["version"])
+    return Candidate(
+        **{**values, "skills": tuple(values["skills"]), "availability": Availability(values["availability"])},
+        version=document["version"],
+    )

@@ -1,5 +1,6 @@
 """Requests a careless client or an attacker sends, through the local API Gateway (issue 12 #5-#10):
 each gets a 4xx JSON error naming what is wrong, nothing is half-written, nothing answers 500."""
+
 from __future__ import annotations
 
 import base64
@@ -17,8 +18,13 @@ PERFORMANCE = {"impressions": 1000, "clicks": 40, "conversions": 4, "revenue": "
 
 
 def raw(api: Api, method: str, path: str, body: str | bytes) -> object:
-    return api.http.request(method, api.base_url + path, data=body, timeout=15,
-                            headers={"Authorization": f"Bearer {api.token}", "Content-Type": "application/json"})
+    return api.http.request(
+        method,
+        api.base_url + path,
+        data=body,
+        timeout=15,
+        headers={"Authorization": f"Bearer {api.token}", "Content-Type": "application/json"},
+    )
 
 
 def error_of(response, status: int) -> dict:  # noqa: ANN001
@@ -36,8 +42,9 @@ def known_partner(api: Api) -> str:
 
 
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e309", "-1e400"])
-def test_non_finite_numbers_in_a_body_are_400_and_nothing_is_stored(api: Api, known_partner: str,
-                                                                   number: str) -> None:
+def test_non_finite_numbers_in_a_body_are_400_and_nothing_is_stored(
+    api: Api, known_partner: str, number: str
+) -> None:
     """#5: terms took NaN, Infinity and 1e309, stored them forever and served bare NaN."""
     before = api.get("/contracts", params={"partner_id": known_partner}).json()["items"]
     body = '{"partner_id": "%s", "contract_type": "PREMIUM", "terms": {"fee": %s}}' % (known_partner, number)
@@ -59,7 +66,9 @@ def test_terms_nested_within_the_limit_are_kept(api: Api, known_partner: str) ->
     terms: dict = {"leaf": "ok"}
     for level in range(29):  # body → terms → 29 levels → leaf: 32 in all
         terms = {f"l{level}": terms}
-    created = api.post("/contracts", {"partner_id": known_partner, "contract_type": "PREMIUM", "terms": terms})
+    created = api.post(
+        "/contracts", {"partner_id": known_partner, "contract_type": "PREMIUM", "terms": terms}
+    )
     assert created.status_code == 201, created.text and created.json()["terms"] == terms
 
 
@@ -80,9 +89,19 @@ def test_a_cursor_that_was_edited_forged_or_truncated_is_400(api: Api) -> None:
     key = json.loads(base64.urlsafe_b64decode(inner + "=" * (-len(inner) % 4)))
     retyped = {name: {"N": "1"} for name in key}  # the attack: same names, another type
     forged = base64.urlsafe_b64encode(json.dumps(retyped).encode()).decode().rstrip("=")
-    for token in (f"{forged}.{mac}", forged, signed[:-2], signed + "x", f"{inner}.{mac[::-1]}", "e30", "...."):
+    for token in (
+        f"{forged}.{mac}",
+        forged,
+        signed[:-2],
+        signed + "x",
+        f"{inner}.{mac[::-1]}",
+        "e30",
+        "....",
+    ):
         error = error_of(api.get("/partners", params={"limit": 1, "next_token": token}), 400)
-        assert error["details"] == [{"field": "next_token", "issue": "tampered with, truncated or issued elsewhere"}]
+        assert error["details"] == [
+            {"field": "next_token", "issue": "tampered with, truncated or issued elsewhere"}
+        ]
 
 
 @pytest.mark.parametrize("partner_id", [{"$ne": "x"}, ["a", "b"], 12345, "not-a-uuid", None])
@@ -92,8 +111,15 @@ def test_a_partner_token_with_an_untyped_partner_id_is_401(api: Api, stack, part
 
     key = signing_key(stack.clients("secretsmanager"), stack.resources[SIGNING_KEY_RESOURCE].ref)
     now = int(time.time())
-    claims = {"sub": "mallory", "role": "partner", "partner_id": partner_id, "iss": "hexabuilders",
-              "aud": "hexabuilders-api", "iat": now, "exp": now + 60}
+    claims = {
+        "sub": "mallory",
+        "role": "partner",
+        "partner_id": partner_id,
+        "iss": "hexabuilders",
+        "aud": "hexabuilders-api",
+        "iat": now,
+        "exp": now + 60,
+    }
     token = jwt.encode(claims, key, algorithm="HS256")
     for path in ("/partners", "/contracts", "/campaigns", "/jobs"):
         assert error_of(api.as_(token).get(path), 401)["code"] == "unauthorized"
@@ -107,7 +133,9 @@ def test_budgets_follow_the_money_grammar(api: Api, budget: object) -> None:
     assert [d["field"] for d in error["details"]] == ["budget"]
 
 
-@pytest.mark.parametrize("day", ["2026-W49-1", "20261201", "0001-01-01", "9999-12-31", "2026-02-30", "2026-1-1"])
+@pytest.mark.parametrize(
+    "day", ["2026-W49-1", "20261201", "0001-01-01", "9999-12-31", "2026-02-30", "2026-1-1"]
+)
 def test_dates_are_strictly_yyyy_mm_dd_in_a_sane_range(api: Api, day: str) -> None:
     partner, _ = partner_with_permission(api)
     error = error_of(api.post("/campaigns", campaign_body(partner["partner_id"], start_date=day)), 422)
@@ -133,8 +161,9 @@ def test_control_characters_in_text_are_422_naming_the_field(api: Api, name: str
 
 def test_control_characters_in_nested_terms_and_keys_are_named(api: Api, known_partner: str) -> None:
     terms = {"fee": "1\u0000", "notes": "multi\nline is fine", "k\u0001": "v"}
-    error = error_of(api.post("/contracts", {"partner_id": known_partner, "contract_type": "PREMIUM",
-                                             "terms": terms}), 422)
+    error = error_of(
+        api.post("/contracts", {"partner_id": known_partner, "contract_type": "PREMIUM", "terms": terms}), 422
+    )
     assert sorted(d["field"] for d in error["details"]) == ["terms", "terms.fee"]
 
 
@@ -144,8 +173,13 @@ def test_a_lone_surrogate_is_400(api: Api) -> None:
 
 
 def test_commission_rate_as_a_json_float_is_422(api: Api) -> None:
-    body = {"name": "Floaty", "email": f"{new_id()[:8]}@float.example", "partner_type": "COMPANY", "country": "ES",
-            "commission_rate": 0.25}
+    body = {
+        "name": "Floaty",
+        "email": f"{new_id()[:8]}@float.example",
+        "partner_type": "COMPANY",
+        "country": "ES",
+        "commission_rate": 0.25,
+    }
     assert [d["field"] for d in error_of(api.post("/partners", body), 422)["details"]] == ["commission_rate"]
 
 
@@ -165,11 +199,17 @@ def test_twenty_identical_concurrent_performance_puts_all_answer_200(cloud, aws,
     clients = [Api(api.base_url, api.token) for _ in range(20)]
     with ThreadPoolExecutor(20) as pool:
         responses = list(pool.map(lambda client: client.request("PUT", path, PERFORMANCE), clients))
-    assert [r.status_code for r in responses] == [200] * 20, [r.text for r in responses if r.status_code != 200]
+    assert [r.status_code for r in responses] == [200] * 20, [
+        r.text for r in responses if r.status_code != 200
+    ]
     assert api.get(f"/campaigns/{campaign['campaign_id']}").json()["spent"] == "50.00"  # moved once
     report = api.get(f"/campaigns/{campaign['campaign_id']}/performance").json()
     assert [d["date"] for d in report["series"]] == ["2026-03-01"]
     cloud.wait_until_idle(timeout=20)
-    recorded = [e for e in tap.drain() if e["detail-type"] == "CampaignPerformanceRecorded"
-                and e["detail"]["data"]["campaign_id"] == campaign["campaign_id"]]
+    recorded = [
+        e
+        for e in tap.drain()
+        if e["detail-type"] == "CampaignPerformanceRecorded"
+        and e["detail"]["data"]["campaign_id"] == campaign["campaign_id"]
+    ]
     assert len(recorded) == 1  # the same content again is no new fact

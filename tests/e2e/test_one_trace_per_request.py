@@ -1,5 +1,6 @@
 """Distributed traces through the local cloud: one X-Ray trace per request, across the outbox relay,
 the bus, the queue and the consumer, read back from the local daemon stand-in's store."""
+
 from __future__ import annotations
 
 from typing import Any, Callable, Iterator
@@ -9,10 +10,12 @@ from support import Api, activate_contract, partner_body, poll, register_partner
 
 def nodes(tree: dict[str, Any]) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None]]:
     """Every (node, parent) of a trace tree, depth first."""
+
     def walk(node: dict[str, Any], parent: dict[str, Any] | None) -> Iterator[tuple[dict[str, Any], Any]]:
         yield node, parent
         for child in node["children"]:
             yield from walk(child, node)
+
     for root in tree["roots"]:
         yield from walk(root, None)
 
@@ -25,6 +28,7 @@ def wait_for_trace(cloud, trace_id: str, complete: Callable[[dict[str, Any]], bo
     def probe() -> dict[str, Any] | None:
         found = cloud.traces.traces(trace_id=trace_id)
         return found[0] if found and complete(found[0]) else None
+
     try:
         return poll(probe, timeout=15, what=f"trace {trace_id} to be complete")
     except AssertionError:
@@ -45,12 +49,18 @@ def test_registration_to_draft_contract_is_one_trace(cloud, api: Api) -> None:  
     response = api.post("/partners", partner_body())
     assert response.status_code == 201, response.text
     wait_for_contract(api, response.json()["partner_id"])
-    api_name, relay_name, consumer_name = (cloud.functions[lid].name for lid in (
-        "PartnerManagementApiFunction", "PartnerEventRelayFunction", "OnboardingPartnerEventsFunction"))
+    api_name, relay_name, consumer_name = (
+        cloud.functions[lid].name
+        for lid in (
+            "PartnerManagementApiFunction",
+            "PartnerEventRelayFunction",
+            "OnboardingPartnerEventsFunction",
+        )
+    )
 
     tree = wait_for_trace(cloud, trace_of(response), having(api_name, relay_name, consumer_name))
 
-    (api_segment, no_parent), = [(n, p) for n, p in nodes(tree) if n["name"] == api_name]
+    ((api_segment, no_parent),) = [(n, p) for n, p in nodes(tree) if n["name"] == api_name]
     assert no_parent is None and "POST" in api_segment["detail"] and "/partners" in api_segment["detail"]
     assert f"correlation_id={response.headers['X-Correlation-Id']}" in api_segment["detail"]
     assert any("TransactWriteItems" in c["detail"] for c in api_segment["children"])
@@ -73,8 +83,14 @@ def test_a_contract_event_carries_the_trace_of_the_request_that_stored_it(cloud,
         assert api.post(f"/contracts/{contract_id}/{step}", body).status_code == 200
     activated = api.post(f"/contracts/{contract_id}/activate")
     assert activated.status_code == 200
-    api_name, publisher, consumer = (cloud.functions[lid].name for lid in (
-        "OnboardingApiFunction", "ContractEventPublisherFunction", "CampaignContractEventsFunction"))
+    api_name, publisher, consumer = (
+        cloud.functions[lid].name
+        for lid in (
+            "OnboardingApiFunction",
+            "ContractEventPublisherFunction",
+            "CampaignContractEventsFunction",
+        )
+    )
 
     tree = wait_for_trace(cloud, trace_of(activated), having(api_name, publisher, consumer))
 
@@ -88,12 +104,20 @@ def test_profile_360_owner_calls_join_the_callers_trace(cloud, api: Api) -> None
     partner = register_partner(api)
     activate_contract(api, wait_for_contract(api, partner["partner_id"])["contract_id"])
     profile = f"/partners/{partner['partner_id']}/profile-360"
-    response = poll(lambda: (r := api.get(profile)).status_code == 200 and "ok" in r.json()["sources"].values() and r,
-                    what="an owner answering within the 300 ms budget")
-    owner_of = {"contracts": "OnboardingApiFunction", "campaigns": "CampaignManagementApiFunction",
-                "recruitment": "RecruitmentApiFunction"}
-    owners = {cloud.functions[owner_of[section]].name for section, source in response.json()["sources"].items()
-              if source == "ok"}
+    response = poll(
+        lambda: (r := api.get(profile)).status_code == 200 and "ok" in r.json()["sources"].values() and r,
+        what="an owner answering within the 300 ms budget",
+    )
+    owner_of = {
+        "contracts": "OnboardingApiFunction",
+        "campaigns": "CampaignManagementApiFunction",
+        "recruitment": "RecruitmentApiFunction",
+    }
+    owners = {
+        cloud.functions[owner_of[section]].name
+        for section, source in response.json()["sources"].items()
+        if source == "ok"
+    }
 
     api_name = cloud.functions["PartnerManagementApiFunction"].name
 

@@ -1,4 +1,5 @@
 """The served OpenAPI documents: one per context, the merged one, and what they promise."""
+
 from __future__ import annotations
 
 import re
@@ -26,7 +27,9 @@ def test_each_context_documents_exactly_the_routes_its_function_serves(cloud, ad
     assert len(spec_routes) == 4
     for spec_path, function in spec_routes.items():
         doc = _get(cloud, spec_path, admin_token).json()
-        served = {(method, path) for method, path, owner in cloud.routes if owner == function and path != spec_path}
+        served = {
+            (method, path) for method, path, owner in cloud.routes if owner == function and path != spec_path
+        }
         assert _operations(doc) == served, spec_path
         assert doc["openapi"] == "3.1.0"
 
@@ -50,7 +53,8 @@ def test_documents_need_a_token_like_every_api_but_health(cloud, admin_token) ->
     doc = _get(cloud, "/openapi.json", admin_token).json()
     assert doc["paths"]["/health"]["get"]["security"] == []
     assert doc["paths"]["/partners"]["post"]["responses"]["401"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/ErrorBody"}
+        "$ref": "#/components/schemas/ErrorBody"
+    }
 
 
 def test_a_partner_token_may_read_the_documents(cloud, stack) -> None:  # noqa: ANN001

@@ -1,6 +1,7 @@
 """Poison events on a running local cloud (issue 12 #1-#3): every event type × every malformation,
 put on the bus (or, where no bus would carry it, straight into a consumer's queue) → each one in a
 DLQ with its reason, no effect on any table, and the good events behind it still handled in < 2 s."""
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,9 @@ CONSUMER_QUEUES = {  # queue → (its DLQ, the consumer's name in reasons)
 
 def _drain(sqs, url: str) -> list[dict]:  # noqa: ANN001
     messages = []
-    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"],
-                                       VisibilityTimeout=60).get("Messages", []):
+    while batch := sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"], VisibilityTimeout=60
+    ).get("Messages", []):
         for message in batch:
             messages.append(message)
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
@@ -45,13 +47,18 @@ def _dlqs(cloud) -> dict[str, str]:  # noqa: ANN001
 
 
 def _bus_subscribers(name: str) -> list[str]:
-    return {"PartnerRegistrationCompleted": ["OnboardingPartnerEventsQueue", "CampaignContractEventsQueue"],
-            "PartnerDeactivated": ["OnboardingPartnerEventsQueue", "CampaignContractEventsQueue"],
-            "ContractActivated": ["CampaignContractEventsQueue"], "ContractTerminated": ["CampaignContractEventsQueue"],
-            "CampaignPerformanceRecorded": ["PartnerCampaignEventsQueue"]}.get(name, [])
+    return {
+        "PartnerRegistrationCompleted": ["OnboardingPartnerEventsQueue", "CampaignContractEventsQueue"],
+        "PartnerDeactivated": ["OnboardingPartnerEventsQueue", "CampaignContractEventsQueue"],
+        "ContractActivated": ["CampaignContractEventsQueue"],
+        "ContractTerminated": ["CampaignContractEventsQueue"],
+        "CampaignPerformanceRecorded": ["PartnerCampaignEventsQueue"],
+    }.get(name, [])
 
 
-def test_every_malformation_of_every_event_ends_in_a_dlq_with_its_reason_and_changes_nothing(cloud, aws) -> None:  # noqa: ANN001
+def test_every_malformation_of_every_event_ends_in_a_dlq_with_its_reason_and_changes_nothing(
+    cloud, aws
+) -> None:  # noqa: ANN001
     sqs, events, bus = aws("sqs"), aws("events"), cloud.resources["EventBus"].ref
     for url in _dlqs(cloud).values():
         _drain(sqs, url)
@@ -67,7 +74,9 @@ def test_every_malformation_of_every_event_ends_in_a_dlq_with_its_reason_and_cha
                 expected[dlq] += 1
             if bad.on_the_bus:  # ...and the bus carries it to the ones its rules feed
                 assert events.put_events(Entries=[bad.entry(bus)])["FailedEntryCount"] == 0
-                routed = _bus_subscribers(name) if malformation not in ("wrong-source", "unknown-event") else []
+                routed = (
+                    _bus_subscribers(name) if malformation not in ("wrong-source", "unknown-event") else []
+                )
                 for queue in routed:
                     expected[CONSUMER_QUEUES[queue][0]] += 1
 
@@ -98,7 +107,9 @@ def test_good_events_behind_poison_are_handled_within_two_seconds(cloud, aws, ap
         if bad.on_the_bus:
             events.put_events(Entries=[bad.entry(bus)])
         else:
-            sqs.send_message(QueueUrl=cloud.resources["OnboardingPartnerEventsQueue"].ref, MessageBody=bad.sqs_body())
+            sqs.send_message(
+                QueueUrl=cloud.resources["OnboardingPartnerEventsQueue"].ref, MessageBody=bad.sqs_body()
+            )
         started = time.perf_counter()
         partner = register_partner(api)  # its registration is right behind the poison in Onboarding's queue
         wait_for_contract(api, partner["partner_id"], timeout=5)
@@ -111,17 +122,41 @@ def test_good_events_behind_poison_are_handled_within_two_seconds(cloud, aws, ap
 
 def test_a_deactivation_with_a_null_partner_terminates_nothing(cloud, aws, api: Api) -> None:  # noqa: ANN001
     """Issue 12 #1, the data-destroying one: `{"partner_id": null}` terminated every open contract."""
-    (first, first_contract), (second, second_contract) = partner_with_permission(api), partner_with_permission(api)
-    campaign = api.post("/campaigns", {"partner_id": first["partner_id"], "name": "Keeps running", "budget": "10.00",
-                                       "start_date": "2026-01-01", "end_date": "2026-12-31"}).json()
-    null = IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.partner-management",
-                            correlation_id="null-partner", data={"partner_id": None})
+    (first, first_contract), (second, second_contract) = (
+        partner_with_permission(api),
+        partner_with_permission(api),
+    )
+    campaign = api.post(
+        "/campaigns",
+        {
+            "partner_id": first["partner_id"],
+            "name": "Keeps running",
+            "budget": "10.00",
+            "start_date": "2026-01-01",
+            "end_date": "2026-12-31",
+        },
+    ).json()
+    null = IntegrationEvent(
+        name="PartnerDeactivated",
+        source="hexabuilders.partner-management",
+        correlation_id="null-partner",
+        data={"partner_id": None},
+    )
     entry = {**null.to_entry(cloud.resources["EventBus"].ref), "Detail": json.dumps(null.detail)}
     assert aws("events").put_events(Entries=[entry])["FailedEntryCount"] == 0
 
     dlqs = _dlqs(cloud)
-    refused = poll(lambda: [m for url in (dlqs["OnboardingPartnerEventsDLQ"], dlqs["CampaignContractEventsDLQ"])
-                            for m in _drain(aws("sqs"), url)] or None, what="the null deactivation in the DLQs")
+    refused = poll(
+        lambda: (
+            [
+                m
+                for url in (dlqs["OnboardingPartnerEventsDLQ"], dlqs["CampaignContractEventsDLQ"])
+                for m in _drain(aws("sqs"), url)
+            ]
+            or None
+        ),
+        what="the null deactivation in the DLQs",
+    )
     cloud.wait_until_idle(timeout=20)
     reasons = {m["MessageAttributes"]["hexa.failure.reason"]["StringValue"] for m in refused}
     assert all("data.partner_id: must be of type string" in reason for reason in reasons)
@@ -134,27 +169,66 @@ def test_a_deactivation_with_a_null_partner_terminates_nothing(cloud, aws, api: 
 def test_an_activation_for_a_partner_that_does_not_exist_grants_nothing(cloud, aws, api: Api) -> None:  # noqa: ANN001
     """Issue 12 #3: a well-formed ContractActivated for an unknown partner is a fact, not a grant."""
     ghost = new_id()
-    activated = IntegrationEvent(name="ContractActivated", source="hexabuilders.onboarding", correlation_id="ghost",
-                                 data={"partner_id": ghost, "contract_id": new_id(), "contract_type": "ENTERPRISE"})
-    assert aws("events").put_events(Entries=[activated.to_entry(cloud.resources["EventBus"].ref)])[
-        "FailedEntryCount"] == 0
+    activated = IntegrationEvent(
+        name="ContractActivated",
+        source="hexabuilders.onboarding",
+        correlation_id="ghost",
+        data={"partner_id": ghost, "contract_id": new_id(), "contract_type": "ENTERPRISE"},
+    )
+    assert (
+        aws("events").put_events(Entries=[activated.to_entry(cloud.resources["EventBus"].ref)])[
+            "FailedEntryCount"
+        ]
+        == 0
+    )
     cloud.wait_until_idle(timeout=20)
-    assert api.get(f"/permissions/{ghost}").json() == {"partner_id": ghost, "can_create_campaigns": False,
-                                                       "max_budget_limit": "0.00", "contract_id": None}
-    assert api.post("/campaigns", {"partner_id": ghost, "name": "Ghost", "budget": "10.00",
-                                   "start_date": "2026-01-01", "end_date": "2026-12-31"}).status_code == 403
+    assert api.get(f"/permissions/{ghost}").json() == {
+        "partner_id": ghost,
+        "can_create_campaigns": False,
+        "max_budget_limit": "0.00",
+        "contract_id": None,
+    }
+    assert (
+        api.post(
+            "/campaigns",
+            {
+                "partner_id": ghost,
+                "name": "Ghost",
+                "budget": "10.00",
+                "start_date": "2026-01-01",
+                "end_date": "2026-12-31",
+            },
+        ).status_code
+        == 403
+    )
 
 
 @pytest.mark.parametrize("order", ["deactivation first", "registration first"])
-def test_onboarding_ends_the_same_whatever_order_partner_events_arrive_in(cloud, aws, api: Api, order: str) -> None:  # noqa: ANN001
+def test_onboarding_ends_the_same_whatever_order_partner_events_arrive_in(
+    cloud, aws, api: Api, order: str
+) -> None:  # noqa: ANN001
     """Issue 12 #4: a PartnerDeactivated processed before its registration still drafted a contract."""
     partner_id, bus = new_id(), cloud.resources["EventBus"].ref
-    registered = IntegrationEvent(name="PartnerRegistrationCompleted", source="hexabuilders.partner-management",
-                                  correlation_id="order", data={"partner_id": partner_id, "partner_data": {
-                                      "name": "Orden", "email": f"{partner_id[:8]}@x.example",
-                                      "partner_type": "AGENCY", "country": "ES"}})
-    deactivated = IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.partner-management",
-                                   correlation_id="order", data={"partner_id": partner_id})
+    registered = IntegrationEvent(
+        name="PartnerRegistrationCompleted",
+        source="hexabuilders.partner-management",
+        correlation_id="order",
+        data={
+            "partner_id": partner_id,
+            "partner_data": {
+                "name": "Orden",
+                "email": f"{partner_id[:8]}@x.example",
+                "partner_type": "AGENCY",
+                "country": "ES",
+            },
+        },
+    )
+    deactivated = IntegrationEvent(
+        name="PartnerDeactivated",
+        source="hexabuilders.partner-management",
+        correlation_id="order",
+        data={"partner_id": partner_id},
+    )
     sequence = [deactivated, registered] if order == "deactivation first" else [registered, deactivated]
     for event in sequence:
         assert aws("events").put_events(Entries=[event.to_entry(bus)])["FailedEntryCount"] == 0

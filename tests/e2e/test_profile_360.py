@@ -1,4 +1,5 @@
 """Profile 360 through the local API Gateway: all four contexts in one call, and never all-or-nothing."""
+
 from __future__ import annotations
 
 import time
@@ -17,8 +18,16 @@ def populated(api: Api) -> dict:
     pid = partner["partner_id"]
     campaigns = [api.post("/campaigns", campaign_body(pid, budget=b)).json() for b in ("1000.00", "250.50")]
     api.post(f"/campaigns/{campaigns[1]['campaign_id']}/pause")
-    job = api.post("/jobs", {"partner_id": pid, "title": "Creator", "required_skills": ["video"],
-                             "experience_required": 1, "location": "Madrid"}).json()
+    job = api.post(
+        "/jobs",
+        {
+            "partner_id": pid,
+            "title": "Creator",
+            "required_skills": ["video"],
+            "experience_required": 1,
+            "location": "Madrid",
+        },
+    ).json()
     return {"partner": partner, "contract_id": contract_id, "campaigns": campaigns, "job": job}
 
 
@@ -37,12 +46,19 @@ def test_all_sections_from_their_owners(api: Api, populated: dict) -> None:
     assert [c["contract_id"] for c in body["contracts"]] == [populated["contract_id"]]
     assert body["contracts"][0]["status"] == "ACTIVE"
     assert {c["campaign_id"] for c in body["campaigns"]} == {c["campaign_id"] for c in populated["campaigns"]}
-    assert body["campaign_summary"] == {"count": 2, "active": 1, "open_budget": "1250.50", "total_spent": "0.00",
-                                        "open_budget_remaining": "1250.50"}
+    assert body["campaign_summary"] == {
+        "count": 2,
+        "active": 1,
+        "open_budget": "1250.50",
+        "total_spent": "0.00",
+        "open_budget_remaining": "1250.50",
+    }
     assert [j["job_id"] for j in body["recruitment"]["jobs"]] == [populated["job"]["job_id"]]
 
 
-def test_the_partners_own_token_works_and_another_partner_is_404(api: Api, populated: dict, partner_api) -> None:  # noqa: ANN001
+def test_the_partners_own_token_works_and_another_partner_is_404(
+    api: Api, populated: dict, partner_api
+) -> None:  # noqa: ANN001
     pid = populated["partner"]["partner_id"]
     status, body, _ = profile(partner_api(pid), pid)  # the owners see the partner's own token, not an admin's
     assert status == 200 and body["sources"] == {"contracts": "ok", "campaigns": "ok", "recruitment": "ok"}
@@ -74,7 +90,9 @@ def test_a_stalled_owner_is_cut_off_at_the_timeout(api: Api, populated: dict, cl
         status, body, elapsed = profile(api, pid)
     finally:
         cloud.clear_faults()
-    print(f"\nprofile-360 with a stalled owner answered in {elapsed * 1000:.0f} ms (timeout {TIMEOUT * 1000:.0f} ms)")
+    print(
+        f"\nprofile-360 with a stalled owner answered in {elapsed * 1000:.0f} ms (timeout {TIMEOUT * 1000:.0f} ms)"
+    )
     assert status == 200
     assert body["sources"] == {"contracts": "ok", "campaigns": "ok", "recruitment": "unavailable"}
     assert body["recruitment"] is None and "300 ms" in body["unavailable_reasons"]["recruitment"]

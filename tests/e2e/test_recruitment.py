@@ -1,5 +1,6 @@
 """Recruitment end to end through the local API Gateway: the index follows DynamoDB through the
 stream, rebuilds swap without an empty window, and hostile input never becomes a 500."""
+
 from __future__ import annotations
 
 import os
@@ -16,9 +17,15 @@ from support import Api, poll
 
 def candidate_body(**overrides: object) -> dict:
     unique = uuid.uuid4().hex[:8]
-    return {"name": f"Candidate {unique}", "skills": ["Python", " aws ", "python"], "experience_years": 4,
-            "location": "Madrid", "availability": "IMMEDIATE", "profile_summary": f"Builds things {unique}",
-            **overrides}
+    return {
+        "name": f"Candidate {unique}",
+        "skills": ["Python", " aws ", "python"],
+        "experience_years": 4,
+        "location": "Madrid",
+        "availability": "IMMEDIATE",
+        "profile_summary": f"Builds things {unique}",
+        **overrides,
+    }
 
 
 def search(api: Api, **params: object) -> dict:
@@ -39,8 +46,12 @@ def test_create_update_delete_follow_through_the_stream(api: Api) -> None:
     assert found[0]["highlights"]["profile_summary"] == [f"Knows <em>{word}</em> deeply"]
 
     assert api.patch(f"/candidates/{cid}", {"skills": ["Rust"], "location": "Bilbao"}).status_code == 200
-    updated = poll(lambda: (lambda r: r if r and r[0]["candidate"]["skills"] == ["rust"] else None)(
-        search(api, q=word)["results"]), what="the update reflected")
+    updated = poll(
+        lambda: (lambda r: r if r and r[0]["candidate"]["skills"] == ["rust"] else None)(
+            search(api, q=word)["results"]
+        ),
+        what="the update reflected",
+    )
     assert updated[0]["candidate"]["location"] == "Bilbao"
     assert search(api, q=word, skills="python")["total"] == 0
 
@@ -56,14 +67,28 @@ def test_jobs_and_matches_with_partner_scoping(api: Api, partner_api) -> None:  
     weak = api.post("/candidates", candidate_body(skills=[skill], experience_years=1, location="Vigo")).json()
     api.post("/candidates", candidate_body(skills=[skill, "docker"], availability="UNAVAILABLE"))
     partner_id = str(uuid.uuid4())
-    job = api.post("/jobs", {"partner_id": partner_id, "title": "Platform engineer", "required_skills": [skill, "Docker"],
-                             "experience_required": 5, "location": "Madrid"})
+    job = api.post(
+        "/jobs",
+        {
+            "partner_id": partner_id,
+            "title": "Platform engineer",
+            "required_skills": [skill, "Docker"],
+            "experience_required": 5,
+            "location": "Madrid",
+        },
+    )
     assert job.status_code == 201 and job.json()["status"] == "OPEN"
     job_id = job.json()["job_id"]
-    matches = poll(lambda: (lambda items: items if len(items) == 2 else None)(
-        api.get(f"/jobs/{job_id}/matches").json()["items"]), what="two matches")
+    matches = poll(
+        lambda: (lambda items: items if len(items) == 2 else None)(
+            api.get(f"/jobs/{job_id}/matches").json()["items"]
+        ),
+        what="two matches",
+    )
     assert [(m["candidate"]["candidate_id"], m["score"], m["matched_skills"]) for m in matches] == [
-        (strong["candidate_id"], 28.0, [skill, "docker"]), (weak["candidate_id"], 10.0, [skill])]
+        (strong["candidate_id"], 28.0, [skill, "docker"]),
+        (weak["candidate_id"], 10.0, [skill]),
+    ]
     owner, stranger = partner_api(partner_id), partner_api(str(uuid.uuid4()))
     assert owner.get(f"/jobs/{job_id}/matches").status_code == 200
     assert stranger.get(f"/jobs/{job_id}/matches").status_code == 404
@@ -87,11 +112,28 @@ def test_reindex_while_searching_never_shows_an_empty_result(api: Api, cloud) ->
     watcher = threading.Thread(target=keep_searching)
     watcher.start()
     try:
-        env = {**os.environ, "AWS_ENDPOINT_URL": cloud.endpoint_url,
-               "HEXA_SEARCH_ENDPOINT": cloud.template.parameters["SearchEndpoint"]}
-        result = subprocess.run([sys.executable, "-m", "hexa_infra.cli", "search", "reindex", "--stack",
-                                 cloud.stack_name, "--template", str(cloud.template_path)], env={**env, "COLUMNS": "200"},
-                                capture_output=True, text=True, timeout=180)
+        env = {
+            **os.environ,
+            "AWS_ENDPOINT_URL": cloud.endpoint_url,
+            "HEXA_SEARCH_ENDPOINT": cloud.template.parameters["SearchEndpoint"],
+        }
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "hexa_infra.cli",
+                "search",
+                "reindex",
+                "--stack",
+                cloud.stack_name,
+                "--template",
+                str(cloud.template_path),
+            ],
+            env={**env, "COLUMNS": "200"},
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
     finally:
         time.sleep(0.2)
         stop.set()
@@ -102,11 +144,16 @@ def test_reindex_while_searching_never_shows_an_empty_result(api: Api, cloud) ->
     assert search(api)["total"] >= 5
 
 
-@pytest.mark.parametrize("params,field", [
-    ({"availability": "SOMETIME"}, "availability"), ({"min_experience": -1}, "min_experience"),
-    ({"limit": 100000}, "limit"), ({"min_experience": 9, "max_experience": 2}, "max_experience"),
-    ({"unknown": "x"}, "unknown"),
-])
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"availability": "SOMETIME"}, "availability"),
+        ({"min_experience": -1}, "min_experience"),
+        ({"limit": 100000}, "limit"),
+        ({"min_experience": 9, "max_experience": 2}, "max_experience"),
+        ({"unknown": "x"}, "unknown"),
+    ],
+)
 def test_bad_search_parameters_are_422_naming_the_field(api: Api, params: dict, field: str) -> None:
     response = api.get("/candidates/search", params=params)
     assert response.status_code == 422, response.text
@@ -119,8 +166,20 @@ def test_malformed_next_token_is_400(api: Api, token: str) -> None:
     assert response.status_code == 400 and response.json()["error"]["details"][0]["field"] == "next_token"
 
 
-@pytest.mark.parametrize("q", ['{"query": {"match_all": {}}}', "*:*", "name:* OR 1=1", "\\", '"', "((((", "!!!",
-                               "a" * 500, "'; DROP TABLE candidates; --"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '{"query": {"match_all": {}}}',
+        "*:*",
+        "name:* OR 1=1",
+        "\\",
+        '"',
+        "((((",
+        "!!!",
+        "a" * 500,
+        "'; DROP TABLE candidates; --",
+    ],
+)
 def test_hostile_text_is_a_safe_literal_search(api: Api, q: str) -> None:
     response = api.get("/candidates/search", params={"q": q})
     assert response.status_code == 200, response.text
@@ -128,10 +187,13 @@ def test_hostile_text_is_a_safe_literal_search(api: Api, q: str) -> None:
 
 
 def test_bad_candidate_input(api: Api) -> None:
-    for body, field in [(candidate_body(experience_years=-1), "experience_years"),
-                        (candidate_body(experience_years=61), "experience_years"),
-                        (candidate_body(availability="SOON"), "availability"),
-                        (candidate_body(skills="python"), "skills"), (candidate_body(name=""), "name")]:
+    for body, field in [
+        (candidate_body(experience_years=-1), "experience_years"),
+        (candidate_body(experience_years=61), "experience_years"),
+        (candidate_body(availability="SOON"), "availability"),
+        (candidate_body(skills="python"), "skills"),
+        (candidate_body(name=""), "name"),
+    ]:
         response = api.post("/candidates", body)
         assert response.status_code == 422, response.text
         assert [d["field"] for d in response.json()["error"]["details"]][0].startswith(field)

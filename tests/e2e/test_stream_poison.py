@@ -1,6 +1,7 @@
 """A contract event that can never be published, between good ones in the event store's stream (issue
 12 #2): it is parked alone, with its reason; every other record is published (published iff stored) and
 the good partner's permission arrives in < 2 s instead of after 11 retries."""
+
 from __future__ import annotations
 
 import json
@@ -12,18 +13,36 @@ from support import Api, BusTap, poll, register_partner, run_hexa, wait_for_cont
 FAILURES = "ContractStreamFailuresQueue"
 
 
-def _store_raw(aws, table: str, contract_id: str, version: int, event_type: str, partner_id: str,  # noqa: ANN001
-               data: dict) -> None:
+def _store_raw(
+    aws,
+    table: str,
+    contract_id: str,
+    version: int,
+    event_type: str,
+    partner_id: str,  # noqa: ANN001
+    data: dict,
+) -> None:
     """What a bug upstream could leave in the store: an event for a partner id that is no UUID."""
-    aws("dynamodb").put_item(TableName=table, Item={
-        "contract_id": {"S": contract_id}, "version": {"N": str(version)}, "event_type": {"S": event_type},
-        "occurred_at": {"S": now_iso()}, "data": {"S": json.dumps(data)}, "partner_id": {"S": partner_id},
-        "contract_type": {"S": "STANDARD"}, "event_id": {"S": new_id()}, "correlation_id": {"S": "phantom"}})
+    aws("dynamodb").put_item(
+        TableName=table,
+        Item={
+            "contract_id": {"S": contract_id},
+            "version": {"N": str(version)},
+            "event_type": {"S": event_type},
+            "occurred_at": {"S": now_iso()},
+            "data": {"S": json.dumps(data)},
+            "partner_id": {"S": partner_id},
+            "contract_type": {"S": "STANDARD"},
+            "event_id": {"S": new_id()},
+            "correlation_id": {"S": "phantom"},
+        },
+    )
 
 
 def _parked(sqs, url: str) -> list[dict]:  # noqa: ANN001
-    messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
-                                   MessageAttributeNames=["All"]).get("Messages", [])
+    messages = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0, MessageAttributeNames=["All"]
+    ).get("Messages", [])
     return [json.loads(m["Body"]) for m in messages]
 
 
@@ -45,27 +64,42 @@ def test_an_unpublishable_event_is_parked_and_the_good_ones_around_it_flow(cloud
     cloud.wait_until_idle(timeout=20)
 
     table, phantom = cloud.resources["ContractEventsTable"].ref, new_id()
-    _store_raw(aws, table, phantom, 1, "ContractDrafted", "not-a-uuid", {"contract_type": "STANDARD", "terms": {}})
+    _store_raw(
+        aws, table, phantom, 1, "ContractDrafted", "not-a-uuid", {"contract_type": "STANDARD", "terms": {}}
+    )
     _store_raw(aws, table, phantom, 2, "ContractTerminated", "not-a-uuid", {"reason": "phantom"})
     started = time.perf_counter()  # the good records land right behind the poison, often in its batch
     assert api.post(f"/contracts/{good_contract}/activate", {}).status_code == 200
     assert api.post(f"/contracts/{leaving_contract}/terminate", {"reason": "moving on"}).status_code == 200
 
-    poll(lambda: api.get(f"/permissions/{good['partner_id']}").json()["can_create_campaigns"], timeout=5,
-         what="the good partner's permission")
+    poll(
+        lambda: api.get(f"/permissions/{good['partner_id']}").json()["can_create_campaigns"],
+        timeout=5,
+        what="the good partner's permission",
+    )
     latency = time.perf_counter() - started
     print(f"\nactivation → permission behind an unpublishable event: {latency * 1000:.0f} ms")
     assert latency < 2.0
-    tap.wait_for(lambda e: e["detail-type"] == "ContractTerminated"
-                 and e["detail"]["data"]["contract_id"] == leaving_contract)  # stored, so published
+    tap.wait_for(
+        lambda e: (
+            e["detail-type"] == "ContractTerminated"
+            and e["detail"]["data"]["contract_id"] == leaving_contract
+        )
+    )  # stored, so published
     [parked] = poll(lambda: _parked(sqs, failures) or None, what="the parked record")
     record = parked["hexa.parked-stream-record"]
     assert record["consumer"] == "onboarding.contract-publisher"
-    assert record["reason"].startswith("EventSchemaError: ContractTerminated: data.partner_id: is not a valid uuid")
+    assert record["reason"].startswith(
+        "EventSchemaError: ContractTerminated: data.partner_id: is not a valid uuid"
+    )
     assert record["record"]["dynamodb"]["Keys"]["contract_id"] == {"S": phantom}
-    assert not [e for e in tap.drain() if e["detail"]["data"].get("contract_id") == phantom]  # never on the bus
+    assert not [
+        e for e in tap.drain() if e["detail"]["data"].get("contract_id") == phantom
+    ]  # never on the bus
 
-    redriven = run_hexa("dlq", "redrive", FAILURES, "--stack", cloud.stack_name, "--endpoint-url", cloud.endpoint_url)
+    redriven = run_hexa(
+        "dlq", "redrive", FAILURES, "--stack", cloud.stack_name, "--endpoint-url", cloud.endpoint_url
+    )
     assert redriven.returncode == 0, redriven.stderr
     assert "0 message(s) redriven, 1 left in place" in redriven.stdout  # still unpublishable: it stays parked
     assert len(_parked(sqs, failures)) == 1

@@ -1,5 +1,6 @@
 """Campaign Management's ports in memory: the campaign store, and the permission facts (sticky flags, in any
 order, any number of times)."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -23,17 +24,23 @@ class InMemoryPermissionStore:
         self.contracts: dict[str, dict[str, ContractFacts]] = {}
 
     def facts(self, partner_id: str) -> tuple[list[ContractFacts], PartnerStanding]:
-        return list(self.contracts.get(partner_id, {}).values()), self.standings.get(partner_id, PartnerStanding())
+        return list(self.contracts.get(partner_id, {}).values()), self.standings.get(
+            partner_id, PartnerStanding()
+        )
 
     def _contract(self, partner_id: str, contract_id: str, **flags: object) -> None:
         facts = self.contracts.setdefault(partner_id, {})
         facts[contract_id] = replace(facts.get(contract_id, ContractFacts(contract_id)), **flags)
 
     def partner_registered(self, partner_id: str) -> None:
-        self.standings[partner_id] = replace(self.standings.get(partner_id, PartnerStanding()), registered=True)
+        self.standings[partner_id] = replace(
+            self.standings.get(partner_id, PartnerStanding()), registered=True
+        )
 
     def partner_deactivated(self, partner_id: str) -> None:
-        self.standings[partner_id] = replace(self.standings.get(partner_id, PartnerStanding()), deactivated=True)
+        self.standings[partner_id] = replace(
+            self.standings.get(partner_id, PartnerStanding()), deactivated=True
+        )
 
     def contract_activated(self, partner_id: str, contract_id: str, contract_type: str) -> None:
         self._contract(partner_id, contract_id, activated=True, contract_type=contract_type)
@@ -56,20 +63,27 @@ class InMemoryCampaignStore:
     def get(self, campaign_id: str) -> Campaign | None:
         return self.campaigns.get(campaign_id)
 
-    def list_for_partner(self, partner_id: str, status: CampaignStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Campaign], str | None]:
-        return _page([c for c in self.campaigns.values() if c.partner_id == partner_id], status, limit, next_token)
+    def list_for_partner(
+        self, partner_id: str, status: CampaignStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Campaign], str | None]:
+        return _page(
+            [c for c in self.campaigns.values() if c.partner_id == partner_id], status, limit, next_token
+        )
 
-    def list_all(self, status: CampaignStatus | None, limit: int,
-                 next_token: str | None) -> tuple[list[Campaign], str | None]:
+    def list_all(
+        self, status: CampaignStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Campaign], str | None]:
         return _page(list(self.campaigns.values()), status, limit, next_token)
 
     def day(self, campaign_id: str, day: date) -> DailyMetrics | None:
         return self.days.get((campaign_id, day))
 
     def series(self, campaign_id: str, start: date | None, end: date | None) -> list[DailyMetrics]:
-        return [m for (c, d), m in sorted(self.days.items(), key=lambda kv: kv[0][1])
-                if c == campaign_id and (start is None or d >= start) and (end is None or d <= end)]
+        return [
+            m
+            for (c, d), m in sorted(self.days.items(), key=lambda kv: kv[0][1])
+            if c == campaign_id and (start is None or d >= start) and (end is None or d <= end)
+        ]
 
     def open_budgets(self, partner_ids: list[str]) -> dict[str, Decimal]:
         return {p: self.committed[p] for p in partner_ids if p in self.committed}
@@ -82,8 +96,13 @@ class InMemoryCampaignStore:
         self._move_budget(campaign.partner_id, campaign.budget)
         self.campaigns[campaign.campaign_id] = replace(campaign, version=1)
 
-    def save(self, before: Campaign, after: Campaign, limit: Decimal | None,
-             events: Sequence[IntegrationEvent] = ()) -> Campaign:
+    def save(
+        self,
+        before: Campaign,
+        after: Campaign,
+        limit: Decimal | None,
+        events: Sequence[IntegrationEvent] = (),
+    ) -> Campaign:
         delta = after.committed_budget - before.committed_budget
         if delta > 0:
             self._check_budget(after.partner_id, delta, limit)
@@ -95,8 +114,14 @@ class InMemoryCampaignStore:
         self.outbox += events
         return saved
 
-    def record_day(self, before: Campaign, after: Campaign, metrics: DailyMetrics, previous: DailyMetrics | None,
-                   events: list[IntegrationEvent]) -> None:
+    def record_day(
+        self,
+        before: Campaign,
+        after: Campaign,
+        metrics: DailyMetrics,
+        previous: DailyMetrics | None,
+        events: list[IntegrationEvent],
+    ) -> None:
         self._check_version(before)
         self._validate(events)
         self.campaigns[after.campaign_id] = replace(after, version=before.version + 1)
@@ -111,8 +136,10 @@ class InMemoryCampaignStore:
 
     def _check_budget(self, partner_id: str, increase: Decimal, limit: Decimal | None) -> None:
         if self.committed.get(partner_id, Decimal("0")) + increase > (limit or Decimal("0")):
-            raise BudgetLimitExceeded(f"the partner's open campaign budgets would exceed its limit of {limit}",
-                                      [FieldIssue("budget", f"open (ACTIVE+PAUSED) budgets would exceed {limit}")])
+            raise BudgetLimitExceeded(
+                f"the partner's open campaign budgets would exceed its limit of {limit}",
+                [FieldIssue("budget", f"open (ACTIVE+PAUSED) budgets would exceed {limit}")],
+            )
 
     def _move_budget(self, partner_id: str, delta: Decimal) -> None:
         self.committed[partner_id] = self.committed.get(partner_id, Decimal("0")) + delta
@@ -123,9 +150,10 @@ class InMemoryCampaignStore:
             schema.validate(event)
 
 
-def _page(campaigns: list[Campaign], status: CampaignStatus | None, limit: int,
-          next_token: str | None) -> tuple[list[Campaign], str | None]:
+def _page(
+    campaigns: list[Campaign], status: CampaignStatus | None, limit: int, next_token: str | None
+) -> tuple[list[Campaign], str | None]:
     matching = [c for c in campaigns if status is None or c.status is status]
     start = int(decode_opaque(next_token)["offset"]) if next_token else 0
     more = start + limit < len(matching)
-    return matching[start:start + limit], encode_opaque({"offset": start + limit}) if more else None
+    return matching[start : start + limit], encode_opaque({"offset": start + limit}) if more else None

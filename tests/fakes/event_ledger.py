@@ -1,4 +1,5 @@
 """A consumer's dedup ledger in memory (the EventLedger port; hexa_shared.idempotency is the DynamoDB one)."""
+
 from __future__ import annotations
 
 import threading

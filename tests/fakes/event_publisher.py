@@ -1,4 +1,5 @@
 """The integration bus in memory (the EventPublisher port; EventBridgePublisher is the real one)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable

@@ -1,4 +1,5 @@
 """Onboarding's ports in memory: the event store, the partners it knows, the contracts read model."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -34,20 +35,27 @@ class InMemoryEventStore:
     """All or nothing, like the DynamoDB transaction: every check first, then every write. When several
     checks fail, the error is the one the DynamoDB adapter reports first (marker, partner, version)."""
 
-    def __init__(self, partners: InMemoryKnownPartners, processed: InMemoryProcessedEvents | None = None) -> None:
+    def __init__(
+        self, partners: InMemoryKnownPartners, processed: InMemoryProcessedEvents | None = None
+    ) -> None:
         self.events: dict[tuple[str, int], ContractEvent] = {}
         self._partners = partners
         self._processed = processed
 
     def load(self, contract_id: str) -> list[ContractEvent]:
-        return sorted((e for (cid, _), e in self.events.items() if cid == contract_id), key=lambda e: e.version)
+        return sorted(
+            (e for (cid, _), e in self.events.items() if cid == contract_id), key=lambda e: e.version
+        )
 
-    def append(self, events: list[ContractEvent], processed_event_id: str | None = None,
-               registering: bool = False) -> None:
+    def append(
+        self, events: list[ContractEvent], processed_event_id: str | None = None, registering: bool = False
+    ) -> None:
         if not events:
             return
         if processed_event_id is not None and self._processed is None:
-            raise ValueError("this event store was built without a dedup ledger: it cannot mark an event processed")
+            raise ValueError(
+                "this event store was built without a dedup ledger: it cannot mark an event processed"
+            )
         if processed_event_id is not None and self._processed.already_processed(processed_event_id):
             raise AlreadyProcessed()
         drafted = [e for e in events if isinstance(e.payload, ContractDrafted)]
@@ -59,15 +67,19 @@ class InMemoryEventStore:
                 raise PartnerNotKnown(event.partner_id)
         keys = [(e.contract_id, e.version) for e in events]
         if len(set(keys)) != len(keys) or any(key in self.events for key in keys):
-            raise ConcurrencyConflict(f"contract {events[0].contract_id} already has version {events[0].version}; "
-                                      "it was changed concurrently")
+            raise ConcurrencyConflict(
+                f"contract {events[0].contract_id} already has version {events[0].version}; "
+                "it was changed concurrently"
+            )
         for event in events:
             self.events[(event.contract_id, event.version)] = event
         for event in drafted:
             known = self._partners.get(event.partner_id) or KnownPartner(event.partner_id)
             self._partners.rows[event.partner_id] = replace(
-                known, registered=known.registered or registering,
-                contract_ids=known.contract_ids | {event.contract_id})
+                known,
+                registered=known.registered or registering,
+                contract_ids=known.contract_ids | {event.contract_id},
+            )
         if processed_event_id is not None:
             self._processed.record(processed_event_id)
 
@@ -84,12 +96,14 @@ class InMemoryContractReadModel:
     def get(self, contract_id: str) -> Contract | None:
         return self.rows.get(contract_id)
 
-    def list_for_partner(self, partner_id: str, status: ContractStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Contract], str | None]:
+    def list_for_partner(
+        self, partner_id: str, status: ContractStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Contract], str | None]:
         return _page([c for c in self.rows.values() if c.partner_id == partner_id], status, limit, next_token)
 
-    def list_all(self, status: ContractStatus | None, limit: int,
-                 next_token: str | None) -> tuple[list[Contract], str | None]:
+    def list_all(
+        self, status: ContractStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Contract], str | None]:
         return _page(list(self.rows.values()), status, limit, next_token)
 
     def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:
@@ -117,9 +131,10 @@ class InMemoryContractReadModel:
         return len(contracts)
 
 
-def _page(contracts: list[Contract], status: ContractStatus | None, limit: int,
-          next_token: str | None) -> tuple[list[Contract], str | None]:
+def _page(
+    contracts: list[Contract], status: ContractStatus | None, limit: int, next_token: str | None
+) -> tuple[list[Contract], str | None]:
     matching = [c for c in contracts if status is None or c.status is status]
     start = int(decode_opaque(next_token)["offset"]) if next_token else 0
     more = start + limit < len(matching)
-    return matching[start:start + limit], encode_opaque({"offset": start + limit}) if more else None
+    return matching[start : start + limit], encode_opaque({"offset": start + limit}) if more else None

@@ -1,4 +1,5 @@
 """Partner Management's ports in memory: the partner repository, the commission ledger, the owner APIs."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -46,12 +47,21 @@ class InMemoryPartnerRepository:
             self.outbox.append(event)
         return saved
 
-    def list(self, status: PartnerStatus | None, partner_type: PartnerType | None, limit: int,
-             next_token: str | None) -> tuple[list[Partner], str | None]:
-        matching = [p for p in self.partners.values()
-                    if (status is None or p.status is status) and (partner_type is None or p.partner_type is partner_type)]
+    def list(
+        self,
+        status: PartnerStatus | None,
+        partner_type: PartnerType | None,
+        limit: int,
+        next_token: str | None,
+    ) -> tuple[list[Partner], str | None]:
+        matching = [
+            p
+            for p in self.partners.values()
+            if (status is None or p.status is status)
+            and (partner_type is None or p.partner_type is partner_type)
+        ]
         start = int(decode_opaque(next_token)["offset"]) if next_token else 0
-        page = matching[start:start + limit]
+        page = matching[start : start + limit]
         return page, encode_opaque({"offset": start + limit}) if start + limit < len(matching) else None
 
 
@@ -69,14 +79,22 @@ class InMemoryCommissionLedger:
         self.lines_by_key[key] = (line, occurred_at)
         return True
 
-    def lines(self, partner_id: str, start: date | None, end: date | None, limit: int | None = None,
-              next_token: str | None = None) -> tuple[list[CommissionLine], str | None]:
+    def lines(
+        self,
+        partner_id: str,
+        start: date | None,
+        end: date | None,
+        limit: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[CommissionLine], str | None]:
         low, high = (start.isoformat() if start else "0000"), (end.isoformat() + "#~" if end else "9999")
         keys = sorted(k for p, k in self.lines_by_key if p == partner_id and low <= k <= high)
         offset = int(decode_opaque(next_token)["offset"]) if next_token else 0
-        page = keys[offset:offset + limit] if limit else keys[offset:]
+        page = keys[offset : offset + limit] if limit else keys[offset:]
         more = limit is not None and offset + limit < len(keys)
-        return [self.lines_by_key[(partner_id, k)][0] for k in page], encode_opaque({"offset": offset + limit}) if more else None
+        return [self.lines_by_key[(partner_id, k)][0] for k in page], encode_opaque(
+            {"offset": offset + limit}
+        ) if more else None
 
     def total(self, partner_id: str, start: date | None, end: date | None) -> Decimal:
         return sum((line.commission for line in self.lines(partner_id, start, end)[0]), Decimal("0"))
@@ -88,7 +106,11 @@ class InMemoryOwners:
     partner gets an empty list (as the owners' scoped lists answer). ``down`` sections raise."""
 
     def __init__(self) -> None:
-        self.items: dict[str, dict[str, list[dict[str, Any]]]] = {"contracts": {}, "campaigns": {}, "jobs": {}}
+        self.items: dict[str, dict[str, list[dict[str, Any]]]] = {
+            "contracts": {},
+            "campaigns": {},
+            "jobs": {},
+        }
         self.down: set[str] = set()
         self.asked: list[tuple[str, str, dict[str, str]]] = []
 

@@ -1,5 +1,6 @@
 """Recruitment's system of record in memory: what DynamoCandidateStore and DynamoJobStore do (the search
 index has its own contract suite, and an embedded adapter, tests/contract/test_search_contract.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -48,16 +49,23 @@ class InMemoryCandidateStore(_VersionedStore[Candidate]):
 class InMemoryJobStore(_VersionedStore[Job]):
     key = "job_id"
 
-    def list_for_partner(self, partner_id: str, status: JobStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Job], str | None]:
-        return _page([j for j in self.items.values() if j.partner_id == partner_id], status, limit, next_token)
+    def list_for_partner(
+        self, partner_id: str, status: JobStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Job], str | None]:
+        return _page(
+            [j for j in self.items.values() if j.partner_id == partner_id], status, limit, next_token
+        )
 
-    def list_all(self, status: JobStatus | None, limit: int, next_token: str | None) -> tuple[list[Job], str | None]:
+    def list_all(
+        self, status: JobStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Job], str | None]:
         return _page(list(self.items.values()), status, limit, next_token)
 
 
-def _page(jobs: list[Job], status: JobStatus | None, limit: int, next_token: str | None) -> tuple[list[Any], str | None]:
+def _page(
+    jobs: list[Job], status: JobStatus | None, limit: int, next_token: str | None
+) -> tuple[list[Any], str | None]:
     matching = [j for j in jobs if status is None or j.status is status]
     start = int(decode_opaque(next_token)["offset"]) if next_token else 0
     more = start + limit < len(matching)
-    return matching[start:start + limit], encode_opaque({"offset": start + limit}) if more else None
+    return matching[start : start + limit], encode_opaque({"offset": start + limit}) if more else None

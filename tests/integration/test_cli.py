@@ -1,4 +1,5 @@
 """The hexa CLI against the running test stack, as separate processes (as a user runs it)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,8 +10,14 @@ from support import Api, poll, register_partner, run_hexa, wait_for_contract
 
 
 def hexa(cloud, *args: str) -> subprocess.CompletedProcess:  # noqa: ANN001
-    result = run_hexa(*args, "--stack", cloud.stack_name, "--template", str(cloud.template_path),
-                      env={"AWS_ENDPOINT_URL": cloud.endpoint_url})
+    result = run_hexa(
+        *args,
+        "--stack",
+        cloud.stack_name,
+        "--template",
+        str(cloud.template_path),
+        env={"AWS_ENDPOINT_URL": cloud.endpoint_url},
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -28,16 +35,28 @@ def test_rebuild_projections_restores_a_damaged_read_model(cloud, api: Api, aws)
     first, second = register_partner(api), register_partner(api)
     lost, wrong = wait_for_contract(api, first["partner_id"]), wait_for_contract(api, second["partner_id"])
     assert api.post(f"/contracts/{wrong['contract_id']}/submit").status_code == 200
-    poll(lambda: api.get(f"/contracts/{wrong['contract_id']}").json()["version"] == 2, what="projection at v2")
+    poll(
+        lambda: api.get(f"/contracts/{wrong['contract_id']}").json()["version"] == 2, what="projection at v2"
+    )
     table = cloud.resources["ContractsTable"].ref
     ddb = aws("dynamodb")
     ddb.delete_item(TableName=table, Key={"contract_id": {"S": lost["contract_id"]}})
-    ddb.update_item(TableName=table, Key={"contract_id": {"S": wrong["contract_id"]}},
-                    UpdateExpression="SET #s = :s, version = :v",
-                    ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":s": {"S": "ACTIVE"},
-                                                                                        ":v": {"N": "99"}})
-    ddb.put_item(TableName=table, Item={"contract_id": {"S": "orphan"}, "partner_id": {"S": "x"}, "status": {"S": "DRAFT"},
-                                        "created_at": {"S": "2026-01-01T00:00:00.000Z"}})
+    ddb.update_item(
+        TableName=table,
+        Key={"contract_id": {"S": wrong["contract_id"]}},
+        UpdateExpression="SET #s = :s, version = :v",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":s": {"S": "ACTIVE"}, ":v": {"N": "99"}},
+    )
+    ddb.put_item(
+        TableName=table,
+        Item={
+            "contract_id": {"S": "orphan"},
+            "partner_id": {"S": "x"},
+            "status": {"S": "DRAFT"},
+            "created_at": {"S": "2026-01-01T00:00:00.000Z"},
+        },
+    )
     assert api.get(f"/contracts/{lost['contract_id']}").status_code == 404
 
     output = hexa(cloud, "rebuild-projections", "onboarding").stdout

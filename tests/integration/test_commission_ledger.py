@@ -1,4 +1,5 @@
 """The commission ledger converges whatever order corrections arrive in, and uses the rate in force."""
+
 from __future__ import annotations
 
 from hexa_shared.clock import new_id, now_iso
@@ -9,10 +10,18 @@ METRICS = {"impressions": 10, "clicks": 5, "conversions": 1, "spend": "1.00"}
 
 
 def performance(partner_id: str, campaign_id: str, revenue: str, occurred_at: str) -> IntegrationEvent:
-    return IntegrationEvent(name="CampaignPerformanceRecorded", source="hexabuilders.campaign-management",
-                            correlation_id="ledger-order", occurred_at=occurred_at,
-                            data={"partner_id": partner_id, "campaign_id": campaign_id, "date": "2026-11-10",
-                                  "metrics": {**METRICS, "revenue": revenue}})
+    return IntegrationEvent(
+        name="CampaignPerformanceRecorded",
+        source="hexabuilders.campaign-management",
+        correlation_id="ledger-order",
+        occurred_at=occurred_at,
+        data={
+            "partner_id": partner_id,
+            "campaign_id": campaign_id,
+            "date": "2026-11-10",
+            "metrics": {**METRICS, "revenue": revenue},
+        },
+    )
 
 
 def test_an_older_correction_arriving_late_does_not_overwrite_a_newer_one(cloud, aws, api: Api) -> None:  # noqa: ANN001
@@ -25,8 +34,15 @@ def test_an_older_correction_arriving_late_does_not_overwrite_a_newer_one(cloud,
     poll(lambda: api.get(f"/partners/{pid}/commissions").json()["items"], what="a ledger line")
     cloud.wait_until_idle(timeout=15)
     statement = api.get(f"/partners/{pid}/commissions").json()
-    assert statement["items"] == [{"campaign_id": campaign_id, "date": "2026-11-10", "revenue": "300.00",
-                                   "commission_rate": "0.20", "commission": "60.00"}]
+    assert statement["items"] == [
+        {
+            "campaign_id": campaign_id,
+            "date": "2026-11-10",
+            "revenue": "300.00",
+            "commission_rate": "0.20",
+            "commission": "60.00",
+        }
+    ]
     assert statement["total"] == "60.00"
 
 
@@ -38,10 +54,17 @@ def test_rate_changes_apply_from_their_moment_on(cloud, aws, api: Api) -> None: 
     after_change = performance(pid, new_id(), "100.00", now_iso())
     for event in (after_change, before_change):
         aws("events").put_events(Entries=[event.to_entry(bus)])
-    lines = poll(lambda: (lambda items: items if len(items) == 2 else None)(
-        api.get(f"/partners/{pid}/commissions").json()["items"]), what="two ledger lines")
+    lines = poll(
+        lambda: (lambda items: items if len(items) == 2 else None)(
+            api.get(f"/partners/{pid}/commissions").json()["items"]
+        ),
+        what="two ledger lines",
+    )
     by_campaign = {line["campaign_id"]: line["commission"] for line in lines}
-    assert by_campaign == {before_change.data["campaign_id"]: "10.00", after_change.data["campaign_id"]: "30.00"}
+    assert by_campaign == {
+        before_change.data["campaign_id"]: "10.00",
+        after_change.data["campaign_id"]: "30.00",
+    }
     assert api.get(f"/partners/{pid}/commissions").json()["total"] == "40.00"
 
 
@@ -54,11 +77,19 @@ def test_statement_filters_pages_and_scopes(cloud, aws, api: Api, partner_api) -
         aws("events").put_events(Entries=[event.to_entry(bus)])
     poll(lambda: len(api.get(f"/partners/{pid}/commissions").json()["items"]) == 3, what="three lines")
     window = api.get(f"/partners/{pid}/commissions", params={"from": "2026-10-02", "to": "2026-10-03"}).json()
-    assert [line["date"] for line in window["items"]] == ["2026-10-02", "2026-10-03"] and window["total"] == "2.00"
+    assert [line["date"] for line in window["items"]] == ["2026-10-02", "2026-10-03"] and window[
+        "total"
+    ] == "2.00"
     first = api.get(f"/partners/{pid}/commissions", params={"limit": 2}).json()
     assert len(first["items"]) == 2 and first["total"] == "3.00" and first["next_token"]
-    rest = api.get(f"/partners/{pid}/commissions", params={"limit": 2, "next_token": first["next_token"]}).json()
-    assert [line["date"] for line in first["items"] + rest["items"]] == ["2026-10-01", "2026-10-02", "2026-10-03"]
+    rest = api.get(
+        f"/partners/{pid}/commissions", params={"limit": 2, "next_token": first["next_token"]}
+    ).json()
+    assert [line["date"] for line in first["items"] + rest["items"]] == [
+        "2026-10-01",
+        "2026-10-02",
+        "2026-10-03",
+    ]
     assert partner_api(pid).get(f"/partners/{pid}/commissions").status_code == 200
     assert partner_api(new_id()).get(f"/partners/{pid}/commissions").status_code == 404
     assert api.get(f"/partners/{pid}/commissions", params={"from": "yesterday"}).status_code == 422

@@ -1,5 +1,6 @@
 """`hexa dashboard` prints a signed-in link; `hexa migrate status` shows the dashboard's numbers in the
 terminal — both against the running local cloud, as separate processes."""
+
 from __future__ import annotations
 
 import os
@@ -13,9 +14,24 @@ from support import register_partner
 
 
 def _hexa(cloud, *args: str) -> str:  # noqa: ANN001
-    done = subprocess.run([sys.executable, "-m", "hexa_infra.cli", *args, "--api-url", cloud.api_url, "--stack",
-                           cloud.stack_name, "--endpoint-url", cloud.endpoint_url], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "COLUMNS": "200"})
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hexa_infra.cli",
+            *args,
+            "--api-url",
+            cloud.api_url,
+            "--stack",
+            cloud.stack_name,
+            "--endpoint-url",
+            cloud.endpoint_url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
 
@@ -24,7 +40,9 @@ def test_hexa_dashboard_prints_a_link_whose_fragment_signs_in_as_admin(cloud) ->
     link = _hexa(cloud, "dashboard").strip()
     assert link.startswith(f"{cloud.api_url}/_dashboard#token=")
     token = link.split("#token=", 1)[1]
-    answer = requests.get(f"{cloud.api_url}/_dashboard/data", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    answer = requests.get(
+        f"{cloud.api_url}/_dashboard/data", headers={"Authorization": f"Bearer {token}"}, timeout=30
+    )
     assert answer.status_code == 200 and answer.json()["stack"] == cloud.stack_name
 
 

@@ -1,5 +1,6 @@
 """Dead letters carry their reason: an invalid event goes to the DLQ at once, a failing valid one after
 maxReceiveCount (5) receives; both can be redriven (issue 12)."""
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,21 @@ QUEUE, DLQ = "OnboardingPartnerEventsQueue", "OnboardingPartnerEventsDLQ"
 
 
 def _dlq_depth(sqs, url: str) -> int:  # noqa: ANN001
-    return int(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
-               ["Attributes"]["ApproximateNumberOfMessages"])
+    return int(
+        sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][
+            "ApproximateNumberOfMessages"
+        ]
+    )
 
 
 def _dead(sqs, url: str) -> dict:  # noqa: ANN001
-    [message] = poll(lambda: sqs.receive_message(QueueUrl=url, AttributeNames=["All"], MessageAttributeNames=["All"],
-                                                 VisibilityTimeout=0).get("Messages"), timeout=20,
-                     what="a message in the DLQ")
+    [message] = poll(
+        lambda: sqs.receive_message(
+            QueueUrl=url, AttributeNames=["All"], MessageAttributeNames=["All"], VisibilityTimeout=0
+        ).get("Messages"),
+        timeout=20,
+        what="a message in the DLQ",
+    )
     return message
 
 
@@ -59,12 +67,20 @@ def test_a_valid_event_that_keeps_failing_goes_after_five_receives_with_its_erro
     sqs, dlq_url = aws("sqs"), cloud.resources["PartnerCampaignEventsDLQ"].ref
     _purge(sqs, dlq_url)
     unknown = new_id()
-    event = IntegrationEvent(name="CampaignPerformanceRecorded", source="hexabuilders.campaign-management",
-                             correlation_id="dlq-exhausted", data={
-                                 "partner_id": unknown, "campaign_id": new_id(), "date": "2026-11-01", "metrics": {
-                                     "impressions": 1, "clicks": 0, "conversions": 0, "revenue": "1.00",
-                                     "spend": "0.50"}})
-    sqs.send_message(QueueUrl=cloud.resources["PartnerCampaignEventsQueue"].ref, MessageBody=json.dumps(bus_body(event)))
+    event = IntegrationEvent(
+        name="CampaignPerformanceRecorded",
+        source="hexabuilders.campaign-management",
+        correlation_id="dlq-exhausted",
+        data={
+            "partner_id": unknown,
+            "campaign_id": new_id(),
+            "date": "2026-11-01",
+            "metrics": {"impressions": 1, "clicks": 0, "conversions": 0, "revenue": "1.00", "spend": "0.50"},
+        },
+    )
+    sqs.send_message(
+        QueueUrl=cloud.resources["PartnerCampaignEventsQueue"].ref, MessageBody=json.dumps(bus_body(event))
+    )
 
     dead = _dead(sqs, dlq_url)
     attributes = {k: v["StringValue"] for k, v in dead["MessageAttributes"].items()}
@@ -74,33 +90,59 @@ def test_a_valid_event_that_keeps_failing_goes_after_five_receives_with_its_erro
     _purge(sqs, dlq_url)
 
 
-def test_redrive_moves_messages_back_without_the_old_reason_and_they_are_handled(cloud, stack, aws,  # noqa: ANN001
-                                                                                api: Api) -> None:
+def test_redrive_moves_messages_back_without_the_old_reason_and_they_are_handled(
+    cloud,
+    stack,
+    aws,  # noqa: ANN001
+    api: Api,
+) -> None:
     """An event that dead-lettered during an outage is redriven after the fix, and handled."""
     sqs = aws("sqs")
     _purge(sqs, cloud.resources[DLQ].ref)
     partner_id = new_id()
-    event = IntegrationEvent(name="PartnerRegistrationCompleted", source="hexabuilders.partner-management",
-                             correlation_id="redrive", data={"partner_id": partner_id, "partner_data": {
-                                 "name": "Late", "email": "late@x.example", "partner_type": "COMPANY", "country": "DE"}})
-    sqs.send_message(QueueUrl=cloud.resources[DLQ].ref, MessageBody=json.dumps(bus_body(event)),
-                     MessageAttributes={"hexa.failure.reason": {"DataType": "String", "StringValue": "outage"},
-                                        "trace": {"DataType": "String", "StringValue": "kept"}})
+    event = IntegrationEvent(
+        name="PartnerRegistrationCompleted",
+        source="hexabuilders.partner-management",
+        correlation_id="redrive",
+        data={
+            "partner_id": partner_id,
+            "partner_data": {
+                "name": "Late",
+                "email": "late@x.example",
+                "partner_type": "COMPANY",
+                "country": "DE",
+            },
+        },
+    )
+    sqs.send_message(
+        QueueUrl=cloud.resources[DLQ].ref,
+        MessageBody=json.dumps(bus_body(event)),
+        MessageAttributes={
+            "hexa.failure.reason": {"DataType": "String", "StringValue": "outage"},
+            "trace": {"DataType": "String", "StringValue": "kept"},
+        },
+    )
 
-    result = run_hexa("dlq", "redrive", DLQ, "--stack", cloud.stack_name, "--endpoint-url", cloud.endpoint_url)
+    result = run_hexa(
+        "dlq", "redrive", DLQ, "--stack", cloud.stack_name, "--endpoint-url", cloud.endpoint_url
+    )
 
     assert result.returncode == 0, result.stderr
     assert "1 message(s) redriven, 0 left in place" in result.stdout
     assert stack.dead_letter_queue(DLQ).messages == 0
-    contract = poll(lambda: api.get("/contracts", params={"partner_id": partner_id}).json()["items"],
-                    what="the redriven event's contract")
+    contract = poll(
+        lambda: api.get("/contracts", params={"partner_id": partner_id}).json()["items"],
+        what="the redriven event's contract",
+    )
     assert contract[0]["status"] == "DRAFT"
 
 
 def test_a_redriven_message_keeps_its_own_attributes_and_drops_the_failure() -> None:
-    attributes = {"hexa.failure.reason": {"DataType": "String", "StringValue": "outage"},
-                  "hexa.failure.receives": {"DataType": "String", "StringValue": "5"},
-                  "trace": {"DataType": "String", "StringValue": "kept", "StringListValues": []}}
+    attributes = {
+        "hexa.failure.reason": {"DataType": "String", "StringValue": "outage"},
+        "hexa.failure.receives": {"DataType": "String", "StringValue": "5"},
+        "trace": {"DataType": "String", "StringValue": "kept", "StringListValues": []},
+    }
     assert redriven_attributes(attributes) == {"trace": {"DataType": "String", "StringValue": "kept"}}
 
 

@@ -1,4 +1,5 @@
 """The contract event store under contention, against the emulator over loopback."""
+
 from __future__ import annotations
 
 import os
@@ -33,10 +34,16 @@ def known_partner(partners: DynamoKnownPartners) -> str:
     return partner_id
 
 
-def test_parallel_writers_get_one_winner_per_version_and_no_gaps(store: DynamoEventStore,
-                                                                  partners: DynamoKnownPartners) -> None:
-    contract = Contract.draft(contract_id=new_id(), partner_id=known_partner(partners),
-                              contract_type=ContractType.STANDARD, terms={}, now=now_iso())
+def test_parallel_writers_get_one_winner_per_version_and_no_gaps(
+    store: DynamoEventStore, partners: DynamoKnownPartners
+) -> None:
+    contract = Contract.draft(
+        contract_id=new_id(),
+        partner_id=known_partner(partners),
+        contract_type=ContractType.STANDARD,
+        terms={},
+        now=now_iso(),
+    )
     store.append(list(contract.pending))
     for round_number in range(ROUNDS):
         barrier = threading.Barrier(WRITERS)
@@ -61,12 +68,17 @@ def test_parallel_writers_get_one_winner_per_version_and_no_gaps(store: DynamoEv
 
 
 def test_multi_event_append_is_all_or_nothing(store: DynamoEventStore, partners: DynamoKnownPartners) -> None:
-    draft = Contract.draft(contract_id=new_id(), partner_id=known_partner(partners),
-                           contract_type=ContractType.PREMIUM, terms={}, now=now_iso())
+    draft = Contract.draft(
+        contract_id=new_id(),
+        partner_id=known_partner(partners),
+        contract_type=ContractType.PREMIUM,
+        terms={},
+        now=now_iso(),
+    )
     store.append(list(draft.pending))
     stored = Contract.from_history(store.load(draft.contract_id))
     two_events = stored.submit(now_iso()).sign("Ana", now_iso())  # versions 2 and 3 in one transaction
-    rival = stored.terminate("rival", now_iso())             # version 2, stored first
+    rival = stored.terminate("rival", now_iso())  # version 2, stored first
     store.append(list(rival.pending))
     with pytest.raises(ConcurrencyConflict):
         store.append(list(two_events.pending))
@@ -76,26 +88,47 @@ def test_multi_event_append_is_all_or_nothing(store: DynamoEventStore, partners:
     assert fresh.status.value == "TERMINATED" and fresh.version == 2
 
 
-def test_a_draft_claims_its_partner_only_while_the_partner_takes_contracts(store: DynamoEventStore,
-                                                                           partners: DynamoKnownPartners) -> None:
+def test_a_draft_claims_its_partner_only_while_the_partner_takes_contracts(
+    store: DynamoEventStore, partners: DynamoKnownPartners
+) -> None:
     """Issue 12 #4/#9: no contract for an unknown partner, none after a deactivation, and every draft
     listed on its partner's row in the draft's own transaction."""
-    unknown = Contract.draft(contract_id=new_id(), partner_id=new_id(), contract_type=ContractType.STANDARD,
-                             terms={}, now=now_iso())
+    unknown = Contract.draft(
+        contract_id=new_id(),
+        partner_id=new_id(),
+        contract_type=ContractType.STANDARD,
+        terms={},
+        now=now_iso(),
+    )
     with pytest.raises(PartnerNotKnown):
         store.append(list(unknown.pending))
     assert store.load(unknown.contract_id) == []
 
     partner_id = known_partner(partners)
-    drafts = [Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.STANDARD,
-                             terms={}, now=now_iso()) for _ in range(3)]
+    drafts = [
+        Contract.draft(
+            contract_id=new_id(),
+            partner_id=partner_id,
+            contract_type=ContractType.STANDARD,
+            terms={},
+            now=now_iso(),
+        )
+        for _ in range(3)
+    ]
     with ThreadPoolExecutor(3) as pool:
         list(pool.map(lambda draft: store.append(list(draft.pending)), drafts))
     deactivated = partners.record_deactivated(partner_id)
     assert deactivated.contract_ids == {d.contract_id for d in drafts} and not deactivated.takes_contracts
 
-    late = Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.STANDARD,
-                          terms={}, now=now_iso())
+    late = Contract.draft(
+        contract_id=new_id(),
+        partner_id=partner_id,
+        contract_type=ContractType.STANDARD,
+        terms={},
+        now=now_iso(),
+    )
     with pytest.raises(PartnerClosed):
         store.append(list(late.pending))
-    assert store.load(late.contract_id) == [] and late.contract_id not in partners.get(partner_id).contract_ids
+    assert (
+        store.load(late.contract_id) == [] and late.contract_id not in partners.get(partner_id).contract_ids
+    )

@@ -1,5 +1,6 @@
 """`hexa fault set|clear|list` on a running cloud, as a user runs them: the gateway answers 503, late, or
 500 for a share of requests, then normally again; the handlers never see the difference."""
+
 from __future__ import annotations
 
 import time
@@ -10,7 +11,9 @@ FUNCTION = "RecruitmentApiFunction"
 
 
 def fault(cloud, *args: str):  # noqa: ANN001, ANN201
-    return run_hexa("fault", *args, "--stack", cloud.stack_name, "--daemon-address", cloud.xray_daemon_address)
+    return run_hexa(
+        "fault", *args, "--stack", cloud.stack_name, "--daemon-address", cloud.xray_daemon_address
+    )
 
 
 def test_faults_switch_on_and_off_while_the_cloud_runs(cloud, api: Api) -> None:  # noqa: ANN001

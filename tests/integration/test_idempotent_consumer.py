@@ -1,4 +1,5 @@
 """The same PartnerRegistrationCompleted delivered three times drafts exactly one contract."""
+
 from __future__ import annotations
 
 import os
@@ -14,10 +15,20 @@ from support import Api, poll
 
 
 def registration(partner_id: str) -> IntegrationEvent:
-    return IntegrationEvent(name="PartnerRegistrationCompleted", source="hexabuilders.partner-management",
-                            correlation_id="it-idempotency",
-                            data={"partner_id": partner_id, "partner_data": {"name": "Dup", "email": "dup@x.example",
-                                                                             "partner_type": "AGENCY", "country": "PT"}})
+    return IntegrationEvent(
+        name="PartnerRegistrationCompleted",
+        source="hexabuilders.partner-management",
+        correlation_id="it-idempotency",
+        data={
+            "partner_id": partner_id,
+            "partner_data": {
+                "name": "Dup",
+                "email": "dup@x.example",
+                "partner_type": "AGENCY",
+                "country": "PT",
+            },
+        },
+    )
 
 
 def test_same_event_three_times_on_the_bus_gives_one_contract(cloud, aws, api: Api) -> None:  # noqa: ANN001
@@ -40,12 +51,19 @@ def test_concurrent_duplicate_deliveries_commit_once(cloud) -> None:  # noqa: AN
     from concurrent.futures import ThreadPoolExecutor
 
     ledger = ProcessedEvents(os.environ["IDEMPOTENCY_TABLE"], "it.concurrent-duplicates")
-    store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"], processed=ledger)
+    store = DynamoEventStore(
+        os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"], processed=ledger
+    )
     partners = DynamoKnownPartners(os.environ["ONBOARDING_PARTNERS_TABLE"])
     event = registration(new_id())
     with ThreadPoolExecutor(8) as pool:
-        created = [c for c in pool.map(lambda _: draft_contract_for_new_partner(event, store, partners, ledger),
-                                       range(8)) if c]
+        created = [
+            c
+            for c in pool.map(
+                lambda _: draft_contract_for_new_partner(event, store, partners, ledger), range(8)
+            )
+            if c
+        ]
     assert len(created) == 1
     assert ledger.already_processed(event.event_id)
 
@@ -57,8 +75,14 @@ def test_a_store_without_a_dedup_ledger_refuses_to_mark_an_event_processed_and_w
     from onboarding.domain.contract import Contract, ContractType
 
     store = DynamoEventStore(os.environ["CONTRACT_EVENTS_TABLE"], os.environ["ONBOARDING_PARTNERS_TABLE"])
-    contract = Contract.draft(contract_id=new_id(), partner_id=new_id(), contract_type=ContractType.STANDARD,
-                              terms={}, now=now_iso(), correlation_id="it")
+    contract = Contract.draft(
+        contract_id=new_id(),
+        partner_id=new_id(),
+        contract_type=ContractType.STANDARD,
+        terms={},
+        now=now_iso(),
+        correlation_id="it",
+    )
     with pytest.raises(ValueError, match="without a dedup ledger"):
         store.append(list(contract.pending), processed_event_id=new_id(), registering=True)
     assert store.load(contract.contract_id) == []

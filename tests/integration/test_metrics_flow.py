@@ -1,4 +1,5 @@
 """Per-route and per-consumer metrics from the real handlers, kept by the local runtime, read by the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -12,13 +13,21 @@ QUEUE, DLQ = "OnboardingPartnerEventsQueue", "OnboardingPartnerEventsDLQ"
 
 
 def _route(cloud, route: str) -> dict:  # noqa: ANN001
-    return next((r for r in route_rows(cloud.metrics.summary()) if r["route"] == route),
-                {"requests": 0, "errors": 0, "client_errors": 0})
+    return next(
+        (r for r in route_rows(cloud.metrics.summary()) if r["route"] == route),
+        {"requests": 0, "errors": 0, "client_errors": 0},
+    )
 
 
 def _consumer(cloud, event: str) -> dict:  # noqa: ANN001
-    return next((r for r in consumer_rows(cloud.metrics.summary())
-                 if r["consumer"] == CONSUMER and r["event"] == event), {"events": 0, "failures": 0})
+    return next(
+        (
+            r
+            for r in consumer_rows(cloud.metrics.summary())
+            if r["consumer"] == CONSUMER and r["event"] == event
+        ),
+        {"events": 0, "failures": 0},
+    )
 
 
 def test_requests_and_consumed_events_are_measured(cloud, api: Api) -> None:  # noqa: ANN001
@@ -28,8 +37,10 @@ def test_requests_and_consumed_events_are_measured(cloud, api: Api) -> None:  # 
     partner = register_partner(api)
     assert api.get(f"/partners/{uuid.uuid4()}").status_code == 404
     wait_for_contract(api, partner["partner_id"])
-    after = poll(lambda: (c := _consumer(cloud, "PartnerRegistrationCompleted"))["events"] > consumed["events"] and c,
-                 what="the consumer's event metric")
+    after = poll(
+        lambda: (c := _consumer(cloud, "PartnerRegistrationCompleted"))["events"] > consumed["events"] and c,
+        what="the consumer's event metric",
+    )
 
     posted, got = _route(cloud, "POST /partners"), _route(cloud, "GET /partners/{partner_id}")
     assert posted["requests"] == posts["requests"] + 1 and posted["errors"] == posts["errors"]
@@ -44,11 +55,17 @@ def test_a_poison_message_is_counted_as_a_failure_of_its_consumer(cloud, aws) ->
     before = _consumer(cloud, "(invalid)")
     sqs.send_message(QueueUrl=cloud.resources[QUEUE].ref, MessageBody="not an event")
 
-    poll(lambda: _consumer(cloud, "(invalid)")["failures"] == before["failures"] + 1, timeout=20,
-         what="one refused delivery of the poison message (invalid: no retries)")
+    poll(
+        lambda: _consumer(cloud, "(invalid)")["failures"] == before["failures"] + 1,
+        timeout=20,
+        what="one refused delivery of the poison message (invalid: no retries)",
+    )
     dlq = cloud.resources[DLQ].ref
-    dead = poll(lambda: sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages"), timeout=20,
-                what="the poison message in the DLQ")
+    dead = poll(
+        lambda: sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages"),
+        timeout=20,
+        what="the poison message in the DLQ",
+    )
     for message in dead:
         sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
 
@@ -66,4 +83,5 @@ def test_hexa_metrics_prints_routes_and_consumers(cloud, api: Api) -> None:  # n
     assert CONSUMER in tables.stdout and "PartnerRegistrationCompleted" in tables.stdout
     series = json.loads(raw.stdout)
     assert {"Requests", "Errors", "ClientErrors", "Latency", "Events", "EventFailures", "EventAge"} <= {
-        s["metric"] for s in series}
+        s["metric"] for s in series
+    }

@@ -1,4 +1,5 @@
 """Partner registration through the API: uniqueness under concurrency, validation, nothing half-written."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -10,22 +11,38 @@ from support import Api, partner_body, register_partner
 
 def test_concurrent_registrations_with_one_email_let_exactly_one_in(api: Api) -> None:
     body = partner_body()
-    variants = [dict(body, email=body["email"].upper() if i % 2 else body["email"], name=f"Racer {i}") for i in range(12)]
+    variants = [
+        dict(body, email=body["email"].upper() if i % 2 else body["email"], name=f"Racer {i}")
+        for i in range(12)
+    ]
     clients = [Api(api.base_url, api.token) for _ in variants]  # one connection each: real parallelism
     with ThreadPoolExecutor(len(variants)) as pool:
-        statuses = list(pool.map(lambda pair: pair[0].post("/partners", pair[1]).status_code, zip(clients, variants)))
+        statuses = list(
+            pool.map(lambda pair: pair[0].post("/partners", pair[1]).status_code, zip(clients, variants))
+        )
     assert sorted(statuses) == [201] + [409] * (len(variants) - 1)
-    matching = [p for p in api.get("/partners", params={"limit": 200}).json()["items"]
-                if p["email"] == body["email"].lower()]
+    matching = [
+        p
+        for p in api.get("/partners", params={"limit": 200}).json()["items"]
+        if p["email"] == body["email"].lower()
+    ]
     assert len(matching) == 1
 
 
-@pytest.mark.parametrize("body,field,status", [
-    ({"email": "bad"}, "email", 422), ({"country": "XX"}, "country", 422), ({"partner_type": "X"}, "partner_type", 422),
-    ({"commission_rate": "0.9"}, "commission_rate", 422), ({"phone": "12"}, "phone", 422),
-    ({"unexpected": 1}, "unexpected", 422),
-])
-def test_invalid_registration_names_the_field_and_writes_nothing(api: Api, body: dict, field: str, status: int) -> None:
+@pytest.mark.parametrize(
+    "body,field,status",
+    [
+        ({"email": "bad"}, "email", 422),
+        ({"country": "XX"}, "country", 422),
+        ({"partner_type": "X"}, "partner_type", 422),
+        ({"commission_rate": "0.9"}, "commission_rate", 422),
+        ({"phone": "12"}, "phone", 422),
+        ({"unexpected": 1}, "unexpected", 422),
+    ],
+)
+def test_invalid_registration_names_the_field_and_writes_nothing(
+    api: Api, body: dict, field: str, status: int
+) -> None:
     request = partner_body(**body)
     response = api.post("/partners", request)
     assert response.status_code == status
@@ -37,7 +54,9 @@ def test_invalid_registration_names_the_field_and_writes_nothing(api: Api, body:
 
 
 def test_malformed_json_is_400_and_non_object_is_422(api: Api) -> None:
-    response = api.request("POST", "/partners", data="{not json", headers={"Content-Type": "application/json"})
+    response = api.request(
+        "POST", "/partners", data="{not json", headers={"Content-Type": "application/json"}
+    )
     assert response.status_code == 400 and response.json()["error"]["code"] == "malformed_request"
     assert api.post("/partners", [1, 2]).status_code == 422
 
@@ -60,8 +79,10 @@ def test_lists_paginate_without_repeats(api: Api) -> None:
     created = {register_partner(api, partner_type="INFLUENCER")["partner_id"] for _ in range(5)}
     seen, token = [], None
     while True:
-        page = api.get("/partners", params={"partner_type": "INFLUENCER", "limit": 2,
-                                            **({"next_token": token} if token else {})}).json()
+        page = api.get(
+            "/partners",
+            params={"partner_type": "INFLUENCER", "limit": 2, **({"next_token": token} if token else {})},
+        ).json()
         assert len(page["items"]) <= 2
         seen += [p["partner_id"] for p in page["items"]]
         token = page["next_token"]

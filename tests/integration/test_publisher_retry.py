@@ -3,6 +3,7 @@
 A loopback proxy in front of the emulator answers chosen entries as throttled (and does not forward
 them), forwarding the rest — so the real moto bus and a real queue show what actually arrived.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,13 +33,28 @@ class FlakyEventBridge:
                 failing = outer.plan[len(outer.calls)] if len(outer.calls) < len(outer.plan) else set()
                 outer.calls.append(len(body["Entries"]))
                 forward = [e for i, e in enumerate(body["Entries"]) if i not in failing]
-                results = iter(requests.post(upstream, data=json.dumps({"Entries": forward}), headers={
-                    k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
-                ).json()["Entries"] if forward else [])
-                entries = [{"ErrorCode": "ThrottlingException", "ErrorMessage": "Rate exceeded"} if i in failing
-                           else next(results) for i in range(len(body["Entries"]))]
-                payload = json.dumps({"FailedEntryCount": len(failing & set(range(len(entries)))),
-                                      "Entries": entries}).encode()
+                results = iter(
+                    requests.post(
+                        upstream,
+                        data=json.dumps({"Entries": forward}),
+                        headers={
+                            k: v
+                            for k, v in self.headers.items()
+                            if k.lower() not in ("host", "content-length")
+                        },
+                    ).json()["Entries"]
+                    if forward
+                    else []
+                )
+                entries = [
+                    {"ErrorCode": "ThrottlingException", "ErrorMessage": "Rate exceeded"}
+                    if i in failing
+                    else next(results)
+                    for i in range(len(body["Entries"]))
+                ]
+                payload = json.dumps(
+                    {"FailedEntryCount": len(failing & set(range(len(entries)))), "Entries": entries}
+                ).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/x-amz-json-1.1")
                 self.send_header("Content-Length", str(len(payload)))
@@ -57,8 +73,15 @@ class FlakyEventBridge:
 
 
 def events(n: int) -> list[IntegrationEvent]:
-    return [IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.partner-management", correlation_id="retry-test",
-                             data={"partner_id": str(uuid.uuid4())}) for _ in range(n)]
+    return [
+        IntegrationEvent(
+            name="PartnerDeactivated",
+            source="hexabuilders.partner-management",
+            correlation_id="retry-test",
+            data={"partner_id": str(uuid.uuid4())},
+        )
+        for _ in range(n)
+    ]
 
 
 def test_failed_entries_are_retried_until_all_arrive(cloud, aws) -> None:  # noqa: ANN001
@@ -75,15 +98,22 @@ def test_failed_entries_are_retried_until_all_arrive(cloud, aws) -> None:  # noq
     wanted = {e.event_id for e in batch}
     arrived = lambda: {e["detail"]["event_id"] for e in tap.drain()} >= wanted  # noqa: E731
     from support import poll
+
     poll(arrived, what="every event on the bus")
-    assert sorted(e["detail"]["event_id"] for e in tap.seen if e["detail"]["event_id"] in wanted) == sorted(wanted)
+    assert sorted(e["detail"]["event_id"] for e in tap.seen if e["detail"]["event_id"] in wanted) == sorted(
+        wanted
+    )
 
 
 def test_entries_still_failing_after_the_last_attempt_raise(cloud) -> None:  # noqa: ANN001
     proxy = FlakyEventBridge(cloud.endpoint_url, plan=[{0}] * 10)
     try:
-        publisher = EventBridgePublisher(cloud.resources["EventBus"].ref, boto3.client("events", endpoint_url=proxy.url),
-                                         max_attempts=4, base_delay=0.001)
+        publisher = EventBridgePublisher(
+            cloud.resources["EventBus"].ref,
+            boto3.client("events", endpoint_url=proxy.url),
+            max_attempts=4,
+            base_delay=0.001,
+        )
         batch = events(2)
         with pytest.raises(PublishError) as failure:
             publisher.publish(batch)
@@ -97,10 +127,16 @@ def test_entries_still_failing_after_the_last_attempt_raise(cloud) -> None:  # n
 def test_invalid_events_never_reach_the_bus(cloud, aws) -> None:  # noqa: ANN001
     proxy = FlakyEventBridge(cloud.endpoint_url, plan=[])
     try:
-        bad = IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.partner-management", correlation_id="c",
-                               data={"partner_id": "not-a-uuid"})
+        bad = IntegrationEvent(
+            name="PartnerDeactivated",
+            source="hexabuilders.partner-management",
+            correlation_id="c",
+            data={"partner_id": "not-a-uuid"},
+        )
         with pytest.raises(ValueError):
-            EventBridgePublisher("any", boto3.client("events", endpoint_url=proxy.url)).publish(events(1) + [bad])
+            EventBridgePublisher("any", boto3.client("events", endpoint_url=proxy.url)).publish(
+                events(1) + [bad]
+            )
     finally:
         proxy.close()
     assert proxy.calls == []  # validated before anything is sent

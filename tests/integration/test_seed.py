@@ -1,4 +1,5 @@
 """`hexa up`'s demo data goes through the public API, and seeding twice changes nothing."""
+
 from __future__ import annotations
 
 from hexa_infra.seed import DEMO_PARTNERS, seed
@@ -18,6 +19,10 @@ def test_seed_is_complete_and_idempotent(cloud, admin_token: str, api: Api) -> N
     assert "Lucía Fernández" not in {m["candidate"]["name"] for m in matches}
 
     again = seed(cloud.api_url, admin_token)
-    assert (again.partner_ids, again.active_contract_id, again.campaign_id, again.job_id) == \
-        (first.partner_ids, first.active_contract_id, first.campaign_id, first.job_id)
+    assert (again.partner_ids, again.active_contract_id, again.campaign_id, again.job_id) == (
+        first.partner_ids,
+        first.active_contract_id,
+        first.campaign_id,
+        first.job_id,
+    )
     assert api.get("/candidates/search", params={"q": "Valentina"}).json()["total"] == 1

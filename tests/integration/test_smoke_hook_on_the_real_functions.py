@@ -1,6 +1,7 @@
 """The pre-traffic smoke test against the real API functions of the running local cloud: each of the four
 answers its smoke route with the hook's own token (signed with the stack's key), and one that fails
 its route (a broken deploy) is reported Failed."""
+
 from __future__ import annotations
 
 import json
@@ -25,12 +26,21 @@ class Recorded:
 def test_every_api_function_passes_its_smoke_test(cloud) -> None:  # noqa: ANN001
     paths = json.loads(os.environ["SMOKE_PATHS"])  # the template's value, resolved by the local cloud
     by_name = {cloud.resources[lid].ref: lid for lid in cloud.functions}
-    assert {by_name[name] for name in paths} == {"PartnerManagementApiFunction", "OnboardingApiFunction",
-                                                 "CampaignManagementApiFunction", "RecruitmentApiFunction"}
+    assert {by_name[name] for name in paths} == {
+        "PartnerManagementApiFunction",
+        "OnboardingApiFunction",
+        "CampaignManagementApiFunction",
+        "RecruitmentApiFunction",
+    }
     for name in paths:
         deployments = Recorded(hooks.Target(name, "2"))
-        ok = hooks.pre_traffic({"DeploymentId": "d", "LifecycleEventHookExecutionId": "e"}, deployments, paths,
-                               hooks._token, lambda target, event: cloud.invoke(by_name[target.function], event))
+        ok = hooks.pre_traffic(
+            {"DeploymentId": "d", "LifecycleEventHookExecutionId": "e"},
+            deployments,
+            paths,
+            hooks._token,
+            lambda target, event: cloud.invoke(by_name[target.function], event),
+        )
         assert ok and deployments.reports == [True], name
 
 
@@ -39,8 +49,17 @@ def test_a_version_that_cannot_verify_tokens_fails(cloud) -> None:  # noqa: ANN0
     name = next(iter(paths))
     by_name = {cloud.resources[lid].ref: lid for lid in cloud.functions}
     deployments = Recorded(hooks.Target(name, "3"))
-    forged = lambda: hooks.issue_token("not-the-stacks-key" * 4, role="admin", issuer="hexabuilders",  # noqa: E731
-                                       audience="hexabuilders-api")
-    ok = hooks.pre_traffic({"DeploymentId": "d", "LifecycleEventHookExecutionId": "e"}, deployments, paths, forged,
-                           lambda target, event: cloud.invoke(by_name[target.function], event))
+    forged = lambda: hooks.issue_token(
+        "not-the-stacks-key" * 4,
+        role="admin",
+        issuer="hexabuilders",  # noqa: E731
+        audience="hexabuilders-api",
+    )
+    ok = hooks.pre_traffic(
+        {"DeploymentId": "d", "LifecycleEventHookExecutionId": "e"},
+        deployments,
+        paths,
+        forged,
+        lambda target, event: cloud.invoke(by_name[target.function], event),
+    )
     assert not ok and deployments.reports == [False]

@@ -1,4 +1,5 @@
 """Trace headers through the emulator and the stores, and ``hexa traces`` as a user runs it."""
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,17 @@ def tap_messages(tap: BusTap, count: int) -> list[dict[str, Any]]:
     seen: list[dict[str, Any]] = []
 
     def probe() -> bool:
-        got = tap.sqs.receive_message(QueueUrl=tap.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0,
-                                      MessageSystemAttributeNames=["All"]).get("Messages", [])
+        got = tap.sqs.receive_message(
+            QueueUrl=tap.queue_url,
+            MaxNumberOfMessages=10,
+            WaitTimeSeconds=0,
+            MessageSystemAttributeNames=["All"],
+        ).get("Messages", [])
         for message in got:
             seen.append(message)
             tap.sqs.delete_message(QueueUrl=tap.queue_url, ReceiptHandle=message["ReceiptHandle"])
         return len(seen) >= count
+
     poll(probe, what=f"{count} message(s) on the tap")
     return seen
 
@@ -36,15 +42,25 @@ def test_eventbridge_hands_the_trace_header_to_the_sqs_target(cloud, aws) -> Non
     tag = uuid.uuid4().hex
     entry = {"EventBusName": bus, "Source": "hexabuilders.trace-test", "DetailType": "Probe"}
     events = aws("events")
-    events.put_events(Entries=[{**entry, "Detail": json.dumps({"n": 1, "tag": tag}), "TraceHeader": HEADER},
-                               {**entry, "Detail": json.dumps({"n": 2, "tag": tag})},
-                               {**entry, "Detail": json.dumps({"n": 3, "tag": tag}), "TraceHeader": "Root=nonsense"}])
+    events.put_events(
+        Entries=[
+            {**entry, "Detail": json.dumps({"n": 1, "tag": tag}), "TraceHeader": HEADER},
+            {**entry, "Detail": json.dumps({"n": 2, "tag": tag})},
+            {**entry, "Detail": json.dumps({"n": 3, "tag": tag}), "TraceHeader": "Root=nonsense"},
+        ]
+    )
 
     http_header = boto3.client("events", endpoint_url=cloud.endpoint_url, region_name=cloud.region)
-    http_header.meta.events.register("before-sign.events.PutEvents",
-                                     lambda request, **_: request.headers.__setitem__("X-Amzn-Trace-Id", OTHER))
-    http_header.put_events(Entries=[{**entry, "Detail": json.dumps({"n": 4, "tag": tag})},
-                                    {**entry, "Detail": json.dumps({"n": 5, "tag": tag}), "TraceHeader": HEADER}])
+    http_header.meta.events.register(
+        "before-sign.events.PutEvents",
+        lambda request, **_: request.headers.__setitem__("X-Amzn-Trace-Id", OTHER),
+    )
+    http_header.put_events(
+        Entries=[
+            {**entry, "Detail": json.dumps({"n": 4, "tag": tag})},
+            {**entry, "Detail": json.dumps({"n": 5, "tag": tag}), "TraceHeader": HEADER},
+        ]
+    )
 
     by_n = {json.loads(m["Body"])["detail"]["n"]: m for m in tap_messages(tap, 5)}
     headers = {n: m.get("Attributes", {}).get("AWSTraceHeader") for n, m in by_n.items()}
@@ -53,21 +69,33 @@ def test_eventbridge_hands_the_trace_header_to_the_sqs_target(cloud, aws) -> Non
 
 
 def test_stored_events_keep_the_trace_of_the_request_that_stored_them(cloud, aws, api: Api) -> None:  # noqa: ANN001
-    response = api.post("/partners", {"name": "Row Trace", "email": f"{uuid.uuid4().hex[:8]}@rows.example",
-                                      "partner_type": "COMPANY", "country": "ES"})
+    response = api.post(
+        "/partners",
+        {
+            "name": "Row Trace",
+            "email": f"{uuid.uuid4().hex[:8]}@rows.example",
+            "partner_type": "COMPANY",
+            "country": "ES",
+        },
+    )
     assert response.status_code == 201
     trace_id = response.headers["X-Amzn-Trace-Id"].removeprefix("Root=")
     ddb = aws("dynamodb")
     rows = ddb.scan(TableName=cloud.resources["PartnerOutboxTable"].ref)["Items"]
-    row, = [r for r in rows if json.loads(r["data"]["S"])["partner_id"] == response.json()["partner_id"]]
+    (row,) = [r for r in rows if json.loads(r["data"]["S"])["partner_id"] == response.json()["partner_id"]]
     assert row["trace_header"]["S"].startswith(f"Root={trace_id};Parent=")
 
     contract_id = wait_for_contract(api, response.json()["partner_id"])["contract_id"]
     submitted = api.post(f"/contracts/{contract_id}/submit")
-    items = ddb.query(TableName=cloud.resources["ContractEventsTable"].ref, KeyConditionExpression="contract_id = :c",
-                      ExpressionAttributeValues={":c": {"S": contract_id}})["Items"]
+    items = ddb.query(
+        TableName=cloud.resources["ContractEventsTable"].ref,
+        KeyConditionExpression="contract_id = :c",
+        ExpressionAttributeValues={":c": {"S": contract_id}},
+    )["Items"]
     by_version = {int(i["version"]["N"]): i["trace_header"]["S"] for i in items}
-    assert by_version[1].startswith(f"Root={trace_id};")  # drafted by the consumer, in the registration's trace
+    assert by_version[1].startswith(
+        f"Root={trace_id};"
+    )  # drafted by the consumer, in the registration's trace
     assert by_version[2].startswith(f"Root={submitted.headers['X-Amzn-Trace-Id'].removeprefix('Root=')};")
 
 
@@ -75,11 +103,18 @@ def test_an_outbox_row_without_a_trace_header_is_still_relayed(cloud, aws) -> No
     bus = cloud.resources["EventBus"].ref
     tap = BusTap(aws("events"), aws("sqs"), bus)
     partner_id, event_id = str(uuid.uuid4()), str(uuid.uuid4())
-    aws("dynamodb").put_item(TableName=cloud.resources["PartnerOutboxTable"].ref, Item={  # as written before traces
-        "event_id": {"S": event_id}, "name": {"S": "PartnerDeactivated"},
-        "source": {"S": "hexabuilders.partner-management"}, "correlation_id": {"S": "old-row"},
-        "occurred_at": {"S": "2026-01-01T00:00:00.000Z"}, "event_version": {"N": "1"},
-        "data": {"S": json.dumps({"partner_id": partner_id})}})
+    aws("dynamodb").put_item(
+        TableName=cloud.resources["PartnerOutboxTable"].ref,
+        Item={  # as written before traces
+            "event_id": {"S": event_id},
+            "name": {"S": "PartnerDeactivated"},
+            "source": {"S": "hexabuilders.partner-management"},
+            "correlation_id": {"S": "old-row"},
+            "occurred_at": {"S": "2026-01-01T00:00:00.000Z"},
+            "event_version": {"N": "1"},
+            "data": {"S": json.dumps({"partner_id": partner_id})},
+        },
+    )
 
     event = tap.wait_for(lambda e: e["detail"]["event_id"] == event_id)
 
@@ -87,19 +122,36 @@ def test_an_outbox_row_without_a_trace_header_is_still_relayed(cloud, aws) -> No
 
 
 def hexa_traces(cloud, *args: str) -> subprocess.CompletedProcess:  # noqa: ANN001
-    return run_hexa("traces", *args, "--stack", cloud.stack_name, "--daemon-address", cloud.xray_daemon_address)
+    return run_hexa(
+        "traces", *args, "--stack", cloud.stack_name, "--daemon-address", cloud.xray_daemon_address
+    )
 
 
 def test_hexa_traces_prints_a_requests_tree(cloud, api: Api) -> None:  # noqa: ANN001
     correlation_id = f"cli-{uuid.uuid4().hex[:12]}"
-    partner = api.post("/partners", {"name": "CLI Trace", "email": f"{correlation_id}@cli.example",
-                                      "partner_type": "COMPANY", "country": "ES"},
-                       headers={"X-Correlation-Id": correlation_id}).json()
+    partner = api.post(
+        "/partners",
+        {
+            "name": "CLI Trace",
+            "email": f"{correlation_id}@cli.example",
+            "partner_type": "COMPANY",
+            "country": "ES",
+        },
+        headers={"X-Correlation-Id": correlation_id},
+    ).json()
     wait_for_contract(api, partner["partner_id"])
-    names = [cloud.functions[lid].name for lid in ("PartnerManagementApiFunction", "PartnerEventRelayFunction",
-                                                   "OnboardingPartnerEventsFunction")]
-    poll(lambda: all(name in json.dumps(cloud.traces.traces(correlation_id=correlation_id)) for name in names),
-         what="the request's, the relay's and the consumer's segments in the store")
+    names = [
+        cloud.functions[lid].name
+        for lid in (
+            "PartnerManagementApiFunction",
+            "PartnerEventRelayFunction",
+            "OnboardingPartnerEventsFunction",
+        )
+    ]
+    poll(
+        lambda: all(name in json.dumps(cloud.traces.traces(correlation_id=correlation_id)) for name in names),
+        what="the request's, the relay's and the consumer's segments in the store",
+    )
 
     result = hexa_traces(cloud, "--correlation-id", correlation_id)
 

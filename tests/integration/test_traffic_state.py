@@ -1,5 +1,6 @@
 """The facade's traffic state: `hexa traffic set|status` against the stack's TrafficStateTable, bad
 values refused with nothing changed, concurrent writers never overwriting each other unseen."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """Fixtures for the migration suites: a real PostgreSQL (a fresh database per test) and, where a test
 needs a platform of its own, `hexa up` in its own process. Nothing is skipped: a PostgreSQL that
 cannot be started fails the run."""
+
 from __future__ import annotations
 
 import uuid

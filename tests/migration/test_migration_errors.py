@@ -1,5 +1,6 @@
 """A bad DSN, an empty database, a foreign schema, a refused restore: one clear line, a non-zero exit,
 never a traceback — through the commands as a user runs them."""
+
 from __future__ import annotations
 
 import psycopg
@@ -7,8 +8,12 @@ import pytest
 
 from support import run_hexa
 
-COMMANDS = [("migrate", "analyze"), ("migrate", "backup", "--out", "{tmp}/bk"), ("migrate", "load"),
-            ("migrate", "verify")]
+COMMANDS = [
+    ("migrate", "analyze"),
+    ("migrate", "backup", "--out", "{tmp}/bk"),
+    ("migrate", "load"),
+    ("migrate", "verify"),
+]
 
 
 def _fails_in_one_line(result, *needles: str) -> None:  # noqa: ANN001
@@ -38,7 +43,9 @@ def test_a_foreign_schema_is_one_line(legacy_dsn: str) -> None:
     with psycopg.connect(legacy_dsn, autocommit=True) as conn:
         for table in ("partners", "contratos", "campaigns", "campaign_performance", "comisiones"):
             conn.execute(f"CREATE TABLE {table} (id uuid PRIMARY KEY, payload text)")
-    _fails_in_one_line(run_hexa("migrate", "analyze", "--legacy-dsn", legacy_dsn), "lacks column", "not the monolith")
+    _fails_in_one_line(
+        run_hexa("migrate", "analyze", "--legacy-dsn", legacy_dsn), "lacks column", "not the monolith"
+    )
 
 
 def test_a_missing_table_is_named(legacy_dsn: str) -> None:
@@ -56,4 +63,6 @@ def test_no_dsn_at_all_is_one_line() -> None:
 def test_seeding_refuses_a_database_that_has_data_unless_reset(legacy_dsn: str) -> None:
     assert run_hexa("legacy", "seed", "--legacy-dsn", legacy_dsn, "--partners", "3").returncode == 0
     _fails_in_one_line(run_hexa("legacy", "seed", "--legacy-dsn", legacy_dsn, "--partners", "3"), "--reset")
-    assert run_hexa("legacy", "seed", "--legacy-dsn", legacy_dsn, "--partners", "3", "--reset").returncode == 0
+    assert (
+        run_hexa("legacy", "seed", "--legacy-dsn", legacy_dsn, "--partners", "3", "--reset").returncode == 0
+    )

@@ -1,4 +1,5 @@
 """`hexa package verify`'s look at `sam build`'s output: what must be there, what must not, for which CPU."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,7 +23,7 @@ Resources:
 
 def _elf(machine: int) -> bytes:
     header = bytearray(64)
-    header[:6] = b"\x7fELF\x02\x01"           # 64-bit, little-endian
+    header[:6] = b"\x7fELF\x02\x01"  # 64-bit, little-endian
     header[18:20] = machine.to_bytes(2, "little")
     return bytes(header)
 
@@ -57,14 +58,17 @@ def test_a_copy_of_the_runtime_sdk_or_of_pip_in_an_artifact_is_named(build: Path
 
 def test_a_native_library_for_another_cpu_or_python_is_named(build: Path) -> None:
     this_host = Path(sys.executable).resolve()
-    shutil.copy(this_host, build / "ApiFunction" / "helper.so")            # a real x86_64 (or host) ELF
+    shutil.copy(this_host, build / "ApiFunction" / "helper.so")  # a real x86_64 (or host) ELF
     (build / "ApiFunction" / "fast.cpython-311-aarch64-linux-gnu.so").write_bytes(_elf(0xB7))
     problems = inspect(build, python_version="3.13").problems
     assert any("helper.so is built for ELF machine" in p for p in problems)
-    assert any("fast.cpython-311-aarch64-linux-gnu.so is an extension for another Python" in p for p in problems)
+    assert any(
+        "fast.cpython-311-aarch64-linux-gnu.so is an extension for another Python" in p for p in problems
+    )
 
 
 def test_a_handler_module_missing_from_its_artifact_is_named(build: Path) -> None:
     (build / "ApiFunction" / "app.py").unlink()
     assert inspect(build, python_version="3.13").problems == [
-        "ApiFunction: handler module app is not in the artifact"]
+        "ApiFunction: handler module app is not in the artifact"
+    ]

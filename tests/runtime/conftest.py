@@ -40,8 +40,9 @@ class Response:
         return json.loads(self.body)
 
 
-def http_call(base_url: str, method: str, path: str, body: bytes | None = None,
-              headers: dict[str, str] | None = None) -> Response:
+def http_call(
+    base_url: str, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> Response:
     """One request on a fresh connection; never raises on 4xx/5xx."""
     url = urlsplit(base_url)
     conn = httplib.HTTPConnection(url.hostname, url.port, timeout=10)

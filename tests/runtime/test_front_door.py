@@ -17,7 +17,7 @@ import pytest
 from hexa_infra.local.cloud import LocalCloud
 from hexa_infra.local.front_door import TokenBucket
 
-AUTHORIZER = '''
+AUTHORIZER = """
 import json, os
 
 def authorize(event, context):
@@ -37,9 +37,9 @@ def authorize(event, context):
     return {"principalId": "user-" + token, "context": {"role": "admin", "partner_id": ""},
             "policyDocument": {"Version": "2012-10-17", "Statement": [
                 {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}]}}
-'''
+"""
 
-FRONT_DOOR = '''
+FRONT_DOOR = """
   FixtureApi:
     Type: AWS::Serverless::Api
     Properties:
@@ -69,17 +69,22 @@ FRONT_DOOR = '''
     Properties:
       CodeUri: authorizer/
       Handler: app.authorize
-'''
+"""
 
 
 def _front_door_fixture(fixture_copy: Path) -> Path:
     text = fixture_copy.read_text()
-    old_api = "\n  FixtureApi:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: !Ref Stage\n"
+    old_api = (
+        "\n  FixtureApi:\n    Type: AWS::Serverless::Api\n    Properties:\n      StageName: !Ref Stage\n"
+    )
     assert old_api in text
     text = text.replace(old_api, FRONT_DOOR)
     text = text.replace("Path: /any, Method: ANY}", "Path: /any, Method: ANY, Auth: {Authorizer: NONE}}")
-    text = text.replace("Parameters:\n", "Parameters:\n  Rate: {Type: Number, Default: 1000}\n"
-                        "  Burst: {Type: Number, Default: 1000}\n", 1)
+    text = text.replace(
+        "Parameters:\n",
+        "Parameters:\n  Rate: {Type: Number, Default: 1000}\n  Burst: {Type: Number, Default: 1000}\n",
+        1,
+    )
     fixture_copy.write_text(text)
     (fixture_copy.parent / "authorizer").mkdir()
     (fixture_copy.parent / "authorizer" / "app.py").write_text(AUTHORIZER)
@@ -88,8 +93,13 @@ def _front_door_fixture(fixture_copy: Path) -> Path:
 
 @pytest.fixture
 def guarded(fixture_copy: Path) -> Iterator[LocalCloud]:
-    with LocalCloud(_front_door_fixture(fixture_copy), stack_name="rt-front", emulator_port=0, gateway_port=0,
-                    start_pollers=False) as running:
+    with LocalCloud(
+        _front_door_fixture(fixture_copy),
+        stack_name="rt-front",
+        emulator_port=0,
+        gateway_port=0,
+        start_pollers=False,
+    ) as running:
         yield running
 
 
@@ -117,12 +127,17 @@ def test_a_denied_token_gets_the_authorizers_reason_and_the_function_is_not_invo
     assert call["methodArn"] == f"arn:aws:execute-api:us-east-1:123456789012:{api_id}/test/GET/echo"
 
 
-def test_an_allowed_token_reaches_the_function_with_the_authorizer_context_and_is_cached(guarded, http) -> None:  # noqa: ANN001
+def test_an_allowed_token_reaches_the_function_with_the_authorizer_context_and_is_cached(
+    guarded, http
+) -> None:  # noqa: ANN001
     for path in ("/echo", "/items/special", "/echo"):
         answer = http(guarded.api_url, "GET", path, headers={"Authorization": "alice"})
         assert answer.status == 200, answer.body
         assert answer.json()["event"]["requestContext"]["authorizer"] == {
-            "principalId": "user-alice", "role": "admin", "partner_id": ""}
+            "principalId": "user-alice",
+            "role": "admin",
+            "partner_id": "",
+        }
     assert [c["authorizationToken"] for c in _calls(guarded)] == ["alice"]  # ReauthorizeEvery: one call
 
 
@@ -147,8 +162,14 @@ def test_an_open_route_needs_no_token(guarded, http) -> None:  # noqa: ANN001
 
 
 def test_throttling_comes_from_the_templates_method_settings(fixture_copy: Path, http) -> None:  # noqa: ANN001
-    with LocalCloud(_front_door_fixture(fixture_copy), stack_name="rt-throttle", emulator_port=0, gateway_port=0,
-                    start_pollers=False, parameter_overrides={"Rate": 1, "Burst": 3}) as cloud:
+    with LocalCloud(
+        _front_door_fixture(fixture_copy),
+        stack_name="rt-throttle",
+        emulator_port=0,
+        gateway_port=0,
+        start_pollers=False,
+        parameter_overrides={"Rate": 1, "Burst": 3},
+    ) as cloud:
         statuses = [http(cloud.api_url, "POST", "/any").status for _ in range(5)]
         assert statuses[:3] == [200, 200, 200] and statuses[3:] == [429, 429]
         refused = http(cloud.api_url, "POST", "/any")
@@ -172,9 +193,12 @@ def test_a_route_whose_authorizer_is_not_declared_stops_start_up(fixture_copy: P
     from hexa_infra.local.template import TemplateError
 
     template = _front_door_fixture(fixture_copy)
-    template.write_text(template.read_text().replace("DefaultAuthorizer: Tokens", "DefaultAuthorizer: Nobody"))
+    template.write_text(
+        template.read_text().replace("DefaultAuthorizer: Tokens", "DefaultAuthorizer: Nobody")
+    )
     # the SAM transform (each function's IAM role is read from it) refuses it first, as `sam deploy` would;
     # the front door's own check (start-up, not the first request) stands behind it
     with pytest.raises(TemplateError, match=r"Nobody.*(is not declared|wasn't defined|not defined)"):
-        LocalCloud(template, stack_name="rt-no-authorizer", emulator_port=0, gateway_port=0,
-                   start_pollers=False).start()
+        LocalCloud(
+            template, stack_name="rt-no-authorizer", emulator_port=0, gateway_port=0, start_pollers=False
+        ).start()

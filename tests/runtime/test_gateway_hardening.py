@@ -23,21 +23,29 @@ DEADLINE = 0.5
 
 @pytest.fixture(scope="module")
 def cloud(fixture_template: Path) -> Iterator[LocalCloud]:
-    with LocalCloud(fixture_template, stack_name="rt-gw-hard", emulator_port=0, gateway_port=0,
-                    start_pollers=False) as running:
+    with LocalCloud(
+        fixture_template, stack_name="rt-gw-hard", emulator_port=0, gateway_port=0, start_pollers=False
+    ) as running:
         yield running
 
 
 @pytest.fixture(scope="module")
 def gateway(cloud: LocalCloud) -> Iterator[Gateway]:
     """The cloud's routes and functions behind a gateway with a short deadline and a small body limit."""
-    front = Gateway(routes_from_template(cloud.template, cloud.resources), cloud.functions, port=0,
-                    request_deadline=DEADLINE, max_body=64 * 1024).start()
+    front = Gateway(
+        routes_from_template(cloud.template, cloud.resources),
+        cloud.functions,
+        port=0,
+        request_deadline=DEADLINE,
+        max_body=64 * 1024,
+    ).start()
     yield front
     front.stop()
 
 
-def exchange(gateway: Gateway, data: bytes, *, then_wait: float = 0.0, timeout: float = 5.0) -> tuple[int, dict, float]:
+def exchange(
+    gateway: Gateway, data: bytes, *, then_wait: float = 0.0, timeout: float = 5.0
+) -> tuple[int, dict, float]:
     """Send raw bytes, read the answer until the server closes (or ``timeout``); (status, JSON body, seconds)."""
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", gateway.port), timeout=timeout) as sock:
@@ -52,7 +60,7 @@ def exchange(gateway: Gateway, data: bytes, *, then_wait: float = 0.0, timeout: 
             received += chunk
     head, _, body = received.partition(b"\r\n\r\n")
     status = int(head.split(b" ", 2)[1])
-    return status, json.loads(body[:_length(received)] or b"{}"), time.monotonic() - started
+    return status, json.loads(body[: _length(received)] or b"{}"), time.monotonic() - started
 
 
 def _length(received: bytes) -> int:
@@ -70,7 +78,9 @@ def _error(status: int, body: dict, expected_status: int, code: str) -> None:
 
 @pytest.mark.parametrize("length", [b"abc", b"-1", b"1e3", b"+5", b"5, 6", b" "])
 def test_a_bad_content_length_is_a_json_400(gateway: Gateway, length: bytes) -> None:
-    status, body, _ = exchange(gateway, b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\n{}")
+    status, body, _ = exchange(
+        gateway, b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + length + b"\r\n\r\n{}"
+    )
     _error(status, body, 400, "malformed_request")
 
 
@@ -88,8 +98,10 @@ def test_a_well_formed_chunked_body_still_arrives(gateway: Gateway) -> None:
 
 
 def test_length_and_chunked_together_are_refused(gateway: Gateway) -> None:
-    request = (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
-               b"2\r\n{}\r\n0\r\n\r\n")
+    request = (
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"2\r\n{}\r\n0\r\n\r\n"
+    )
     _error(*exchange(gateway, request)[:2], 400, "malformed_request")
 
 
@@ -100,8 +112,9 @@ def test_another_transfer_coding_is_a_json_501(gateway: Gateway) -> None:
 
 def test_a_huge_body_is_refused_before_it_is_read(gateway: Gateway) -> None:
     """A declared 300 MB body: 413 at once, and the connection closed without reading it."""
-    status, body, seconds = exchange(gateway, b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 314572800\r\n\r\n"
-                                     + b"x" * 1024)
+    status, body, seconds = exchange(
+        gateway, b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 314572800\r\n\r\n" + b"x" * 1024
+    )
     _error(status, body, 413, "payload_too_large")
     assert seconds < DEADLINE  # answered without waiting for (or reading) the body
 
@@ -112,12 +125,17 @@ def test_a_chunked_body_past_the_limit_is_refused(gateway: Gateway) -> None:
     _error(*exchange(gateway, request)[:2], 413, "payload_too_large")
 
 
-@pytest.mark.parametrize("request_bytes", [
-    b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{}",      # a body shorter than declared
-    b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow: ",                             # headers never finished
-    b"GET /ec",                                                                # a request line cut short
-])
-def test_a_slow_or_stalled_request_is_a_json_408_at_the_deadline(gateway: Gateway, request_bytes: bytes) -> None:
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{}",  # a body shorter than declared
+        b"GET /echo HTTP/1.1\r\nHost: x\r\nX-Slow: ",  # headers never finished
+        b"GET /ec",  # a request line cut short
+    ],
+)
+def test_a_slow_or_stalled_request_is_a_json_408_at_the_deadline(
+    gateway: Gateway, request_bytes: bytes
+) -> None:
     status, body, seconds = exchange(gateway, request_bytes)
     _error(status, body, 408, "request_timeout")
     assert DEADLINE <= seconds < DEADLINE + 1.5
@@ -147,8 +165,12 @@ def test_a_slow_function_is_not_cut_off_by_the_read_deadline(cloud: LocalCloud) 
     gateway (its watchdog's token 0) answered after the deadline, and its keep-alive connection lives on."""
     from hexa_infra.local.gateway import Fault
 
-    fresh = Gateway(routes_from_template(cloud.template, cloud.resources), cloud.functions, port=0,
-                    request_deadline=DEADLINE).start()
+    fresh = Gateway(
+        routes_from_template(cloud.template, cloud.resources),
+        cloud.functions,
+        port=0,
+        request_deadline=DEADLINE,
+    ).start()
     try:
         fresh.faults["ApiFunction"] = Fault(stall=DEADLINE * 3)
         with socket.create_connection(("127.0.0.1", fresh.port), timeout=5) as sock:
@@ -174,8 +196,11 @@ def test_an_idle_keep_alive_connection_is_not_a_timeout(gateway: Gateway) -> Non
 
 def test_what_http_server_refuses_is_json_too(gateway: Gateway) -> None:
     _error(*exchange(gateway, b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n")[:2], 414, "uri_too_long")
-    _error(*exchange(gateway, b"GET /echo HTTP/1.1\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n")[:2], 431,
-           "headers_too_large")
+    _error(
+        *exchange(gateway, b"GET /echo HTTP/1.1\r\nX-Big: " + b"a" * 70000 + b"\r\n\r\n")[:2],
+        431,
+        "headers_too_large",
+    )
     _error(*exchange(gateway, b"BREW /echo HTTP/1.1\r\nHost: x\r\n\r\n")[:2], 501, "not_implemented")
     _error(*exchange(gateway, b"this is not http\r\n\r\n")[:2], 400, "malformed_request")
     _error(*exchange(gateway, b"GET /echo HTTP/2.0\r\n\r\n")[:2], 505, "http_version_not_supported")

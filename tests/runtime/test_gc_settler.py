@@ -1,4 +1,5 @@
 """The local cloud's garbage settler: survivors leave the collector's scans, garbage does not survive."""
+
 from __future__ import annotations
 
 import gc

@@ -4,6 +4,7 @@ A probe function is added to a copy of the runtime's fixture with a read-only gr
 send grant on one queue and the signing secret: what its role allows goes through to the emulator, what
 it does not fails with AccessDeniedException naming the action and the resource, as in AWS.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,7 @@ from hexa_infra.local.cloud import LocalCloud
 
 FIXTURE_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "runtime"
 
-PROBE = '''
+PROBE = """
 import json, os
 import boto3
 from botocore.exceptions import ClientError
@@ -44,9 +45,9 @@ def handle(event, context):
         return {"allowed": True}
     except ClientError as error:
         return {"allowed": False, "code": error.response["Error"]["Code"], "message": error.response["Error"]["Message"]}
-'''
+"""
 
-FUNCTION = '''
+FUNCTION = """
   ProbeFunction:
     Type: AWS::Serverless::Function
     Properties:
@@ -64,7 +65,7 @@ FUNCTION = '''
               Action: secretsmanager:GetSecretValue
               Resource: !Ref Secret
 
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,9 @@ def cloud(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCloud]:
     template = folder / "template.yaml"
     text = template.read_text()
     template.write_text(text.replace("\n  WorkerFunction:\n", FUNCTION + "  WorkerFunction:\n", 1))
-    with LocalCloud(template, stack_name="rt-iam", emulator_port=0, gateway_port=0, start_pollers=False) as running:
+    with LocalCloud(
+        template, stack_name="rt-iam", emulator_port=0, gateway_port=0, start_pollers=False
+    ) as running:
         yield running
 
 
@@ -91,13 +94,17 @@ def test_what_the_role_allows_reaches_the_emulator(cloud: LocalCloud, call: str)
     assert _call(cloud, call) == {"allowed": True}
 
 
-@pytest.mark.parametrize(("call", "action", "resource"), [
-    ("put", "dynamodb:PutItem", ":table/rt-iam-ItemsTable"),
-    ("transact", "dynamodb:ConditionCheckItem", ":table/rt-iam-ItemsTable"),  # each item's own action
-    ("send_strict", "sqs:SendMessage", ":rt-iam-StrictQueue"),
-])
-def test_what_it_does_not_is_refused_as_aws_refuses_it(cloud: LocalCloud, call: str, action: str,
-                                                       resource: str) -> None:
+@pytest.mark.parametrize(
+    ("call", "action", "resource"),
+    [
+        ("put", "dynamodb:PutItem", ":table/rt-iam-ItemsTable"),
+        ("transact", "dynamodb:ConditionCheckItem", ":table/rt-iam-ItemsTable"),  # each item's own action
+        ("send_strict", "sqs:SendMessage", ":rt-iam-StrictQueue"),
+    ],
+)
+def test_what_it_does_not_is_refused_as_aws_refuses_it(
+    cloud: LocalCloud, call: str, action: str, resource: str
+) -> None:
     answer = _call(cloud, call)
     assert answer["allowed"] is False and answer["code"] == "AccessDeniedException"
     assert f"not authorized to perform: {action} on resource: arn:aws:" in answer["message"]
@@ -117,19 +124,44 @@ def test_the_local_cloud_itself_is_not_a_function_and_is_not_restricted(cloud: L
     cloud.client("sqs").send_message(QueueUrl=queue, MessageBody=json.dumps({"by": "the test"}))
 
 
-@pytest.mark.parametrize(("operation", "params", "expected"), [
-    ("TransactWriteItems", {"TransactItems": [{"Put": {"TableName": "t"}}, {"Delete": {"TableName": "u"}}]},
-     [("dynamodb:PutItem", "arn:aws:dynamodb:r:1:table/t"), ("dynamodb:DeleteItem", "arn:aws:dynamodb:r:1:table/u")]),
-    ("BatchWriteItem", {"RequestItems": {"t": []}}, [("dynamodb:BatchWriteItem", "arn:aws:dynamodb:r:1:table/t")]),
-    ("Query", {"TableName": "t", "IndexName": "i"}, [("dynamodb:Query", "arn:aws:dynamodb:r:1:table/t/index/i")]),
-])
-def test_dynamodb_calls_are_authorised_per_table_and_index(operation: str, params: dict, expected: list) -> None:
+@pytest.mark.parametrize(
+    ("operation", "params", "expected"),
+    [
+        (
+            "TransactWriteItems",
+            {"TransactItems": [{"Put": {"TableName": "t"}}, {"Delete": {"TableName": "u"}}]},
+            [
+                ("dynamodb:PutItem", "arn:aws:dynamodb:r:1:table/t"),
+                ("dynamodb:DeleteItem", "arn:aws:dynamodb:r:1:table/u"),
+            ],
+        ),
+        (
+            "BatchWriteItem",
+            {"RequestItems": {"t": []}},
+            [("dynamodb:BatchWriteItem", "arn:aws:dynamodb:r:1:table/t")],
+        ),
+        (
+            "Query",
+            {"TableName": "t", "IndexName": "i"},
+            [("dynamodb:Query", "arn:aws:dynamodb:r:1:table/t/index/i")],
+        ),
+    ],
+)
+def test_dynamodb_calls_are_authorised_per_table_and_index(
+    operation: str, params: dict, expected: list
+) -> None:
     assert iam.requests_of("dynamodb", operation, params, "r", "1") == expected
 
 
 def test_a_secret_named_without_its_suffix_matches_the_grant_of_its_arn() -> None:
-    grant = iam.Statement(("secretsmanager:GetSecretValue",), ("arn:aws:secretsmanager:r:1:secret:s/key-AbC123",))
-    ((action, resource),) = iam.requests_of("secretsmanager", "GetSecretValue", {"SecretId": "s/key"}, "r", "1")
+    grant = iam.Statement(
+        ("secretsmanager:GetSecretValue",), ("arn:aws:secretsmanager:r:1:secret:s/key-AbC123",)
+    )
+    ((action, resource),) = iam.requests_of(
+        "secretsmanager", "GetSecretValue", {"SecretId": "s/key"}, "r", "1"
+    )
     assert grant.allows(action, resource)
-    ((action, other),) = iam.requests_of("secretsmanager", "GetSecretValue", {"SecretId": "s/other"}, "r", "1")
+    ((action, other),) = iam.requests_of(
+        "secretsmanager", "GetSecretValue", {"SecretId": "s/other"}, "r", "1"
+    )
     assert not grant.allows(action, other)

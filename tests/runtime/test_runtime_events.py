@@ -16,8 +16,14 @@ from hexa_infra.local.stream_poller import StreamPoller
 
 @pytest.fixture(scope="module")
 def cloud(fixture_template: Path) -> Iterator[LocalCloud]:
-    with LocalCloud(fixture_template, stack_name="rt-ev", emulator_port=0, gateway_port=0,
-                    retry_delay=0.05, stream_poll_interval=0.02) as running:
+    with LocalCloud(
+        fixture_template,
+        stack_name="rt-ev",
+        emulator_port=0,
+        gateway_port=0,
+        retry_delay=0.05,
+        stream_poll_interval=0.02,
+    ) as running:
         yield running
 
 
@@ -33,13 +39,17 @@ def drain(cloud: LocalCloud, logical_id: str) -> list[dict[str, Any]]:
         if not got:
             return messages
         messages.extend(got)
-        sqs.delete_message_batch(QueueUrl=url, Entries=[
-            {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)])
+        sqs.delete_message_batch(
+            QueueUrl=url,
+            Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)],
+        )
 
 
 def queue_counts(cloud: LocalCloud, logical_id: str) -> list[int]:
-    attrs = cloud.client("sqs").get_queue_attributes(QueueUrl=cloud.resources[logical_id].ref, AttributeNames=[
-        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    attrs = cloud.client("sqs").get_queue_attributes(
+        QueueUrl=cloud.resources[logical_id].ref,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
     return [int(v) for v in attrs.values()]
 
 
@@ -57,13 +67,21 @@ def stream_poller(cloud: LocalCloud, name: str) -> StreamPoller:
 def test_sqs_partial_batch_failure_redrives_only_the_poison(cloud: LocalCloud) -> None:
     t = tag()
     good1, poison, good2 = f"good-{t}-1", f"poison-{t}", f"good-{t}-2"
-    cloud.client("sqs").send_message_batch(QueueUrl=cloud.resources["WorkQueue"].ref, Entries=[
-        {"Id": "0", "MessageBody": good1,
-         "MessageAttributes": {"kind": {"DataType": "String", "StringValue": "k"},
-                               "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01"}}},
-        {"Id": "1", "MessageBody": poison},
-        {"Id": "2", "MessageBody": good2},
-    ])
+    cloud.client("sqs").send_message_batch(
+        QueueUrl=cloud.resources["WorkQueue"].ref,
+        Entries=[
+            {
+                "Id": "0",
+                "MessageBody": good1,
+                "MessageAttributes": {
+                    "kind": {"DataType": "String", "StringValue": "k"},
+                    "blob": {"DataType": "Binary", "BinaryValue": b"\x00\x01"},
+                },
+            },
+            {"Id": "1", "MessageBody": poison},
+            {"Id": "2", "MessageBody": good2},
+        ],
+    )
     cloud.wait_until_idle(timeout=20)
     worker = module_of(cloud, "WorkerFunction")
     assert worker.RECEIVED.count(good1) == 1 and worker.RECEIVED.count(good2) == 1
@@ -75,18 +93,29 @@ def test_sqs_partial_batch_failure_redrives_only_the_poison(cloud: LocalCloud) -
     assert record["eventSource"] == "aws:sqs"
     assert record["eventSourceARN"] == cloud.resources["WorkQueue"].attrs["Arn"]
     assert record["awsRegion"] == "us-east-1" and record["md5OfBody"] and record["receiptHandle"]
-    assert {"ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp"} <= set(
-        record["attributes"])
+    assert {
+        "ApproximateReceiveCount",
+        "SentTimestamp",
+        "SenderId",
+        "ApproximateFirstReceiveTimestamp",
+    } <= set(record["attributes"])
     assert record["messageAttributes"]["kind"] == {
-        "stringValue": "k", "binaryValue": None, "stringListValues": [], "binaryListValues": [], "dataType": "String"}
+        "stringValue": "k",
+        "binaryValue": None,
+        "stringListValues": [],
+        "binaryListValues": [],
+        "dataType": "String",
+    }
     assert record["messageAttributes"]["blob"]["binaryValue"] == "AAE="
 
 
 def test_sqs_handler_exception_fails_the_whole_batch(cloud: LocalCloud) -> None:
     t = tag()
     ok, boom = f"ok-{t}", f"boom-{t}"
-    cloud.client("sqs").send_message_batch(QueueUrl=cloud.resources["StrictQueue"].ref, Entries=[
-        {"Id": "0", "MessageBody": ok}, {"Id": "1", "MessageBody": boom}])
+    cloud.client("sqs").send_message_batch(
+        QueueUrl=cloud.resources["StrictQueue"].ref,
+        Entries=[{"Id": "0", "MessageBody": ok}, {"Id": "1", "MessageBody": boom}],
+    )
     cloud.wait_until_idle(timeout=20)
     strict = module_of(cloud, "StrictWorkerFunction")
     assert strict.RECEIVED.count(ok) == 2 and strict.RECEIVED.count(boom) == 2
@@ -97,16 +126,28 @@ def test_sqs_handler_exception_fails_the_whole_batch(cloud: LocalCloud) -> None:
 
 def test_eventbridge_rule_delivers_to_the_queue_and_the_function(cloud: LocalCloud) -> None:
     t = tag()
-    result = cloud.client("events").put_events(Entries=[
-        {"Source": "fixture.source", "DetailType": "Thing", "Detail": json.dumps({"tag": t}),
-         "EventBusName": cloud.resources["Bus"].ref},
-        {"Source": "other.source", "DetailType": "Thing", "Detail": json.dumps({"tag": f"ignored-{t}"}),
-         "EventBusName": cloud.resources["Bus"].ref},
-    ])
+    result = cloud.client("events").put_events(
+        Entries=[
+            {
+                "Source": "fixture.source",
+                "DetailType": "Thing",
+                "Detail": json.dumps({"tag": t}),
+                "EventBusName": cloud.resources["Bus"].ref,
+            },
+            {
+                "Source": "other.source",
+                "DetailType": "Thing",
+                "Detail": json.dumps({"tag": f"ignored-{t}"}),
+                "EventBusName": cloud.resources["Bus"].ref,
+            },
+        ]
+    )
     assert result["FailedEntryCount"] == 0
     cloud.wait_until_idle(timeout=20)
     bodies = [json.loads(b) for b in module_of(cloud, "WorkerFunction").RECEIVED if t in b]
-    assert [(b["source"], b["detail-type"], b["detail"]) for b in bodies] == [("fixture.source", "Thing", {"tag": t})]
+    assert [(b["source"], b["detail-type"], b["detail"]) for b in bodies] == [
+        ("fixture.source", "Thing", {"tag": t})
+    ]
 
 
 # ---------------------------------------------------------------------------- DynamoDB streams
@@ -115,14 +156,17 @@ def test_eventbridge_rule_delivers_to_the_queue_and_the_function(cloud: LocalClo
 def put_items(cloud: LocalCloud, table: str, items: list[dict[str, Any]]) -> None:
     """One TransactWriteItems, so the records arrive together (one batch)."""
     name = cloud.resources[table].ref
-    cloud.client("dynamodb").transact_write_items(TransactItems=[{"Put": {"TableName": name, "Item": item}}
-                                                                 for item in items])
+    cloud.client("dynamodb").transact_write_items(
+        TransactItems=[{"Put": {"TableName": name, "Item": item}} for item in items]
+    )
 
 
 def test_stream_partial_failure_is_retried_from_the_lowest_failure(cloud: LocalCloud) -> None:
     t = tag()
     a, b, c = f"{t}-a", f"{t}-b", f"{t}-c"
-    put_items(cloud, "ItemsTable", [{"pk": {"S": a}}, {"pk": {"S": b}, "fail_times": {"N": "2"}}, {"pk": {"S": c}}])
+    put_items(
+        cloud, "ItemsTable", [{"pk": {"S": a}}, {"pk": {"S": b}, "fail_times": {"N": "2"}}, {"pk": {"S": c}}]
+    )
     cloud.wait_until_idle(timeout=20)
     projector = module_of(cloud, "ProjectorFunction")
     delivered = [pk for pk, _ in projector.DELIVERIES if pk.startswith(t)]
@@ -133,8 +177,7 @@ def test_stream_partial_failure_is_retried_from_the_lowest_failure(cloud: LocalC
     checkpoint = stream_poller(cloud, "ProjectorFunction.Items").checkpoints()
     assert any(int(cp) >= int(seq_c) for cp in checkpoint.values() if cp)
 
-    record = next(r for e in projector.EVENTS for r in e["Records"]
-                  if r["dynamodb"]["Keys"]["pk"]["S"] == b)
+    record = next(r for e in projector.EVENTS for r in e["Records"] if r["dynamodb"]["Keys"]["pk"]["S"] == b)
     assert record["eventSource"] == "aws:dynamodb" and record["eventName"] == "INSERT"
     assert record["eventSourceARN"] == cloud.resources["ItemsTable"].attrs["StreamArn"]
     assert record["dynamodb"]["NewImage"]["fail_times"] == {"N": "2"}
@@ -190,11 +233,18 @@ def test_a_cancelled_transaction_neither_leaks_a_record_nor_blinds_the_poller(cl
     put_items(cloud, "ItemsTable", [{"pk": {"S": first}}])
     table = cloud.resources["ItemsTable"].ref
     with pytest.raises(ddb.exceptions.TransactionCanceledException):
-        ddb.transact_write_items(TransactItems=[
-            {"Put": {"TableName": table, "Item": {"pk": {"S": phantom}}}},
-            {"Put": {"TableName": table, "Item": {"pk": {"S": first}},
-                     "ConditionExpression": "attribute_not_exists(pk)"}},
-        ])
+        ddb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"pk": {"S": phantom}}}},
+                {
+                    "Put": {
+                        "TableName": table,
+                        "Item": {"pk": {"S": first}},
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+            ]
+        )
     put_items(cloud, "ItemsTable", [{"pk": {"S": later}}])
     cloud.wait_until_idle(timeout=20)
     projector = module_of(cloud, "ProjectorFunction")

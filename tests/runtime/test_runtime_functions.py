@@ -16,21 +16,28 @@ from hexa_infra.local.template import TemplateError
 
 @pytest.fixture(scope="module")
 def cloud(fixture_template: Path) -> Iterator[LocalCloud]:
-    with LocalCloud(fixture_template, stack_name="rt-fn", emulator_port=0, gateway_port=0,
-                    start_pollers=False) as running:
+    with LocalCloud(
+        fixture_template, stack_name="rt-fn", emulator_port=0, gateway_port=0, start_pollers=False
+    ) as running:
         yield running
 
 
 def test_merge_environments_rejects_conflicts() -> None:
-    assert merge_environments({"A": {"X": "1", "Y": "2"}, "B": {"X": "1", "Z": "3"}}) == {"X": "1", "Y": "2", "Z": "3"}
+    assert merge_environments({"A": {"X": "1", "Y": "2"}, "B": {"X": "1", "Z": "3"}}) == {
+        "X": "1",
+        "Y": "2",
+        "Z": "3",
+    }
     with pytest.raises(TemplateError, match=r"X differs between functions A \('1'\) and B \('2'\)"):
         merge_environments({"A": {"X": "1"}, "B": {"X": "2"}})
 
 
 def test_conflicting_env_in_template_fails_start_and_restores_process(fixture_copy: Path) -> None:
     text = fixture_copy.read_text()
-    text = text.replace("      Handler: app.handle_strict\n",
-                        "      Handler: app.handle_strict\n      Environment: {Variables: {GREETING: bonjour}}\n")
+    text = text.replace(
+        "      Handler: app.handle_strict\n",
+        "      Handler: app.handle_strict\n      Environment: {Variables: {GREETING: bonjour}}\n",
+    )
     fixture_copy.write_text(text)
     env_before, path_before = dict(os.environ), list(sys.path)
     with pytest.raises(TemplateError, match=r"GREETING differs between functions .*StrictWorkerFunction"):
@@ -59,7 +66,10 @@ def test_function_metadata_and_environment(cloud: LocalCloud) -> None:
     assert fn.name == "rt-fn-ApiFunction"
     assert fn.arn == "arn:aws:lambda:us-east-1:123456789012:function:rt-fn-ApiFunction"
     assert fn.timeout == 10 and fn.memory_mb == 256
-    assert fn.environment["API_MODE"] == "echo" and "API_MODE" not in cloud.functions["WorkerFunction"].environment
+    assert (
+        fn.environment["API_MODE"] == "echo"
+        and "API_MODE" not in cloud.functions["WorkerFunction"].environment
+    )
     assert os.environ["ITEMS_TABLE"] == "rt-fn-ItemsTable"
     assert os.environ["EVENT_BUS_NAME"] == "rt-fn-bus"
     assert os.environ["SECRET_ARN"] == cloud.resources["Secret"].ref

@@ -15,8 +15,9 @@ from hexa_infra.local.cloud import LocalCloud
 
 @pytest.fixture(scope="module")
 def cloud(fixture_template: Path) -> Iterator[LocalCloud]:
-    with LocalCloud(fixture_template, stack_name="rt-gw", emulator_port=0, gateway_port=0,
-                    start_pollers=False) as running:
+    with LocalCloud(
+        fixture_template, stack_name="rt-gw", emulator_port=0, gateway_port=0, start_pollers=False
+    ) as running:
         yield running
 
 
@@ -29,7 +30,9 @@ def test_routes_are_the_templates(cloud: LocalCloud) -> None:
 
 
 def test_proxy_event_shape(cloud: LocalCloud, http: Callable) -> None:
-    resp = http(cloud.api_url, "GET", "/echo?x=1&x=2&y=", headers={"X-Thing": "t", "Authorization": "Bearer s"})
+    resp = http(
+        cloud.api_url, "GET", "/echo?x=1&x=2&y=", headers={"X-Thing": "t", "Authorization": "Bearer s"}
+    )
     assert resp.status == 200
     assert resp.header("X-Multi") == ["a", "b"]
     payload = resp.json()
@@ -83,13 +86,17 @@ def test_handler_exception_is_a_502(cloud: LocalCloud, http: Callable) -> None:
 
 def test_binary_bodies_round_trip(cloud: LocalCloud, http: Callable) -> None:
     raw = bytes(range(256))
-    resp = http(cloud.api_url, "POST", "/binary", body=raw, headers={"Content-Type": "application/octet-stream"})
+    resp = http(
+        cloud.api_url, "POST", "/binary", body=raw, headers={"Content-Type": "application/octet-stream"}
+    )
     assert resp.status == 200 and resp.body == raw[::-1]
     text = http(cloud.api_url, "POST", "/binary", body="héllo".encode())
     assert text.body == "héllo".encode()[::-1]
 
 
-def test_chalice_app_serves_concurrent_requests_with_thread_local_state(cloud: LocalCloud, http: Callable) -> None:
+def test_chalice_app_serves_concurrent_requests_with_thread_local_state(
+    cloud: LocalCloud, http: Callable
+) -> None:
     def get(n: int) -> dict:
         resp = http(cloud.api_url, "GET", f"/things/t{n}")
         assert resp.status == 200, resp.body
@@ -122,8 +129,9 @@ def test_a_route_removed_from_the_template_is_not_served(fixture_copy: Path, htt
     text = fixture_copy.read_text()
     echo_line = next(line for line in text.splitlines() if line.strip().startswith("Echo:"))
     fixture_copy.write_text(text.replace(echo_line + "\n", ""))
-    with LocalCloud(fixture_copy, stack_name="rt-gw-edited", emulator_port=0, gateway_port=0,
-                    start_pollers=False) as edited:
+    with LocalCloud(
+        fixture_copy, stack_name="rt-gw-edited", emulator_port=0, gateway_port=0, start_pollers=False
+    ) as edited:
         assert ("GET", "/echo", "ApiFunction") not in edited.routes
         assert http(edited.api_url, "GET", "/echo").status == 404
         assert http(edited.api_url, "GET", "/items/x").status == 200

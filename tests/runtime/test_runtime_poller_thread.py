@@ -61,8 +61,10 @@ def test_a_failing_pass_is_logged_reset_and_retried_after_a_backoff(caplog: pyte
             poller.stop()
     assert poller.recovered == 2 and poller.passes >= 1
     messages = [r.getMessage() for r in caplog.records]
-    assert messages == ["test poller Fn.Ev: error talking to the endpoint; retrying in 0.1s",
-                        "test poller Fn.Ev: error talking to the endpoint; retrying in 0.2s"]
+    assert messages == [
+        "test poller Fn.Ev: error talking to the endpoint; retrying in 0.1s",
+        "test poller Fn.Ev: error talking to the endpoint; retrying in 0.2s",
+    ]
     assert poller._thread is None
 
 

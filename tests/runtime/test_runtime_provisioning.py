@@ -36,10 +36,13 @@ def test_emulator_reports_a_busy_port(endpoint: str) -> None:
 
 
 @pytest.mark.usefixtures("fake_credentials")
-def test_resources_match_the_template_and_reprovisioning_converges(endpoint: str, fixture_template: Path) -> None:
+def test_resources_match_the_template_and_reprovisioning_converges(
+    endpoint: str, fixture_template: Path
+) -> None:
     def up() -> tuple[dict, str]:
-        with LocalCloud(fixture_template, stack_name="rt-prov", endpoint_url=endpoint, gateway_port=0,
-                        start_pollers=False) as cloud:
+        with LocalCloud(
+            fixture_template, stack_name="rt-prov", endpoint_url=endpoint, gateway_port=0, start_pollers=False
+        ) as cloud:
             assert cloud.endpoint_url == endpoint
             snapshot = {lid: (r.ref, dict(r.attrs)) for lid, r in cloud.resources.items()}
             secret = cloud.client("secretsmanager").get_secret_value(SecretId=cloud.resources["Secret"].ref)
@@ -68,10 +71,14 @@ def inspect(cloud: LocalCloud) -> None:
 
     attrs = sqs.get_queue_attributes(QueueUrl=res["WorkQueue"].ref, AttributeNames=["All"])["Attributes"]
     assert attrs["VisibilityTimeout"] == "30"
-    assert json.loads(attrs["RedrivePolicy"]) == {"deadLetterTargetArn": res["WorkDLQ"].attrs["Arn"],
-                                                  "maxReceiveCount": 2}
+    assert json.loads(attrs["RedrivePolicy"]) == {
+        "deadLetterTargetArn": res["WorkDLQ"].attrs["Arn"],
+        "maxReceiveCount": 2,
+    }
     policy = json.loads(attrs["Policy"])
-    assert policy["Statement"][0]["Condition"]["ArnEquals"]["aws:SourceArn"] == res["BusToWorkRule"].attrs["Arn"]
+    assert (
+        policy["Statement"][0]["Condition"]["ArnEquals"]["aws:SourceArn"] == res["BusToWorkRule"].attrs["Arn"]
+    )
     assert res["WorkQueue"].attrs["QueueName"] == "rt-prov-WorkQueue"
 
     bus = res["Bus"].ref
@@ -80,26 +87,35 @@ def inspect(cloud: LocalCloud) -> None:
     assert json.loads(rule["EventPattern"]) == {"source": ["fixture.source"]}
     targets = events.list_targets_by_rule(Rule=res["BusToWorkRule"].ref, EventBusName=bus)["Targets"]
     assert [t["Arn"] for t in targets] == [res["WorkQueue"].attrs["Arn"]]
-    assert events.describe_archive(ArchiveName=res["BusArchive"].ref)["EventSourceArn"] == res["Bus"].attrs["Arn"]
+    assert (
+        events.describe_archive(ArchiveName=res["BusArchive"].ref)["EventSourceArn"]
+        == res["Bus"].attrs["Arn"]
+    )
 
-    alarm = cloud.client("cloudwatch").describe_alarms(AlarmNames=[res["WorkDLQAlarm"].ref])["MetricAlarms"][0]
+    alarm = cloud.client("cloudwatch").describe_alarms(AlarmNames=[res["WorkDLQAlarm"].ref])["MetricAlarms"][
+        0
+    ]
     assert alarm["AlarmActions"] == []  # !If [HasAlarmTopic, ..., AWS::NoValue]
     assert alarm["Dimensions"] == [{"Name": "QueueName", "Value": "rt-prov-WorkDLQ"}]
 
-    assert res["Secret"].ref.startswith("arn:aws:secretsmanager:us-east-1:123456789012:secret:rt-prov/signing-key")
+    assert res["Secret"].ref.startswith(
+        "arn:aws:secretsmanager:us-east-1:123456789012:secret:rt-prov/signing-key"
+    )
     assert res["ApiFunction"].attrs["Arn"].endswith(":function:rt-prov-ApiFunction")
 
 
 @pytest.mark.usefixtures("fake_credentials")
 def test_non_sqs_rule_targets_are_refused(endpoint: str, tmp_path: Path) -> None:
     path = tmp_path / "template.yaml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         Resources:
           Rule:
             Type: AWS::Events::Rule
             Properties:
               EventPattern: {source: [x]}
               Targets: [{Id: fn, Arn: "arn:aws:lambda:us-east-1:123456789012:function:f"}]
-    """))
+    """)
+    )
     with pytest.raises(TemplateError, match=r"Rule\.Properties\.Targets\[0\]: only SQS targets"):
         provision(Template(path, stack_name="rt-prov-bad"), Clients(endpoint, "us-east-1"))

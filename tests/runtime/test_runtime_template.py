@@ -24,10 +24,19 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.fixture
 def resources() -> ResourceMap:
     rm = ResourceMap()
-    rm.add(PhysicalResource("Queue", "AWS::SQS::Queue", "http://q/Queue",
-                            {"Arn": "arn:aws:sqs:us-east-1:123456789012:s-Queue", "QueueName": "s-Queue"}))
-    rm.add(PhysicalResource("Table", "AWS::DynamoDB::Table", "s-Table",
-                            {"Arn": "arn:table", "StreamArn": "arn:stream"}))
+    rm.add(
+        PhysicalResource(
+            "Queue",
+            "AWS::SQS::Queue",
+            "http://q/Queue",
+            {"Arn": "arn:aws:sqs:us-east-1:123456789012:s-Queue", "QueueName": "s-Queue"},
+        )
+    )
+    rm.add(
+        PhysicalResource(
+            "Table", "AWS::DynamoDB::Table", "s-Table", {"Arn": "arn:table", "StreamArn": "arn:stream"}
+        )
+    )
     return rm
 
 
@@ -77,7 +86,10 @@ BASIC = """
 
 
 def test_short_tags_become_long_form(tmp_path: Path) -> None:
-    data = load_yaml(write(tmp_path, """
+    data = load_yaml(
+        write(
+            tmp_path,
+            """
         A: !Ref X
         B: !GetAtt X.Arn
         C: !GetAtt [X, Arn]
@@ -92,7 +104,9 @@ def test_short_tags_become_long_form(tmp_path: Path) -> None:
         L: !ImportValue other
         M: !GetAZs ""
         N: 2010-09-09
-    """))
+    """,
+        )
+    )
     assert data["A"] == {"Ref": "X"}
     assert data["B"] == data["C"] == {"Fn::GetAtt": ["X", "Arn"]}
     assert data["D"] == {"Fn::Sub": "${X}"}
@@ -124,7 +138,10 @@ def test_refs_pseudo_parameters_and_getatt(tmp_path: Path, resources: ResourceMa
 def test_sub_join_select_split_if_and_novalue(tmp_path: Path, resources: ResourceMap) -> None:
     t = Template(write(tmp_path, BASIC), stack_name="s")
     r = lambda v: t.resolve(v, resources)  # noqa: E731
-    assert r({"Fn::Sub": "${AWS::StackName}-${Stage}/${Queue.QueueName}/${!Literal}"}) == "s-dev/s-Queue/${Literal}"
+    assert (
+        r({"Fn::Sub": "${AWS::StackName}-${Stage}/${Queue.QueueName}/${!Literal}"})
+        == "s-dev/s-Queue/${Literal}"
+    )
     assert r({"Fn::Sub": ["${a}-${Table}", {"a": {"Ref": "Stage"}}]}) == "dev-s-Table"
     assert r({"Fn::Join": ["-", ["x", {"Ref": "Stage"}, {"Ref": "AWS::NoValue"}]]}) == "x-dev"
     assert r({"Fn::Select": [1, {"Fn::Split": [",", "a,b,c"]}]}) == "b"
@@ -156,7 +173,10 @@ def test_globals_are_merged_function_wins(tmp_path: Path) -> None:
     assert props["Timeout"] == 9
     assert props["Layers"] == [{"Ref": "Layer"}, "extra"]  # lists: Globals first, then the function's
     assert props["Environment"]["Variables"] == {
-        "A": "fn-a", "B": {"Ref": "Table"}, "C": {"Fn::Sub": "${AWS::StackName}-c"}}
+        "A": "fn-a",
+        "B": {"Ref": "Table"},
+        "C": {"Fn::Sub": "${AWS::StackName}-c"},
+    }
 
 
 def test_errors_name_the_resource_and_property(tmp_path: Path, resources: ResourceMap) -> None:

@@ -2,6 +2,7 @@
 the JWT authorizer, API Gateway's own refusals are the API's error shape, every route is throttled from
 parameters, access logs go to a retained-retention group, and `sam deploy --guided` has nothing to ask
 about authentication."""
+
 from __future__ import annotations
 
 import json
@@ -24,13 +25,17 @@ def _operations(body: dict):  # noqa: ANN202 - (path, method, operation), condit
 
 
 def test_every_route_but_health_needs_the_jwt_authorizer_after_the_transform() -> None:
-    apis = {lid: r for lid, r in transformed()["Resources"].items() if r["Type"] == "AWS::ApiGateway::RestApi"}
+    apis = {
+        lid: r for lid, r in transformed()["Resources"].items() if r["Type"] == "AWS::ApiGateway::RestApi"
+    }
     assert set(apis) == {"HexaApi", "FacadeApi"}
     for lid, api in apis.items():
         body = api["Properties"]["Body"]
         authorizer = body["securityDefinitions"]["JwtAuthorizer"]["x-amazon-apigateway-authorizer"]
         assert authorizer["type"] == "token" and authorizer["authorizerResultTtlInSeconds"] == 300
-        assert authorizer["authorizerUri"]["Fn::Sub"][1]["__FunctionArn__"] == {"Fn::GetAtt": ["AuthorizerFunction", "Arn"]}
+        assert authorizer["authorizerUri"]["Fn::Sub"][1]["__FunctionArn__"] == {
+            "Fn::GetAtt": ["AuthorizerFunction", "Arn"]
+        }
         operations = list(_operations(body))
         assert len(operations) >= 2, lid
         for path, method, operation in operations:
@@ -40,16 +45,26 @@ def test_every_route_but_health_needs_the_jwt_authorizer_after_the_transform() -
 
 def test_the_gateways_refusals_are_the_apis_error_shape() -> None:
     responses = load_template()["Globals"]["Api"]["GatewayResponses"]
-    expected = {"UNAUTHORIZED": ("401", "unauthorized"), "ACCESS_DENIED": ("401", "unauthorized"),
-                "AUTHORIZER_FAILURE": ("503", "service_unavailable"), "THROTTLED": ("429", "throttled")}
+    expected = {
+        "UNAUTHORIZED": ("401", "unauthorized"),
+        "ACCESS_DENIED": ("401", "unauthorized"),
+        "AUTHORIZER_FAILURE": ("503", "service_unavailable"),
+        "THROTTLED": ("429", "throttled"),
+    }
     assert set(responses) == set(expected)
     for kind, (status, code) in expected.items():
         template = responses[kind]["ResponseTemplates"]["application/json"]
         body = json.loads(template.replace("$context.authorizer.error", "token expired"))
         assert str(responses[kind]["StatusCode"]) == status and body["error"]["code"] == code, kind
         assert set(body["error"]) == {"code", "message", "details"}
-    assert json.loads(responses["ACCESS_DENIED"]["ResponseTemplates"]["application/json"].replace(
-        "$context.authorizer.error", "x"))["error"]["message"] == "x"  # the authorizer's reason
+    assert (
+        json.loads(
+            responses["ACCESS_DENIED"]["ResponseTemplates"]["application/json"].replace(
+                "$context.authorizer.error", "x"
+            )
+        )["error"]["message"]
+        == "x"
+    )  # the authorizer's reason
 
 
 def test_throttling_and_access_logs_on_every_stage() -> None:
@@ -97,4 +112,6 @@ def test_the_authorizer_verifies_with_the_functions_key_issuer_and_audience() ->
     env = props["Environment"]["Variables"]
     assert env["JWT_SECRET_ARN"] == {"Ref": "JwtSigningKey"}
     assert (env["JWT_ISSUER"], env["JWT_AUDIENCE"]) == ({"Ref": "JwtIssuer"}, {"Ref": "JwtAudience"})
-    assert props["Policies"] == [{"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "JwtSigningKey"}}}]
+    assert props["Policies"] == [
+        {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "JwtSigningKey"}}}
+    ]

@@ -1,6 +1,7 @@
 """Data that survives the stack: deleting it, or a change that replaces a resource, keeps every table,
 the signing key and the search domain (issue 13 #2); and a function the template grants too little
 fails in AWS, never in the emulator, so the grants its code needs are checked here (#1, so far by hand)."""
+
 from __future__ import annotations
 
 from sam_template import load_template
@@ -13,7 +14,10 @@ def test_every_table_the_key_and_the_search_domain_outlive_the_stack() -> None:
     kept = {lid for lid, r in resources.items() if r["Type"] in KEPT_TYPES} | {"JwtSigningKey"}
     assert len(kept) == 18
     for lid in kept:
-        assert (resources[lid].get("DeletionPolicy"), resources[lid].get("UpdateReplacePolicy")) == ("Retain", "Retain"), lid
+        assert (resources[lid].get("DeletionPolicy"), resources[lid].get("UpdateReplacePolicy")) == (
+            "Retain",
+            "Retain",
+        ), lid
 
 
 def test_every_table_has_deletion_protection_and_point_in_time_recovery() -> None:
@@ -42,8 +46,9 @@ def test_two_stacks_in_one_account_get_two_buses() -> None:
     from sam_template import TEMPLATE
 
     def bus(stack: str, **parameters: str) -> str:
-        template = Template(TEMPLATE, stack_name=stack, parameter_overrides={"SearchEndpoint": "sqlite:///x",
-                                                                            **parameters})
+        template = Template(
+            TEMPLATE, stack_name=stack, parameter_overrides={"SearchEndpoint": "sqlite:///x", **parameters}
+        )
         return template.resolve(template.properties("EventBus")["Name"], {}, where="EventBus.Name")
 
     assert (bus("blue-team"), bus("green-team")) == ("blue-team-bus", "green-team-bus")

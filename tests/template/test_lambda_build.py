@@ -3,6 +3,7 @@
 `make package` runs the build itself and `hexa package verify` (tests/package runs the import check too);
 these tests hold the template and the locks to the rules that build relies on.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,10 +17,25 @@ from sam_template import TEMPLATE, load_template
 
 ROOT = TEMPLATE.parent
 BUILD = "infra/lambda_build"
-RUNTIME = "python3.13"   # supported to 2029-06-30 (python3.11: 2026-06-30)
+RUNTIME = "python3.13"  # supported to 2029-06-30 (python3.11: 2026-06-30)
 # what no artifact may carry: the runtime's own SDK (a copy would shadow it), chalice's CLI, pip, gRPC
-NEVER_SHIPPED = {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six", "click", "pip",
-                 "setuptools", "wheel", "pyyaml", "inquirer", "grpcio", "protobuf", "opensearch-protobufs"}
+NEVER_SHIPPED = {
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "python-dateutil",
+    "six",
+    "click",
+    "pip",
+    "setuptools",
+    "wheel",
+    "pyyaml",
+    "inquirer",
+    "grpcio",
+    "protobuf",
+    "opensearch-protobufs",
+}
 LOCK_LINE = re.compile(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)")
 
 
@@ -28,7 +44,11 @@ def _resources(kind: str) -> dict[str, dict]:
 
 
 def _pins(lock: Path) -> dict[str, str]:
-    return {canonicalize_name(m[1]): m[2] for line in lock.read_text().splitlines() if (m := LOCK_LINE.match(line))}
+    return {
+        canonicalize_name(m[1]): m[2]
+        for line in lock.read_text().splitlines()
+        if (m := LOCK_LINE.match(line))
+    }
 
 
 def _requirements(path: Path) -> list[Requirement]:
@@ -36,14 +56,18 @@ def _requirements(path: Path) -> list[Requirement]:
     return [Requirement(line) for line in lines if line]
 
 
-REQUIREMENTS = sorted([ROOT / "shared" / "requirements.txt", *(ROOT / "functions").glob("*/requirements.txt")])
+REQUIREMENTS = sorted(
+    [ROOT / "shared" / "requirements.txt", *(ROOT / "functions").glob("*/requirements.txt")]
+)
 
 
 def test_every_function_and_layer_is_built_by_the_one_makefile_for_the_newer_runtime() -> None:
     template = load_template()
     assert template["Globals"]["Function"]["Runtime"] == RUNTIME
     functions = _resources("AWS::Serverless::Function")
-    assert all("Runtime" not in f["Properties"] for f in functions.values()), "one runtime for all, in Globals"
+    assert all("Runtime" not in f["Properties"] for f in functions.values()), (
+        "one runtime for all, in Globals"
+    )
     for logical_id, resource in {**functions, **_resources("AWS::Serverless::LayerVersion")}.items():
         assert resource.get("Metadata", {}).get("BuildMethod") == "makefile", logical_id
         assert resource["Metadata"].get("ContextPath") == BUILD, logical_id
@@ -64,7 +88,8 @@ def test_every_requirement_is_pinned_with_hashes_in_its_lock(requirements: Path)
             continue
         assert name in pins, f"{requirement} is in {requirements.name} but not pinned: run `make lock`"
         assert requirement.specifier.contains(pins[name], prereleases=True), (
-            f"{name}=={pins[name]} no longer satisfies {requirement}: run `make lock`")
+            f"{name}=={pins[name]} no longer satisfies {requirement}: run `make lock`"
+        )
     entries = re.split(r"\n(?=\S)", lock.read_text().strip())
     for entry in (e for e in entries if LOCK_LINE.match(e)):
         assert "--hash=sha256:" in entry, f"no hash for {entry.splitlines()[0]}"
@@ -83,7 +108,9 @@ def test_the_runtime_sdk_floor_of_the_import_check_is_the_one_the_code_declares(
     declared = next(Requirement(d) for d in _pyproject_dependencies() if d.startswith("boto3"))
     floor = _requirements(ROOT / BUILD / "lambda-runtime-sdk.txt")[0]
     lowest = min(s.version for s in floor.specifier if s.operator == ">=")
-    assert declared.specifier.contains(lowest), f"the import check's boto3 {floor} is below pyproject's {declared}"
+    assert declared.specifier.contains(lowest), (
+        f"the import check's boto3 {floor} is below pyproject's {declared}"
+    )
 
 
 def _pyproject_dependencies() -> list[str]:

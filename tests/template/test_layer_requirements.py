@@ -1,4 +1,5 @@
 """What the Lambda code imports is what the deployment installs (the venv hides a missing one)."""
+
 from __future__ import annotations
 
 import ast
@@ -8,8 +9,16 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-OURS = {"hexa_shared", "app", "partner_management", "onboarding", "campaign_management", "recruitment", "facade",
-        "legacy_writer"}
+OURS = {
+    "hexa_shared",
+    "app",
+    "partner_management",
+    "onboarding",
+    "campaign_management",
+    "recruitment",
+    "facade",
+    "legacy_writer",
+}
 LAMBDA_RUNTIME = {"boto3", "botocore"}  # the python3.13 runtime ships them
 
 

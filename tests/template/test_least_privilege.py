@@ -1,5 +1,6 @@
 """Grants, after the SAM transform, that the code must never be given (the local runtime enforces the rest:
 every AWS call a function makes is checked against its role — tests/runtime/test_iam_enforced.py)."""
+
 from __future__ import annotations
 
 import fnmatch
@@ -17,7 +18,11 @@ def _statements_on(table: str) -> list[tuple[str, list[str]]]:
             statements = policy["PolicyDocument"]["Statement"]
             for statement in statements if isinstance(statements, list) else [statements]:
                 if table in repr(statement.get("Resource")):
-                    actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                    actions = (
+                        statement["Action"]
+                        if isinstance(statement["Action"], list)
+                        else [statement["Action"]]
+                    )
                     found.append((role_id, actions))
     return found
 
@@ -35,6 +40,12 @@ def test_the_contract_event_store_is_append_only_for_every_role() -> None:
 
 
 def test_no_function_role_grants_a_wildcard_action_on_a_table() -> None:
-    for table in ("PartnersTable", "ContractEventsTable", "ContractsTable", "CampaignsTable", "CommissionLedgerTable"):
+    for table in (
+        "PartnersTable",
+        "ContractEventsTable",
+        "ContractsTable",
+        "CampaignsTable",
+        "CommissionLedgerTable",
+    ):
         for role, actions in _statements_on(table):
             assert not [a for a in actions if a in ("*", "dynamodb:*")], f"{role} has {actions} on {table}"

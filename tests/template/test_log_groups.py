@@ -1,6 +1,7 @@
 """Issue 13 #6: logs are not kept forever. Every function logs to its own group with the stack's
 retention (LogRetentionDays), declared in the template, under the function's own condition; the local
 runtime creates the same groups, with their retention, in the emulator."""
+
 from __future__ import annotations
 
 from sam_template import load_template

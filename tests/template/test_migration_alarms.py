@@ -1,6 +1,7 @@
 """The migration guide's four alerts and its dashboard, as CloudWatch resources in template.yaml (under
 the Coexisting condition), with the guide's thresholds and windows, each action documented, on the
 metrics the code actually emits."""
+
 from __future__ import annotations
 
 import json
@@ -22,14 +23,22 @@ def test_the_four_alerts_have_the_guides_thresholds_and_windows_and_say_what_hap
     assert (error["Threshold"], error["EvaluationPeriods"], error["DatapointsToAlarm"]) == (5, 2, 2)
     assert {m["MetricStat"]["Period"] for m in error["Metrics"] if "MetricStat" in m} == {60}  # 2 x 1 min
     latency = r["CrossServiceLatencyAlarm"]["Properties"]
-    assert (latency["ExtendedStatistic"], latency["Threshold"], latency["Period"] * latency["EvaluationPeriods"]) == \
-        ("p95", 1000, 300)
+    assert (
+        latency["ExtendedStatistic"],
+        latency["Threshold"],
+        latency["Period"] * latency["EvaluationPeriods"],
+    ) == ("p95", 1000, 300)
     lag = r["EventProcessingLagAlarm"]["Properties"]
     assert (lag["Threshold"], lag["EvaluationPeriods"]) == (30000, 1)
     inconsistency = r["DataInconsistencyAlarm"]["Properties"]
     assert (inconsistency["MetricName"], inconsistency["Threshold"]) == ("EventFailures", 0)
-    for name in ("MigrationErrorRateAlarm", "CrossServiceLatencyAlarm", "EventProcessingLagAlarm", "DataInconsistencyAlarm",
-                 "MigrationDashboard"):
+    for name in (
+        "MigrationErrorRateAlarm",
+        "CrossServiceLatencyAlarm",
+        "EventProcessingLagAlarm",
+        "DataInconsistencyAlarm",
+        "MigrationDashboard",
+    ):
         assert r[name]["Condition"] == "Coexisting"
         if name != "MigrationDashboard":
             assert "Action:" in r[name]["Properties"]["AlarmDescription"]

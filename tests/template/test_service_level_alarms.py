@@ -1,4 +1,5 @@
 """DESIGN.md §4's service levels are alarms on the metrics the code really emits, under the names it uses."""
+
 from __future__ import annotations
 
 import re
@@ -44,7 +45,9 @@ def test_every_api_has_a_5xx_rate_and_a_p95_latency_alarm() -> None:
     for service in services:
         rate = errors[service]
         assert rate == requests[service] and rate["Threshold"] == 5  # percent: one alarm divides the two
-        assert "100 * errors / requests" in next(m["Expression"] for m in rate["Metrics"] if "Expression" in m)
+        assert "100 * errors / requests" in next(
+            m["Expression"] for m in rate["Metrics"] if "Expression" in m
+        )
         assert (latency[service]["ExtendedStatistic"], latency[service]["Threshold"]) == ("p95", 1000)
 
 
@@ -58,4 +61,7 @@ def test_every_consumer_has_an_event_age_alarm() -> None:
 
 def test_functions_emit_into_the_namespace_the_alarms_watch() -> None:
     template = load_yaml(ROOT / "template.yaml")
-    assert template["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"] == NAMESPACE
+    assert (
+        template["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+        == NAMESPACE
+    )

@@ -1,4 +1,5 @@
 """JWT verification rules (pure: the key is passed in; the HTTP rejects are tested end to end)."""
+
 from __future__ import annotations
 
 import time
@@ -22,34 +23,51 @@ def token(**claims: object) -> str:
 
 def test_issued_tokens_round_trip() -> None:
     admin = verifier.principal("Bearer " + issue_token(KEY, role="admin", issuer=ISS, audience=AUD))
-    partner = verifier.principal("bearer " + issue_token(KEY, role="partner", partner_id=P1, issuer=ISS, audience=AUD))
+    partner = verifier.principal(
+        "bearer " + issue_token(KEY, role="partner", partner_id=P1, issuer=ISS, audience=AUD)
+    )
     assert admin.is_admin and admin.can_see_partner("anyone")
     assert partner == Principal(subject=P1, role="partner", partner_id=P1)
     assert partner.can_see_partner(P1) and not partner.can_see_partner(P2)
 
 
-@pytest.mark.parametrize("header", [
-    None, "", "Bearer", "Basic dXNlcjpwYXNz", "Bearer not.a.jwt",
-    "Bearer " + token(exp=int(time.time()) - 5),
-    "Bearer " + token(iss="someone-else"),
-    "Bearer " + token(aud="other-api"),
-    "Bearer " + token(role="root"),
-    "Bearer " + token(role="partner"),  # partner without partner_id
-    # claims are typed (issue 12 #8): an object, a list, a number or a non-UUID is no partner_id
-    "Bearer " + token(role="partner", partner_id={"$ne": P1}),
-    "Bearer " + token(role="partner", partner_id=[P1, P2]),
-    "Bearer " + token(role="partner", partner_id=12345),
-    "Bearer " + token(role="partner", partner_id="not-a-uuid"),
-    "Bearer " + token(role="partner", partner_id=P1.upper()),
-    "Bearer " + token(role="admin", partner_id=P1),  # an admin token naming a partner is ambiguous
-    "Bearer " + token(role=["admin"]),
-    "Bearer " + token(sub={"id": 1}),
-    "Bearer " + token(exp=None),
-    "Bearer " + jwt.encode({"sub": "u", "role": "admin", "iss": ISS, "aud": AUD, "iat": 0, "exp": 2**33}, "other" * 8,
-                           algorithm="HS256"),
-    "Bearer " + jwt.encode({"sub": "u", "role": "admin", "iss": ISS, "aud": AUD, "iat": 0, "exp": 2**33}, None,
-                           algorithm="none"),
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        None,
+        "",
+        "Bearer",
+        "Basic dXNlcjpwYXNz",
+        "Bearer not.a.jwt",
+        "Bearer " + token(exp=int(time.time()) - 5),
+        "Bearer " + token(iss="someone-else"),
+        "Bearer " + token(aud="other-api"),
+        "Bearer " + token(role="root"),
+        "Bearer " + token(role="partner"),  # partner without partner_id
+        # claims are typed (issue 12 #8): an object, a list, a number or a non-UUID is no partner_id
+        "Bearer " + token(role="partner", partner_id={"$ne": P1}),
+        "Bearer " + token(role="partner", partner_id=[P1, P2]),
+        "Bearer " + token(role="partner", partner_id=12345),
+        "Bearer " + token(role="partner", partner_id="not-a-uuid"),
+        "Bearer " + token(role="partner", partner_id=P1.upper()),
+        "Bearer " + token(role="admin", partner_id=P1),  # an admin token naming a partner is ambiguous
+        "Bearer " + token(role=["admin"]),
+        "Bearer " + token(sub={"id": 1}),
+        "Bearer " + token(exp=None),
+        "Bearer "
+        + jwt.encode(
+            {"sub": "u", "role": "admin", "iss": ISS, "aud": AUD, "iat": 0, "exp": 2**33},
+            "other" * 8,
+            algorithm="HS256",
+        ),
+        "Bearer "
+        + jwt.encode(
+            {"sub": "u", "role": "admin", "iss": ISS, "aud": AUD, "iat": 0, "exp": 2**33},
+            None,
+            algorithm="none",
+        ),
+    ],
+)
 def test_rejected_headers(header: str | None) -> None:
     with pytest.raises(Unauthorized):
         verifier.principal(header)

@@ -3,6 +3,7 @@
 A handler passes the request's principal on; the use case decides before it reads or writes anything
 (tests/unit/test_partner_use_cases.py and test_contract_use_cases.py show it on the fakes).
 """
+
 from __future__ import annotations
 
 import ast
@@ -17,10 +18,16 @@ DECISIONS = {"require_role", "require_partner", "can_see_partner", "scoped_list"
 
 def _decisions_in(path: Path) -> list[str]:
     tree = ast.parse(path.read_text())
-    found = [f"{path.name}:{node.lineno} {node.func.attr}" for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DECISIONS]
-    found += [f"{path.name}:{node.lineno} {node.attr}" for node in ast.walk(tree)
-              if isinstance(node, ast.Attribute) and node.attr == "is_admin"]
+    found = [
+        f"{path.name}:{node.lineno} {node.func.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in DECISIONS
+    ]
+    found += [
+        f"{path.name}:{node.lineno} {node.attr}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "is_admin"
+    ]
     return found
 
 

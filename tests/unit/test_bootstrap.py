@@ -3,6 +3,7 @@
 Handlers ask it for adapters; it builds each on first use from the environment it was given, unless the
 caller gave its own (a fake in a test, the migration's writer).
 """
+
 from __future__ import annotations
 
 import ast
@@ -17,14 +18,23 @@ from recruitment.bootstrap import bootstrap as recruitment_bootstrap
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTEXTS = ("partner_management", "onboarding", "campaign_management", "recruitment")
-BOOTSTRAPS = {"partner_management": partner_bootstrap, "onboarding": onboarding_bootstrap,
-              "campaign_management": campaign_bootstrap, "recruitment": recruitment_bootstrap}
+BOOTSTRAPS = {
+    "partner_management": partner_bootstrap,
+    "onboarding": onboarding_bootstrap,
+    "campaign_management": campaign_bootstrap,
+    "recruitment": recruitment_bootstrap,
+}
 
 
 def _reads_environment(tree: ast.AST) -> list[int]:
-    return [node.lineno for node in ast.walk(tree)
-            if isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv")
-            and isinstance(node.value, ast.Name) and node.value.id == "os"]
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr in ("environ", "getenv")
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    ]
 
 
 @pytest.mark.parametrize("context", CONTEXTS)
@@ -32,11 +42,16 @@ def test_no_handler_module_reads_the_environment_or_builds_an_adapter(context: s
     source = (ROOT / "functions" / context / "app.py").read_text()
     tree = ast.parse(source)
     assert _reads_environment(tree) == []
-    adapters = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module
-                and ".adapters." in n.module]
-    allowed = {"partner_management.adapters.owner_apis",      # built per request: its base URL is the request's
-               "onboarding.adapters.event_store",              # decodes a stream image, builds nothing
-               "recruitment.adapters.profile_store"}            # decodes a stream image, builds nothing
+    adapters = [
+        n.module
+        for n in ast.walk(tree)
+        if isinstance(n, ast.ImportFrom) and n.module and ".adapters." in n.module
+    ]
+    allowed = {
+        "partner_management.adapters.owner_apis",  # built per request: its base URL is the request's
+        "onboarding.adapters.event_store",  # decodes a stream image, builds nothing
+        "recruitment.adapters.profile_store",
+    }  # decodes a stream image, builds nothing
     assert set(adapters) <= allowed
 
 

@@ -5,6 +5,7 @@ Creating within the permission and the limit, recording a day (idempotent, corre
 exhaustion reported once), a rival writer between load and write (retried), and the permission facts:
 a revocation pauses the partner's ACTIVE campaigns once, a redelivery pauses nothing it did not pause.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -52,8 +53,9 @@ def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _fact(name: str, partner_id: str, **data: str) -> IntegrationEvent:
-    return IntegrationEvent(name=name, source="test", data={"partner_id": partner_id, **data},
-                            correlation_id="test")
+    return IntegrationEvent(
+        name=name, source="test", data={"partner_id": partner_id, **data}, correlation_id="test"
+    )
 
 
 def _allowed(permissions: InMemoryPermissionStore, contract_type: str = "STANDARD") -> tuple[str, str]:
@@ -63,17 +65,27 @@ def _allowed(permissions: InMemoryPermissionStore, contract_type: str = "STANDAR
     return partner_id, contract_id
 
 
-def _create(campaigns: InMemoryCampaignStore, permissions: InMemoryPermissionStore, partner_id: str,
-            budget: str = "1000.00", principal: Principal = ADMIN) -> Campaign:
-    command = CreateCampaign(partner_id=partner_id, name="Spring", budget=budget,
-                             start_date=(TODAY - timedelta(days=60)).isoformat(),
-                             end_date=(TODAY + timedelta(days=30)).isoformat())
+def _create(
+    campaigns: InMemoryCampaignStore,
+    permissions: InMemoryPermissionStore,
+    partner_id: str,
+    budget: str = "1000.00",
+    principal: Principal = ADMIN,
+) -> Campaign:
+    command = CreateCampaign(
+        partner_id=partner_id,
+        name="Spring",
+        budget=budget,
+        start_date=(TODAY - timedelta(days=60)).isoformat(),
+        end_date=(TODAY + timedelta(days=30)).isoformat(),
+    )
     return create_campaign(command, campaigns, permissions, principal)
 
 
 def _day(spend: str, days_ago: int = 1) -> tuple[date, RecordPerformance]:
-    return TODAY - timedelta(days=days_ago), RecordPerformance(impressions=1000, clicks=50, conversions=5,
-                                                               revenue="200.00", spend=spend)
+    return TODAY - timedelta(days=days_ago), RecordPerformance(
+        impressions=1000, clicks=50, conversions=5, revenue="200.00", spend=spend
+    )
 
 
 def _record(campaigns: InMemoryCampaignStore, campaign: Campaign, spend: str, days_ago: int = 1) -> Campaign:
@@ -111,8 +123,10 @@ def test_a_partner_cannot_create_for_another_partner(campaigns, permissions) -> 
 def test_a_day_moves_spend_and_the_same_day_again_changes_nothing(campaigns, permissions) -> None:  # noqa: ANN001
     campaign = _create(campaigns, permissions, _allowed(permissions)[0])
     recorded = _record(campaigns, campaign, "120.00")
-    assert (recorded.spent, [e.name for e in campaigns.outbox]) == (Decimal("120.00"),
-                                                                    ["CampaignPerformanceRecorded"])
+    assert (recorded.spent, [e.name for e in campaigns.outbox]) == (
+        Decimal("120.00"),
+        ["CampaignPerformanceRecorded"],
+    )
     again = _record(campaigns, campaign, "120.00")
     assert again.spent == Decimal("120.00") and len(campaigns.outbox) == 1  # a retry: nothing new
     corrected = _record(campaigns, campaign, "20.00")
@@ -140,8 +154,18 @@ class _RivalFirst(InMemoryCampaignStore):
         if self.rivals:
             self.rivals -= 1
             current = self.campaigns[before.campaign_id]
-            self.save(current, current.edit(name=f"rival {self.rivals}", description=None, budget=None,
-                                            start_date=None, end_date=None, now=now_iso()), None)
+            self.save(
+                current,
+                current.edit(
+                    name=f"rival {self.rivals}",
+                    description=None,
+                    budget=None,
+                    start_date=None,
+                    end_date=None,
+                    now=now_iso(),
+                ),
+                None,
+            )
         super().record_day(before, after, metrics, previous, events)
 
 
@@ -172,8 +196,12 @@ def test_a_termination_pauses_the_active_campaigns_only(campaigns, permissions, 
     paused_before = pause(active[0].campaign_id, campaigns, permissions, ADMIN)
     other, _ = _allowed(permissions)
     theirs = _create(campaigns, permissions, other, "100.00")
-    on_permission_fact(_fact("ContractTerminated", partner_id, contract_id=contract_id, reason="breach"),
-                       permissions, campaigns, ledger)
+    on_permission_fact(
+        _fact("ContractTerminated", partner_id, contract_id=contract_id, reason="breach"),
+        permissions,
+        campaigns,
+        ledger,
+    )
     statuses = {c.campaign_id: campaigns.get(c.campaign_id).status for c in active}  # type: ignore[union-attr]
     assert set(statuses.values()) == {CampaignStatus.PAUSED}
     assert campaigns.get(paused_before.campaign_id).version == paused_before.version  # type: ignore[union-attr]
@@ -187,8 +215,12 @@ def test_a_redelivered_termination_pauses_nothing_resumed_since(campaigns, permi
     campaign = _create(campaigns, permissions, partner_id)
     terminated = _fact("ContractTerminated", partner_id, contract_id=contract_id, reason="breach")
     on_permission_fact(terminated, permissions, campaigns, ledger)
-    on_permission_fact(_fact("ContractActivated", partner_id, contract_id=new_id(), contract_type="PREMIUM"),
-                       permissions, campaigns, ledger)  # a newer contract
+    on_permission_fact(
+        _fact("ContractActivated", partner_id, contract_id=new_id(), contract_type="PREMIUM"),
+        permissions,
+        campaigns,
+        ledger,
+    )  # a newer contract
     resumed = resume(campaign.campaign_id, campaigns, permissions, ADMIN)
     on_permission_fact(terminated, permissions, campaigns, ledger)  # the old event, delivered again
     assert campaigns.get(campaign.campaign_id) == resumed
@@ -203,8 +235,12 @@ def test_a_deactivation_pauses_even_with_an_active_contract(campaigns, permissio
 
 def test_granting_facts_in_either_order_allow_campaigns(campaigns, permissions, ledger) -> None:  # noqa: ANN001
     partner_id = new_id()
-    on_permission_fact(_fact("ContractActivated", partner_id, contract_id=new_id(), contract_type="STANDARD"),
-                       permissions, campaigns, ledger)
+    on_permission_fact(
+        _fact("ContractActivated", partner_id, contract_id=new_id(), contract_type="STANDARD"),
+        permissions,
+        campaigns,
+        ledger,
+    )
     with pytest.raises(Forbidden):  # not registered yet
         _create(campaigns, permissions, partner_id)
     on_permission_fact(_fact("PartnerRegistrationCompleted", partner_id), permissions, campaigns, ledger)
@@ -227,8 +263,13 @@ class _RivalOnPause(InMemoryCampaignStore):
     def save(self, before, after, limit, events=()):  # noqa: ANN001, ANN201
         if not self.raced and after.status is CampaignStatus.PAUSED:
             self.raced = True
-            super().save(before, before.edit(name="rival", description=None, budget=None, start_date=None,
-                                             end_date=None, now=now_iso()), None)
+            super().save(
+                before,
+                before.edit(
+                    name="rival", description=None, budget=None, start_date=None, end_date=None, now=now_iso()
+                ),
+                None,
+            )
         return super().save(before, after, limit, events)
 
 
@@ -236,8 +277,12 @@ def test_pausing_on_revocation_retries_past_a_rival_write(permissions, ledger) -
     campaigns = _RivalOnPause()
     partner_id, contract_id = _allowed(permissions)
     campaign = _create(campaigns, permissions, partner_id)
-    on_permission_fact(_fact("ContractTerminated", partner_id, contract_id=contract_id, reason="breach"),
-                       permissions, campaigns, ledger)
+    on_permission_fact(
+        _fact("ContractTerminated", partner_id, contract_id=contract_id, reason="breach"),
+        permissions,
+        campaigns,
+        ledger,
+    )
     stored = campaigns.get(campaign.campaign_id)
     assert campaigns.raced and stored is not None
     assert (stored.status, stored.name) == (CampaignStatus.PAUSED, "rival")
@@ -246,4 +291,6 @@ def test_pausing_on_revocation_retries_past_a_rival_write(permissions, ledger) -
 def test_a_metrics_day_is_compared_by_value() -> None:
     day = TODAY - timedelta(days=1)
     one = DailyMetrics(day, 1, 1, 1, Decimal("1.00"), Decimal("1.00"))
-    assert one == DailyMetrics(day, 1, 1, 1, Decimal("1.0"), Decimal("1"))  # a retry with other digits is the same
+    assert one == DailyMetrics(
+        day, 1, 1, 1, Decimal("1.0"), Decimal("1")
+    )  # a retry with other digits is the same

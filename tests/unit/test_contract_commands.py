@@ -1,10 +1,17 @@
 """Validation of the Onboarding command bodies."""
+
 from __future__ import annotations
 
 import pytest
 from pydantic import ValidationError
 
-from onboarding.application.commands import AmendTerms, CreateContract, NoBody, SignContract, TerminateContract
+from onboarding.application.commands import (
+    AmendTerms,
+    CreateContract,
+    NoBody,
+    SignContract,
+    TerminateContract,
+)
 
 P = "8b6f8f4e-3c1e-4c59-9d8e-0f6c3f6d2a11"
 
@@ -17,11 +24,19 @@ def bad_fields(model, data: dict) -> set[str]:
 
 def test_create_contract() -> None:
     assert CreateContract.model_validate({"partner_id": P, "contract_type": "PREMIUM"}).terms == {}
-    assert bad_fields(CreateContract, {"partner_id": "p-1", "contract_type": "GOLD"}) == {"partner_id", "contract_type"}
-    assert bad_fields(CreateContract, {"partner_id": P, "contract_type": "STANDARD", "terms": []}) == {"terms"}
-    assert bad_fields(CreateContract, {"partner_id": P, "contract_type": "STANDARD",
-                                       "terms": {"blob": "x" * 20000}}) == {"terms"}
-    assert bad_fields(CreateContract, {"partner_id": P, "contract_type": "STANDARD", "status": "ACTIVE"}) == {"status"}
+    assert bad_fields(CreateContract, {"partner_id": "p-1", "contract_type": "GOLD"}) == {
+        "partner_id",
+        "contract_type",
+    }
+    assert bad_fields(CreateContract, {"partner_id": P, "contract_type": "STANDARD", "terms": []}) == {
+        "terms"
+    }
+    assert bad_fields(
+        CreateContract, {"partner_id": P, "contract_type": "STANDARD", "terms": {"blob": "x" * 20000}}
+    ) == {"terms"}
+    assert bad_fields(CreateContract, {"partner_id": P, "contract_type": "STANDARD", "status": "ACTIVE"}) == {
+        "status"
+    }
 
 
 def test_command_bodies() -> None:

@@ -1,4 +1,5 @@
 """Each contract fact is its own frozen dataclass; the stored name + fields come back as the same payload."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -16,17 +17,32 @@ def _stored(event: ev.ContractEvent) -> ev.ContractEvent:
 
 
 def _life() -> Contract:
-    drafted = Contract.draft(contract_id="c-1", partner_id="p-1", contract_type="PREMIUM",
-                             terms={"fee": "10.00"}, now="2026-01-01T00:00:00Z")
-    return (drafted.amend_terms({"fee": "12.00"}, "2026-01-02T00:00:00Z").submit("2026-01-03T00:00:00Z")
-            .sign("Ana", "2026-01-04T00:00:00Z").activate("2026-01-05T00:00:00Z")
-            .terminate("breach", "2026-01-06T00:00:00Z"))
+    drafted = Contract.draft(
+        contract_id="c-1",
+        partner_id="p-1",
+        contract_type="PREMIUM",
+        terms={"fee": "10.00"},
+        now="2026-01-01T00:00:00Z",
+    )
+    return (
+        drafted.amend_terms({"fee": "12.00"}, "2026-01-02T00:00:00Z")
+        .submit("2026-01-03T00:00:00Z")
+        .sign("Ana", "2026-01-04T00:00:00Z")
+        .activate("2026-01-05T00:00:00Z")
+        .terminate("breach", "2026-01-06T00:00:00Z")
+    )
 
 
 def test_every_command_records_its_own_event_class() -> None:
     kinds = [type(e.payload) for e in _life().pending]
-    assert kinds == [ev.ContractDrafted, ev.ContractTermsAmended, ev.ContractSubmitted, ev.ContractSigned,
-                     ev.ContractActivated, ev.ContractTerminated]
+    assert kinds == [
+        ev.ContractDrafted,
+        ev.ContractTermsAmended,
+        ev.ContractSubmitted,
+        ev.ContractSigned,
+        ev.ContractActivated,
+        ev.ContractTerminated,
+    ]
     assert [e.event_type for e in _life().pending] == [k.__name__ for k in kinds]
 
 
@@ -40,8 +56,14 @@ def test_a_stored_history_folds_to_the_same_contract() -> None:
 
 def test_the_public_view_keeps_the_documented_data() -> None:
     views = [e.public_view()["data"] for e in _life().pending]
-    assert views == [{"contract_type": "PREMIUM", "terms": {"fee": "10.00"}}, {"terms": {"fee": "12.00"}}, {},
-                     {"signed_by": "Ana"}, {}, {"reason": "breach"}]
+    assert views == [
+        {"contract_type": "PREMIUM", "terms": {"fee": "10.00"}},
+        {"terms": {"fee": "12.00"}},
+        {},
+        {"signed_by": "Ana"},
+        {},
+        {"reason": "breach"},
+    ]
 
 
 def test_payloads_are_frozen() -> None:
@@ -49,23 +71,45 @@ def test_payloads_are_frozen() -> None:
         ev.ContractSigned("Ana").signed_by = "Eve"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(("event_type", "data", "problem"), [
-    ("ContractRenamed", {}, "unknown contract event type 'ContractRenamed'"),
-    ("ContractSigned", {"signed_by": "Ana", "stamp": "x"}, "ContractSigned has no field stamp"),
-    ("ContractTerminated", {}, "ContractTerminated: "),
-])
-def test_a_stored_event_that_is_not_a_known_fact_is_refused(event_type: str, data: dict, problem: str) -> None:
+@pytest.mark.parametrize(
+    ("event_type", "data", "problem"),
+    [
+        ("ContractRenamed", {}, "unknown contract event type 'ContractRenamed'"),
+        ("ContractSigned", {"signed_by": "Ana", "stamp": "x"}, "ContractSigned has no field stamp"),
+        ("ContractTerminated", {}, "ContractTerminated: "),
+    ],
+)
+def test_a_stored_event_that_is_not_a_known_fact_is_refused(
+    event_type: str, data: dict, problem: str
+) -> None:
     with pytest.raises(ValueError, match=problem):
         ev.payload_from(event_type, data)
 
 
 def test_an_older_migrated_event_without_the_optional_fields_still_loads() -> None:
-    state = ev.payload_from("ContractMigrated", {"contract_type": "STANDARD", "status": "SIGNED", "terms": {},
-                                                 "created_at": "2025-01-01T00:00:00Z", "signed_by": "Ana"})
+    state = ev.payload_from(
+        "ContractMigrated",
+        {
+            "contract_type": "STANDARD",
+            "status": "SIGNED",
+            "terms": {},
+            "created_at": "2025-01-01T00:00:00Z",
+            "signed_by": "Ana",
+        },
+    )
     assert isinstance(state, ev.ContractMigrated) and state.activated_at is None and state.legacy_id is None
-    event = ev.ContractEvent(contract_id="c-9", version=1, occurred_at="2025-02-01T00:00:00Z", payload=state,
-                             partner_id="p-9", contract_type="STANDARD")
+    event = ev.ContractEvent(
+        contract_id="c-9",
+        version=1,
+        occurred_at="2025-02-01T00:00:00Z",
+        payload=state,
+        partner_id="p-9",
+        contract_type="STANDARD",
+    )
     contract = Contract.from_history([event])
-    assert (contract.status, contract.signed_by, contract.created_at) == (ContractStatus.SIGNED, "Ana",
-                                                                           "2025-01-01T00:00:00Z")
+    assert (contract.status, contract.signed_by, contract.created_at) == (
+        ContractStatus.SIGNED,
+        "Ana",
+        "2025-01-01T00:00:00Z",
+    )
     assert event.from_monolith and not _life().pending[0].from_monolith

@@ -1,6 +1,7 @@
 """The contract stream's work on the fakes (tests/fakes, proven by tests/contract): the read model follows
 the store whatever the delivery (repeats, gaps), a rebuild folds the store again, and exactly the three
 public facts are published, with the stored event's id."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,9 +26,19 @@ def store() -> InMemoryEventStore:
 def _lifecycle(store: InMemoryEventStore) -> list[ContractEvent]:
     partner_id = new_id()
     PARTNERS.record_registered(partner_id)
-    contract = (Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.PREMIUM,
-                               terms={}, now=now_iso())
-                .submit(now_iso()).sign("Ana", now_iso()).activate(now_iso()).terminate("ended", now_iso()))
+    contract = (
+        Contract.draft(
+            contract_id=new_id(),
+            partner_id=partner_id,
+            contract_type=ContractType.PREMIUM,
+            terms={},
+            now=now_iso(),
+        )
+        .submit(now_iso())
+        .sign("Ana", now_iso())
+        .activate(now_iso())
+        .terminate("ended", now_iso())
+    )
     store.append(list(contract.pending))
     return store.load(contract.contract_id)
 
@@ -55,8 +66,11 @@ def test_only_signed_activated_and_terminated_are_published_with_the_stored_id(s
     assert [e.name for e in bus.published] == ["ContractSigned", "ContractActivated", "ContractTerminated"]
     assert [e.event_id for e in bus.published] == [e.event_id for e in history[2:]]
     signed, _, terminated = bus.published
-    assert signed.data == {"partner_id": history[0].partner_id, "contract_id": history[0].contract_id,
-                           "contract_type": "PREMIUM"}
+    assert signed.data == {
+        "partner_id": history[0].partner_id,
+        "contract_id": history[0].contract_id,
+        "contract_type": "PREMIUM",
+    }
     assert terminated.data["reason"] == "ended"
     assert integration_event(history[2]) == integration_event(history[2])  # a redelivery: the same event
 

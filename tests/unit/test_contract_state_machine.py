@@ -1,4 +1,5 @@
 """Every legal and illegal transition of the Contract aggregate, and its event-sourced replay."""
+
 from __future__ import annotations
 
 import itertools
@@ -18,8 +19,11 @@ COMMANDS = {
     "terminate": lambda c: c.terminate("breach", NOW),
 }
 LEGAL = {  # status -> {command: resulting status}
-    ContractStatus.DRAFT: {"amend_terms": ContractStatus.DRAFT, "submit": ContractStatus.PENDING_SIGNATURE,
-                           "terminate": ContractStatus.TERMINATED},
+    ContractStatus.DRAFT: {
+        "amend_terms": ContractStatus.DRAFT,
+        "submit": ContractStatus.PENDING_SIGNATURE,
+        "terminate": ContractStatus.TERMINATED,
+    },
     ContractStatus.PENDING_SIGNATURE: {"sign": ContractStatus.SIGNED, "terminate": ContractStatus.TERMINATED},
     ContractStatus.SIGNED: {"activate": ContractStatus.ACTIVE, "terminate": ContractStatus.TERMINATED},
     ContractStatus.ACTIVE: {"terminate": ContractStatus.TERMINATED},
@@ -35,8 +39,13 @@ PATH_TO = {
 
 
 def contract_in(status: ContractStatus) -> Contract:
-    contract = Contract.draft(contract_id="c-1", partner_id=PARTNER, contract_type=ContractType.PREMIUM,
-                              terms={"fee": "10.00"}, now=NOW)
+    contract = Contract.draft(
+        contract_id="c-1",
+        partner_id=PARTNER,
+        contract_type=ContractType.PREMIUM,
+        terms={"fee": "10.00"},
+        now=NOW,
+    )
     for command in PATH_TO[status]:
         contract = COMMANDS[command](contract)
     assert contract.status is status
@@ -60,8 +69,12 @@ def test_each_command_in_each_status(status: ContractStatus, command: str) -> No
 def test_draft_records_one_event_with_the_type_and_terms() -> None:
     contract = contract_in(ContractStatus.DRAFT)
     [drafted] = contract.pending
-    assert (drafted.event_type, drafted.version, drafted.partner_id, drafted.contract_type) == \
-        ("ContractDrafted", 1, PARTNER, "PREMIUM")
+    assert (drafted.event_type, drafted.version, drafted.partner_id, drafted.contract_type) == (
+        "ContractDrafted",
+        1,
+        PARTNER,
+        "PREMIUM",
+    )
     assert contract.terms == {"fee": "10.00"} and contract.status is ContractStatus.DRAFT
 
 

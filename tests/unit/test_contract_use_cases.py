@@ -3,6 +3,7 @@
 Who may act, If-Match (412), a rival that wins between load and append (409, or 412 when the caller sent
 If-Match), and the partner-event consumer's dedup and ordering.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -63,7 +64,9 @@ def test_an_admin_drafts_for_a_registered_partner_and_a_partner_may_not(store, p
     assert [e.version for e in store.load(contract.contract_id)] == [1]
     partner = Principal(contract.partner_id, "partner", contract.partner_id)
     with pytest.raises(Forbidden):
-        create_contract(CreateContract(partner_id=contract.partner_id, contract_type="STANDARD"), store, partner, "c")
+        create_contract(
+            CreateContract(partner_id=contract.partner_id, contract_type="STANDARD"), store, partner, "c"
+        )
 
 
 def test_a_draft_for_a_partner_onboarding_does_not_know_is_refused(store) -> None:  # noqa: ANN001
@@ -101,9 +104,20 @@ def test_a_rival_winning_between_load_and_append_is_409_without_if_match_and_412
 
 
 def _registration(partner_id: str) -> IntegrationEvent:
-    return IntegrationEvent(name="PartnerRegistrationCompleted", source="hexabuilders.partner-management",
-                            correlation_id="unit", data={"partner_id": partner_id, "partner_data": {
-                                "name": "Unit", "email": "u@x.example", "partner_type": "AGENCY", "country": "PT"}})
+    return IntegrationEvent(
+        name="PartnerRegistrationCompleted",
+        source="hexabuilders.partner-management",
+        correlation_id="unit",
+        data={
+            "partner_id": partner_id,
+            "partner_data": {
+                "name": "Unit",
+                "email": "u@x.example",
+                "partner_type": "AGENCY",
+                "country": "PT",
+            },
+        },
+    )
 
 
 def test_a_registration_drafts_one_contract_however_often_it_is_delivered(store, partners, processed) -> None:  # noqa: ANN001
@@ -115,7 +129,9 @@ def test_a_registration_drafts_one_contract_however_often_it_is_delivered(store,
     assert partners.get(event.data["partner_id"]).contract_ids == frozenset({first})
 
 
-def test_a_registration_after_the_deactivation_registers_but_drafts_nothing(store, partners, processed) -> None:  # noqa: ANN001
+def test_a_registration_after_the_deactivation_registers_but_drafts_nothing(
+    store, partners, processed
+) -> None:  # noqa: ANN001
     event = _registration(new_id())
     partners.record_deactivated(event.data["partner_id"])
     assert draft_contract_for_new_partner(event, store, partners, processed) is None

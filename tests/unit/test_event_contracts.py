@@ -1,4 +1,5 @@
 """Integration-event schemas, the envelope parser and what consumers accept (DESIGN.md §3, issue 12)."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,10 @@ def event(name: str, data: dict) -> IntegrationEvent:
 def test_every_design_event_has_a_schema_and_one_publisher() -> None:
     assert list(schema.known_events()) == sorted(GOOD)
     assert {schema.source_of(name) for name in GOOD} == {
-        "hexabuilders.partner-management", "hexabuilders.onboarding", "hexabuilders.campaign-management"}
+        "hexabuilders.partner-management",
+        "hexabuilders.onboarding",
+        "hexabuilders.campaign-management",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(GOOD))
@@ -36,13 +40,25 @@ def test_good_events_pass_and_broken_ones_fail(name: str) -> None:
 def test_envelope_fields_are_checked() -> None:
     good = GOOD["PartnerDeactivated"]
     with pytest.raises(EventSchemaError, match="event_id"):
-        schema.validate(IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.partner-management",
-                                         data=good, correlation_id="c", event_id="not-a-uuid"))
+        schema.validate(
+            IntegrationEvent(
+                name="PartnerDeactivated",
+                source="hexabuilders.partner-management",
+                data=good,
+                correlation_id="c",
+                event_id="not-a-uuid",
+            )
+        )
     with pytest.raises(EventSchemaError, match="may not publish"):
-        schema.validate(IntegrationEvent(name="PartnerDeactivated", source="hexabuilders.onboarding", data=good,
-                                         correlation_id="c"))
+        schema.validate(
+            IntegrationEvent(
+                name="PartnerDeactivated", source="hexabuilders.onboarding", data=good, correlation_id="c"
+            )
+        )
     with pytest.raises(EventSchemaError, match="no JSON Schema"):
-        schema.validate(IntegrationEvent(name="SomethingElse", source="hexabuilders.x", data={}, correlation_id="c"))
+        schema.validate(
+            IntegrationEvent(name="SomethingElse", source="hexabuilders.x", data={}, correlation_id="c")
+        )
 
 
 def test_an_event_over_the_bus_limit_is_refused_at_publish(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -50,8 +66,13 @@ def test_an_event_over_the_bus_limit_is_refused_at_publish(monkeypatch: pytest.M
     grows. It counts what EventBridge counts: source, detail-type, detail in UTF-8, and 14 for the time."""
     terminated = event("ContractTerminated", {**GOOD["ContractTerminated"], "reason": "ñ" * 500})
     size = schema.entry_size(terminated)
-    assert size == len(terminated.source) + len(terminated.name) + len(json.dumps(
-        terminated.detail, separators=(",", ":"), ensure_ascii=False).encode()) + 14
+    assert (
+        size
+        == len(terminated.source)
+        + len(terminated.name)
+        + len(json.dumps(terminated.detail, separators=(",", ":"), ensure_ascii=False).encode())
+        + 14
+    )
     assert size > 1000  # 500 two-byte characters
     schema.validate(terminated)
     monkeypatch.setattr(schema, "MAX_ENTRY_BYTES", size - 1)
@@ -66,9 +87,16 @@ def test_parse_tolerates_missing_account_and_replay_fields() -> None:
     assert receive(json.dumps(body), {"PartnerDeactivated"}) == original
 
 
-@pytest.mark.parametrize("body", ["not json", "[]", json.dumps({"detail-type": "X", "source": "s"}),
-                                  json.dumps({"detail-type": "X", "source": "s", "detail": {"data": {}}}),
-                                  '{"detail-type": "X", "detail-type": "Y", "source": "s", "detail": {}}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[]",
+        json.dumps({"detail-type": "X", "source": "s"}),
+        json.dumps({"detail-type": "X", "source": "s", "detail": {"data": {}}}),
+        '{"detail-type": "X", "detail-type": "Y", "source": "s", "detail": {}}',
+    ],
+)
 def test_parse_rejects_what_is_not_an_envelope(body: str) -> None:
     with pytest.raises(ValueError):
         parse_eventbridge_message(body)

@@ -1,5 +1,6 @@
 """Facade cohorts: a partner's requests all go to one side, and raising the green percentage only ever
 moves partners blue → green (issue 10)."""
+
 from __future__ import annotations
 
 import base64
@@ -20,11 +21,13 @@ def _token(claims: dict) -> str:
 def test_a_partner_is_sticky_wherever_its_id_appears() -> None:
     pid = PARTNERS[0]
     headers = {"Authorization": _token({"role": "partner", "partner_id": pid})}
-    sides = {route(f"/partners/{pid}", None, {}, 37, lambda: 0).side,
-             route(f"/partners/{pid}/profile-360", None, {}, 37, lambda: 0).side,
-             route(f"/permissions/{pid}", None, {}, 37, lambda: 0).side,
-             route("/campaigns", json.dumps({"partner_id": pid}).encode(), {}, 37, lambda: 0).side,
-             route("/contracts", None, headers, 37, lambda: 99.9).side}
+    sides = {
+        route(f"/partners/{pid}", None, {}, 37, lambda: 0).side,
+        route(f"/partners/{pid}/profile-360", None, {}, 37, lambda: 0).side,
+        route(f"/permissions/{pid}", None, {}, 37, lambda: 0).side,
+        route("/campaigns", json.dumps({"partner_id": pid}).encode(), {}, 37, lambda: 0).side,
+        route("/contracts", None, headers, 37, lambda: 99.9).side,
+    }
     assert sides == {GREEN if point(pid) < 37 else BLUE}
 
 
@@ -42,6 +45,8 @@ def test_without_a_partner_the_request_is_weighted_and_recruitment_is_green() ->
     assert route("/contracts/abc", None, {}, 30, lambda: 29.9).side == GREEN
     assert route("/contracts/abc", None, {}, 30, lambda: 30.0).side == BLUE
     assert route("/jobs", json.dumps({"partner_id": PARTNERS[1]}).encode(), {}, 0, lambda: 99).side == GREEN
-    admin = {"Authorization": _token({"role": "admin", "partner_id": PARTNERS[2]})}  # only a partner's claim counts
+    admin = {
+        "Authorization": _token({"role": "admin", "partner_id": PARTNERS[2]})
+    }  # only a partner's claim counts
     assert route("/partners", None, admin, 0, lambda: 50).partner_id is None
     assert route("/campaigns", b"{not json", {}, 100, lambda: 99.9).side == GREEN

@@ -1,4 +1,5 @@
 """EMF metrics: what a request and an event emit, and how the local store summarises them."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -18,8 +19,11 @@ def store():  # noqa: ANN201
 
 
 def _row(rows: list[dict], metric: str, **dimensions: str) -> dict:
-    return next(r for r in rows if r["metric"] == metric and all(r["dimensions"].get(k) == v
-                                                                   for k, v in dimensions.items()))
+    return next(
+        r
+        for r in rows
+        if r["metric"] == metric and all(r["dimensions"].get(k) == v for k, v in dimensions.items())
+    )
 
 
 def test_a_request_emits_count_errors_and_latency_per_route(store: MetricStore) -> None:

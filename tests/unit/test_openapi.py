@@ -1,4 +1,5 @@
 """OpenAPI generation and the response contract of ``HttpApi`` (a real Chalice app, its test client)."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,7 @@ class WidgetQuery(StrictModel):
 
 def _app() -> tuple[Chalice, HttpApi]:
     app = Chalice(app_name="widgets")
-    api = HttpApi(app, service="widgets", signing_key=lambda: (lambda: "k" * 64))  # no stack: a fixed key
+    api = HttpApi(app, service="widgets", signing_key=lambda: lambda: "k" * 64)  # no stack: a fixed key
 
     @api.route("/widgets", methods=["POST"], public=True, status=201, body=MakeWidget, response=Widget)
     def make(request: RequestContext) -> Reply:
@@ -62,8 +63,11 @@ def test_an_answer_that_breaks_its_response_model_is_a_500_not_a_silent_drift() 
 def test_reply_headers_reach_the_client_and_the_route_status_applies() -> None:
     app, _ = _app()
     with Client(app) as client:
-        made = client.http.post("/widgets", headers={"Content-Type": "application/json"},
-                                body=json.dumps({"size": 2, "price": "9.99"}))
+        made = client.http.post(
+            "/widgets",
+            headers={"Content-Type": "application/json"},
+            body=json.dumps({"size": 2, "price": "9.99"}),
+        )
     assert made.status_code == 201 and made.headers["ETag"] == '"1"' and made.json_body["size"] == 2
 
 
@@ -78,8 +82,15 @@ def test_document_describes_bodies_queries_responses_and_errors() -> None:
     operations = [
         Operation("/widgets", "POST", "w.make", "make", status=201, body=MakeWidget, response=Widget),
         Operation("/widgets", "GET", "w.list", "list", query=WidgetQuery, response=Widget),
-        Operation("/widgets/{widget_id}/touch", "POST", "w.touch", "touch", if_match=True, response=Widget,
-                  headers=(("ETag", "the version"),)),
+        Operation(
+            "/widgets/{widget_id}/touch",
+            "POST",
+            "w.touch",
+            "touch",
+            if_match=True,
+            response=Widget,
+            headers=(("ETag", "the version"),),
+        ),
         Operation("/health", "GET", "w.health", "health", public=True),
     ]
     doc = document("Widgets", "1.0.0", operations)
@@ -87,13 +98,17 @@ def test_document_describes_bodies_queries_responses_and_errors() -> None:
     post = doc["paths"]["/widgets"]["post"]
     assert post["requestBody"]["required"] is True
     assert set(post["responses"]) == {"201", "400", "401", "403", "404", "409", "413", "415", "422", "500"}
-    assert post["responses"]["422"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ErrorBody"}
+    assert post["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/ErrorBody"
+    }
     price = doc["components"]["schemas"]["MakeWidget"]["properties"]["price"]
     assert {"type": "number"} not in price["anyOf"]  # money is never a float on the wire
     size_param = next(p for p in doc["paths"]["/widgets"]["get"]["parameters"] if p["name"] == "size")
     assert size_param["schema"] == {"type": "integer", "title": "Size"}  # no null in a query parameter
     touch = doc["paths"]["/widgets/{widget_id}/touch"]["post"]
-    assert {p["name"] for p in touch["parameters"]} == {"widget_id", "If-Match"} and "412" in touch["responses"]
+    assert {p["name"] for p in touch["parameters"]} == {"widget_id", "If-Match"} and "412" in touch[
+        "responses"
+    ]
     assert set(touch["responses"]["200"]["headers"]) == {"X-Correlation-Id", "ETag"}
     assert touch["responses"]["200"]["headers"]["ETag"]["required"] is True
     assert set(touch["responses"]["409"]["headers"]) == {"X-Correlation-Id"}
@@ -117,7 +132,8 @@ def test_merge_keeps_shared_components_once_and_renames_clashing_ones() -> None:
     assert merged["components"]["schemas"]["Thing"]["required"] == ["a"]
     assert merged["components"]["schemas"]["TwoThing"]["required"] == ["b"]
     assert merged["paths"]["/two"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/TwoThing"}
+        "$ref": "#/components/schemas/TwoThing"
+    }
     assert "TwoErrorBody" not in merged["components"]["schemas"]  # identical: kept once
 
 
@@ -142,7 +158,8 @@ def test_merge_renames_a_shared_looking_schema_whose_reference_was_renamed() -> 
     assert schemas["Wrapper"]["properties"]["item"] == {"$ref": "#/components/schemas/Item"}
     assert schemas["TwoWrapper"]["properties"]["item"] == {"$ref": "#/components/schemas/TwoItem"}
     assert merged["paths"]["/two"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] == {
-        "$ref": "#/components/schemas/TwoWrapper"}
+        "$ref": "#/components/schemas/TwoWrapper"
+    }
 
 
 def test_merge_refuses_two_contexts_claiming_one_operation() -> None:
@@ -154,7 +171,7 @@ def test_merge_refuses_two_contexts_claiming_one_operation() -> None:
 
 def test_a_broken_answer_is_logged_without_its_values(capsys: pytest.CaptureFixture[str]) -> None:
     app = Chalice(app_name="leaky")
-    api = HttpApi(app, service="leaky", signing_key=lambda: (lambda: "k" * 64))
+    api = HttpApi(app, service="leaky", signing_key=lambda: lambda: "k" * 64)
 
     @api.route("/people/{person_id}", methods=["GET"], public=True, response=Widget)
     def person(_: RequestContext, person_id: str) -> dict[str, object]:

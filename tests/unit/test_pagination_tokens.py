@@ -1,4 +1,5 @@
 """next_token round trip and tamper handling."""
+
 from __future__ import annotations
 
 import base64
@@ -17,12 +18,19 @@ def test_round_trip() -> None:
     assert encode_token(None) is None and decode_token(None, set(KEY)) is None
 
 
-@pytest.mark.parametrize("token", [
-    "!!!", "e30", base64.urlsafe_b64encode(b"[1,2]").decode(),
-    base64.urlsafe_b64encode(json.dumps({"partner_id": {"S": "p1"}}).encode()).decode(),  # keys of another list
-    base64.urlsafe_b64encode(json.dumps({**KEY, "status": {"M": {}}}).encode()).decode(),
-    base64.urlsafe_b64encode(json.dumps({**KEY, "status": "ACTIVE"}).encode()).decode(),
-])
+@pytest.mark.parametrize(
+    "token",
+    [
+        "!!!",
+        "e30",
+        base64.urlsafe_b64encode(b"[1,2]").decode(),
+        base64.urlsafe_b64encode(
+            json.dumps({"partner_id": {"S": "p1"}}).encode()
+        ).decode(),  # keys of another list
+        base64.urlsafe_b64encode(json.dumps({**KEY, "status": {"M": {}}}).encode()).decode(),
+        base64.urlsafe_b64encode(json.dumps({**KEY, "status": "ACTIVE"}).encode()).decode(),
+    ],
+)
 def test_foreign_or_broken_tokens_are_400_on_next_token(token: str) -> None:
     with pytest.raises(MalformedRequest) as error:
         decode_token(token, set(KEY))

@@ -1,4 +1,5 @@
 """Partner Management's use cases on the in-memory repository (tests/fakes, proven by tests/contract)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -47,7 +48,9 @@ def test_a_partner_edits_itself_and_another_partner_does_not_exist_for_it() -> N
 def test_deactivating_twice_is_a_conflict_and_announces_once() -> None:
     repository = InMemoryPartnerRepository()
     partner = _register(repository)
-    assert deactivate_partner(partner.partner_id, repository, ADMIN, "corr").status is PartnerStatus.DEACTIVATED
+    assert (
+        deactivate_partner(partner.partner_id, repository, ADMIN, "corr").status is PartnerStatus.DEACTIVATED
+    )
     with pytest.raises(Conflict):
         deactivate_partner(partner.partner_id, repository, ADMIN, "corr")
     assert [e.name for e in repository.outbox] == ["PartnerRegistrationCompleted", "PartnerDeactivated"]
@@ -78,15 +81,27 @@ def test_only_an_administrator_registers_or_deactivates_and_a_refusal_touches_no
 
 
 def _performance(partner_id: str, revenue: str, occurred_at: str) -> IntegrationEvent:
-    return IntegrationEvent(name="CampaignPerformanceRecorded", source="hexabuilders.campaign-management",
-                            correlation_id="unit", occurred_at=occurred_at,
-                            data={"partner_id": partner_id, "campaign_id": "c-1", "date": "2026-03-01",
-                                  "metrics": {"revenue": revenue}})
+    return IntegrationEvent(
+        name="CampaignPerformanceRecorded",
+        source="hexabuilders.campaign-management",
+        correlation_id="unit",
+        occurred_at=occurred_at,
+        data={
+            "partner_id": partner_id,
+            "campaign_id": "c-1",
+            "date": "2026-03-01",
+            "metrics": {"revenue": revenue},
+        },
+    )
 
 
 def test_commission_corrections_replace_the_day_and_an_older_redelivery_changes_nothing() -> None:
     from fakes.partner_management import InMemoryCommissionLedger
-    from partner_management.application.commissions import CommissionQuery, commission_statement, record_commission
+    from partner_management.application.commissions import (
+        CommissionQuery,
+        commission_statement,
+        record_commission,
+    )
 
     repository, ledger = InMemoryPartnerRepository(), InMemoryCommissionLedger()
     partner = _register(repository)  # 0.10 from its registration on
@@ -106,8 +121,12 @@ def test_a_commission_uses_the_rate_in_force_when_the_revenue_was_earned() -> No
     partner = _register(repository)
     update_partner(partner.partner_id, UpdatePartner(commission_rate="0.20"), repository, ADMIN)
     # revenue earned before the change (here: before registration, which takes the first rate) and after it
-    before = record_commission(_performance(partner.partner_id, "100.00", "2000-01-01T00:00:00Z"), repository, ledger)
-    after = record_commission(_performance(partner.partner_id, "100.00", "2099-01-01T00:00:00Z"), repository, ledger)
+    before = record_commission(
+        _performance(partner.partner_id, "100.00", "2000-01-01T00:00:00Z"), repository, ledger
+    )
+    after = record_commission(
+        _performance(partner.partner_id, "100.00", "2099-01-01T00:00:00Z"), repository, ledger
+    )
     assert (before.commission_rate, after.commission_rate) == (Decimal("0.10"), Decimal("0.20"))
 
 
@@ -116,5 +135,8 @@ def test_performance_for_a_partner_nobody_knows_is_retried_not_swallowed() -> No
     from partner_management.application.commissions import record_commission
 
     with pytest.raises(LookupError):
-        record_commission(_performance("nobody", "1.00", "2099-01-01T00:00:00Z"), InMemoryPartnerRepository(),
-                          InMemoryCommissionLedger())
+        record_commission(
+            _performance("nobody", "1.00", "2099-01-01T00:00:00Z"),
+            InMemoryPartnerRepository(),
+            InMemoryCommissionLedger(),
+        )

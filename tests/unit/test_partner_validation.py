@@ -1,4 +1,5 @@
 """Validation rules of partner registration and edits (field-level, as the API reports them)."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -28,16 +29,34 @@ def test_valid_registration_is_normalised() -> None:
     assert command.commission_rate == Decimal("0.10")
 
 
-@pytest.mark.parametrize("field,value", [
-    ("name", ""), ("name", "   "), ("name", "x" * 256), ("name", 42),
-    ("email", "not-an-email"), ("email", "a@b"), ("email", "two@@ats.example"),
-    ("partner_type", "FREELANCER"), ("partner_type", "company"),
-    ("country", "XX"), ("country", "ESP"), ("country", 34),
-    ("phone", "911222333"), ("phone", "+0123"), ("phone", "+1234567890123456"),
-    ("tax_id", ""), ("tax_id", "x" * 40),
-    ("commission_rate", "0.51"), ("commission_rate", "-0.01"), ("commission_rate", "abc"),
-    ("commission_rate", "0.12345"), ("commission_rate", True), ("commission_rate", "NaN"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("name", ""),
+        ("name", "   "),
+        ("name", "x" * 256),
+        ("name", 42),
+        ("email", "not-an-email"),
+        ("email", "a@b"),
+        ("email", "two@@ats.example"),
+        ("partner_type", "FREELANCER"),
+        ("partner_type", "company"),
+        ("country", "XX"),
+        ("country", "ESP"),
+        ("country", 34),
+        ("phone", "911222333"),
+        ("phone", "+0123"),
+        ("phone", "+1234567890123456"),
+        ("tax_id", ""),
+        ("tax_id", "x" * 40),
+        ("commission_rate", "0.51"),
+        ("commission_rate", "-0.01"),
+        ("commission_rate", "abc"),
+        ("commission_rate", "0.12345"),
+        ("commission_rate", True),
+        ("commission_rate", "NaN"),
+    ],
+)
 def test_bad_values_are_reported_on_their_field(field: str, value: object) -> None:
     assert fields_in_error(**{field: value}) == {field}
 
@@ -45,12 +64,18 @@ def test_bad_values_are_reported_on_their_field(field: str, value: object) -> No
 def test_missing_and_unknown_fields_are_named() -> None:
     with pytest.raises(ValidationError) as error:
         RegisterPartner.model_validate({"name": "A", "nickname": "a"})
-    assert {".".join(map(str, e["loc"])) for e in error.value.errors()} == \
-        {"email", "partner_type", "country", "nickname"}
+    assert {".".join(map(str, e["loc"])) for e in error.value.errors()} == {
+        "email",
+        "partner_type",
+        "country",
+        "nickname",
+    }
 
 
-@pytest.mark.parametrize("rate,expected", [("0.1", "0.10"), ("0.25", "0.25"), ("0.125", "0.125"), (0, "0.00"),
-                                           ("0.5", "0.50"), ("0", "0.00")])
+@pytest.mark.parametrize(
+    "rate,expected",
+    [("0.1", "0.10"), ("0.25", "0.25"), ("0.125", "0.125"), (0, "0.00"), ("0.5", "0.50"), ("0", "0.00")],
+)
 def test_commission_rate_accepts_decimal_strings(rate: object, expected: str) -> None:
     assert str(RegisterPartner.model_validate({**VALID, "commission_rate": rate}).commission_rate) == expected
 
@@ -75,8 +100,9 @@ def test_update_takes_only_editable_fields_and_keeps_what_was_not_sent() -> None
 
 
 def test_deactivated_partner_is_frozen() -> None:
-    partner = Partner.register(partner_id="p", name="A", email="a@a.example", partner_type=PartnerType.AGENCY,
-                               country="FR", now="t0")
+    partner = Partner.register(
+        partner_id="p", name="A", email="a@a.example", partner_type=PartnerType.AGENCY, country="FR", now="t0"
+    )
     gone = partner.deactivate("t1")
     assert gone.status is PartnerStatus.DEACTIVATED and gone.updated_at == "t1"
     with pytest.raises(Conflict):

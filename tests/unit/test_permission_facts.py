@@ -1,4 +1,5 @@
 """Permissions are a pure function of sticky contract facts: any arrival order gives the same answer."""
+
 from __future__ import annotations
 
 import itertools
@@ -47,25 +48,42 @@ def test_deactivation_wins_in_any_order() -> None:
 
 
 def test_highest_limit_wins() -> None:
-    facts = [ContractFacts("s", "STANDARD", True), ContractFacts("e", "ENTERPRISE", True),
-             ContractFacts("p", "PREMIUM", True)]
+    facts = [
+        ContractFacts("s", "STANDARD", True),
+        ContractFacts("e", "ENTERPRISE", True),
+        ContractFacts("p", "PREMIUM", True),
+    ]
     assert effective_permission("x", facts, REGISTERED).max_budget_limit == Decimal("250000.00")
 
 
 def test_an_unknown_partner_gets_nothing_until_its_registration_arrives_in_any_order() -> None:
     """Issue 12 #3: a ContractActivated for a partner that does not exist granted permissions."""
     assert fold((ACTIVATE_A,), registered=False) == (False, "0.00", None)
-    results = {fold(order, registered=False) for order in itertools.permutations([ACTIVATE_A, REGISTER, ACTIVATE_A])}
+    results = {
+        fold(order, registered=False) for order in itertools.permutations([ACTIVATE_A, REGISTER, ACTIVATE_A])
+    }
     assert results == {(True, "50000.00", "A")}
-    results = {fold(order, registered=False) for order in itertools.permutations([ACTIVATE_A, REGISTER, DEACTIVATE])}
+    results = {
+        fold(order, registered=False) for order in itertools.permutations([ACTIVATE_A, REGISTER, DEACTIVATE])
+    }
     assert results == {(False, "0.00", None)}
 
 
 def test_commission_rate_in_force_at_a_moment() -> None:
-    partner = Partner.register(partner_id="p", name="A", email="a@a.example", partner_type=PartnerType.AGENCY,
-                               country="ES", now="2026-01-01T00:00:00.000Z", commission_rate=Decimal("0.10"))
+    partner = Partner.register(
+        partner_id="p",
+        name="A",
+        email="a@a.example",
+        partner_type=PartnerType.AGENCY,
+        country="ES",
+        now="2026-01-01T00:00:00.000Z",
+        commission_rate=Decimal("0.10"),
+    )
     changed = partner.update({"commission_rate": Decimal("0.20")}, "2026-06-01T00:00:00.000Z")
     assert changed.commission_rate_at("2026-03-01T00:00:00.000Z") == Decimal("0.10")
     assert changed.commission_rate_at("2026-06-01T00:00:00.000Z") == Decimal("0.20")
     assert changed.commission_rate_at("2025-12-31T00:00:00.000Z") == Decimal("0.10")
-    assert changed.update({"name": "B"}, "2026-07-01T00:00:00.000Z").commission_history == changed.commission_history
+    assert (
+        changed.update({"name": "B"}, "2026-07-01T00:00:00.000Z").commission_history
+        == changed.commission_history
+    )

@@ -1,6 +1,7 @@
 """Profile 360 on the fakes (tests/fakes, proven by tests/contract/test_owners_contract.py): every owner
 asked with the caller's credentials, one failing or late owner degrades only its own section, and a
 partner that is not the caller's asks no owner at all."""
+
 from __future__ import annotations
 
 import threading
@@ -26,7 +27,9 @@ def repository() -> InMemoryPartnerRepository:
 
 @pytest.fixture
 def partner_id(repository: InMemoryPartnerRepository) -> str:
-    command = RegisterPartner(name="Acme", email=f"{new_id()}@acme.example", partner_type="COMPANY", country="ES")
+    command = RegisterPartner(
+        name="Acme", email=f"{new_id()}@acme.example", partner_type="COMPANY", country="ES"
+    )
     return register_partner(command, repository, ADMIN, "corr").partner_id
 
 
@@ -34,27 +37,48 @@ def partner_id(repository: InMemoryPartnerRepository) -> str:
 def owners(partner_id: str) -> InMemoryOwners:
     owners = InMemoryOwners()
     owners.add("contracts", partner_id, {"contract_id": new_id(), "status": "ACTIVE"})
-    for budget, spent, status in (("1000.00", "1200.00", "ACTIVE"), ("250.50", "50.50", "PAUSED"),
-                                  ("99.00", "99.00", "COMPLETED")):
-        owners.add("campaigns", partner_id, {"campaign_id": new_id(), "status": status, "budget": budget,
-                                             "spent": spent})
+    for budget, spent, status in (
+        ("1000.00", "1200.00", "ACTIVE"),
+        ("250.50", "50.50", "PAUSED"),
+        ("99.00", "99.00", "COMPLETED"),
+    ):
+        owners.add(
+            "campaigns",
+            partner_id,
+            {"campaign_id": new_id(), "status": status, "budget": budget, "spent": spent},
+        )
     owners.add("jobs", partner_id, {"job_id": new_id(), "title": "Creator"})
     return owners
 
 
-def _profile(partner_id: str, repository, owners, principal: Principal = ADMIN,  # noqa: ANN001
-             headers: dict[str, str] = AS_ADMIN, timeout: float = 2.0) -> dict:
+def _profile(
+    partner_id: str,
+    repository,
+    owners,
+    principal: Principal = ADMIN,  # noqa: ANN001
+    headers: dict[str, str] = AS_ADMIN,
+    timeout: float = 2.0,
+) -> dict:
     return profile_360(partner_id, repository, owners, principal, headers, timeout)
 
 
-def test_every_section_comes_from_its_owner_with_the_callers_credentials(partner_id, repository, owners) -> None:  # noqa: ANN001
+def test_every_section_comes_from_its_owner_with_the_callers_credentials(
+    partner_id, repository, owners
+) -> None:  # noqa: ANN001
     body = _profile(partner_id, repository, owners)
     assert body["sources"] == {"contracts": "ok", "campaigns": "ok", "recruitment": "ok"}
     assert body["unavailable_reasons"] == {} and body["partner"]["partner_id"] == partner_id
-    assert len(body["contracts"]) == 1 and len(body["campaigns"]) == 3 and len(body["recruitment"]["jobs"]) == 1
+    assert (
+        len(body["contracts"]) == 1 and len(body["campaigns"]) == 3 and len(body["recruitment"]["jobs"]) == 1
+    )
     # open = ACTIVE + PAUSED; an overspent campaign leaves nothing, not a negative remainder
-    assert body["campaign_summary"] == {"count": 3, "active": 1, "open_budget": "1250.50",
-                                        "total_spent": "1349.50", "open_budget_remaining": "200.00"}
+    assert body["campaign_summary"] == {
+        "count": 3,
+        "active": 1,
+        "open_budget": "1250.50",
+        "total_spent": "1349.50",
+        "open_budget_remaining": "200.00",
+    }
     assert sorted(section for section, _, _ in owners.asked) == ["campaigns", "contracts", "jobs"]
     assert all(headers == AS_ADMIN and asked == partner_id for _, asked, headers in owners.asked)
 
@@ -96,8 +120,13 @@ def test_a_partner_token_reaches_its_own_profile_only(partner_id, repository, ow
     stranger = new_id()
     owners.asked.clear()
     with pytest.raises(NotFound):
-        _profile(partner_id, repository, owners, Principal(stranger, "partner", stranger),
-                 {"Authorization": f"Bearer partner:{stranger}"})
+        _profile(
+            partner_id,
+            repository,
+            owners,
+            Principal(stranger, "partner", stranger),
+            {"Authorization": f"Bearer partner:{stranger}"},
+        )
     assert owners.asked == []  # refused before any owner was asked
     with pytest.raises(NotFound):
         _profile(new_id(), repository, owners)

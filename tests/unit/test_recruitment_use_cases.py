@@ -1,6 +1,7 @@
 """Recruitment's use cases on the in-memory stores (tests/fakes, proven by tests/contract) and the embedded
 search engine (the search contract suite's other adapter): who may do what, edits that change nothing
 write nothing, and the rebuild that brings the index back in step with the system of record."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,14 @@ from recruitment.adapters.search.sqlite_index import SqliteSearchIndex
 from recruitment.application.commands import CreateCandidate, CreateJob, EditCandidate, EditJob, ListJobs
 from recruitment.application.indexing import rebuild_all
 from recruitment.application.profiles import (
-    create_candidate, create_job, delete_candidate, edit_candidate, edit_job, get_candidate, get_job, list_jobs,
+    create_candidate,
+    create_job,
+    delete_candidate,
+    edit_candidate,
+    edit_job,
+    get_candidate,
+    get_job,
+    list_jobs,
 )
 from recruitment.application.ports import CANDIDATES, JOBS
 from recruitment.application.search import job_matches
@@ -28,15 +36,27 @@ def _partner() -> Principal:
     return Principal(partner_id, "partner", partner_id)
 
 
-def _candidate(store: InMemoryCandidateStore, skills: list[str], years: int = 5, where: str = "Madrid") -> str:
-    command = CreateCandidate(name=f"Talent {new_id()[:6]}", skills=skills, experience_years=years, location=where,
-                              availability="IMMEDIATE")
+def _candidate(
+    store: InMemoryCandidateStore, skills: list[str], years: int = 5, where: str = "Madrid"
+) -> str:
+    command = CreateCandidate(
+        name=f"Talent {new_id()[:6]}",
+        skills=skills,
+        experience_years=years,
+        location=where,
+        availability="IMMEDIATE",
+    )
     return create_candidate(command, store, ADMIN).candidate_id
 
 
 def _job(store: InMemoryJobStore, principal: Principal, skills: list[str]) -> str:
-    command = CreateJob(partner_id=principal.partner_id or new_id(), title="Creator", required_skills=skills,
-                        experience_required=2, location="Madrid")
+    command = CreateJob(
+        partner_id=principal.partner_id or new_id(),
+        title="Creator",
+        required_skills=skills,
+        experience_required=2,
+        location="Madrid",
+    )
     return create_job(command, store, principal).job_id
 
 
@@ -50,8 +70,13 @@ def index(tmp_path: Path) -> SqliteSearchIndex:
 def test_only_an_admin_writes_candidates_and_partners_read_them() -> None:
     store, partner = InMemoryCandidateStore(), _partner()
     with pytest.raises(Forbidden):
-        create_candidate(CreateCandidate(name="Eve", skills=["x"], experience_years=1, location="Madrid",
-                                         availability="IMMEDIATE"), store, partner)
+        create_candidate(
+            CreateCandidate(
+                name="Eve", skills=["x"], experience_years=1, location="Madrid", availability="IMMEDIATE"
+            ),
+            store,
+            partner,
+        )
     candidate_id = _candidate(store, ["video"])
     assert get_candidate(candidate_id, store, partner).skills == ("video",)
     with pytest.raises(Forbidden):
@@ -79,10 +104,21 @@ def test_a_partners_jobs_are_its_own() -> None:
     store, mine, theirs = InMemoryJobStore(), _partner(), _partner()
     job_id = _job(store, mine, ["video"])
     with pytest.raises(NotFound):  # a job for another partner
-        create_job(CreateJob(partner_id=theirs.partner_id, title="X", required_skills=["x"], experience_required=0,
-                             location="Madrid"), store, mine)
-    for action in (lambda: get_job(job_id, store, theirs), lambda: edit_job(job_id, EditJob(title="Mine"), store,
-                                                                             theirs)):
+        create_job(
+            CreateJob(
+                partner_id=theirs.partner_id,
+                title="X",
+                required_skills=["x"],
+                experience_required=0,
+                location="Madrid",
+            ),
+            store,
+            mine,
+        )
+    for action in (
+        lambda: get_job(job_id, store, theirs),
+        lambda: edit_job(job_id, EditJob(title="Mine"), store, theirs),
+    ):
         with pytest.raises(NotFound):
             action()
     assert store.get(job_id).title == "Creator"  # type: ignore[union-attr]
@@ -108,10 +144,24 @@ def test_a_rebuild_brings_the_index_back_in_step(index: SqliteSearchIndex) -> No
     candidates, jobs = InMemoryCandidateStore(), InMemoryJobStore()
     kept = {_candidate(candidates, ["video"]) for _ in range(3)}
     _job(jobs, _partner(), ["video"])
-    index.upsert(CANDIDATES, [{"candidate_id": "ghost", "name": "Gone", "skills": [], "experience_years": 0,
-                               "location": "Madrid", "availability": "IMMEDIATE", "profile_summary": "",
-                               "created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z",
-                               "email": None, "version": 1}])
+    index.upsert(
+        CANDIDATES,
+        [
+            {
+                "candidate_id": "ghost",
+                "name": "Gone",
+                "skills": [],
+                "experience_years": 0,
+                "location": "Madrid",
+                "availability": "IMMEDIATE",
+                "profile_summary": "",
+                "created_at": "2020-01-01T00:00:00Z",
+                "updated_at": "2020-01-01T00:00:00Z",
+                "email": None,
+                "version": 1,
+            }
+        ],
+    )
     reports = rebuild_all(candidates, jobs, index)
     assert [(r.kind, r.copied) for r in reports] == [(CANDIDATES, 3), (JOBS, 1)]
     assert index.ids(CANDIDATES) == kept and index.count(JOBS) == 1

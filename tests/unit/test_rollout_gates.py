@@ -1,5 +1,6 @@
 """The rollout's plan and gates, pure: flags checked before anything changes; each of the guide's
 alerts decides what it must, and a window with too few requests decides nothing."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -13,16 +14,32 @@ from hexa_infra.rollout.plan import BadPlan, Thresholds, duration, parse_plan
 TH = Thresholds(min_requests=50)
 
 
-def observed(requests: int = 200, errors: int = 0, p95: float = 120.0, lag: float = 0.0, compared: int = 0,
-             mismatches: int = 0, refused: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    window = {"requests": requests, "errors": errors, "error_rate": errors / requests if requests else 0.0,
-              "p95_ms": p95 if requests else None}
-    return {"green": {"errors_window": window, "latency_window": window},
-            "lag": {"blue_to_green": lag, "green_to_blue": 0.0},
-            "shadow": {"compared": compared, "mismatches": mismatches,
-                       "mismatch_rate": mismatches / compared if compared else 0.0,
-                       "routes": {"GET /partners/{}": {"mismatch_rate": 1.0}} if mismatches else {}},
-            "rejected_changes": refused or []}
+def observed(
+    requests: int = 200,
+    errors: int = 0,
+    p95: float = 120.0,
+    lag: float = 0.0,
+    compared: int = 0,
+    mismatches: int = 0,
+    refused: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    window = {
+        "requests": requests,
+        "errors": errors,
+        "error_rate": errors / requests if requests else 0.0,
+        "p95_ms": p95 if requests else None,
+    }
+    return {
+        "green": {"errors_window": window, "latency_window": window},
+        "lag": {"blue_to_green": lag, "green_to_blue": 0.0},
+        "shadow": {
+            "compared": compared,
+            "mismatches": mismatches,
+            "mismatch_rate": mismatches / compared if compared else 0.0,
+            "routes": {"GET /partners/{}": {"mismatch_rate": 1.0}} if mismatches else {},
+        },
+        "rejected_changes": refused or [],
+    }
 
 
 def decide(obs: dict[str, Any], *, lag_for: float = 0.0, hold_over: bool = True, last: bool = False) -> Any:
@@ -63,10 +80,18 @@ def test_a_shadow_mismatch_or_a_refused_change_halts_for_investigation() -> None
     assert refused.decision == INVESTIGATE and "refused" in refused.reasons[0]
 
 
-@pytest.mark.parametrize(("steps", "holds", "message"), [
-    ("50,10", "1h,1h", "50 then 10"), ("10,10", "1s,1s", "10 then 10"), ("0,50", "1s,1s", "0 is not a percentage"),
-    ("10,150", "1s,1s", "150 is not"), ("ten", "1s", "not a list"), ("10,50,100", "1h,2h", "3 step(s)"),
-    ("10", "an hour", "not a duration")])
+@pytest.mark.parametrize(
+    ("steps", "holds", "message"),
+    [
+        ("50,10", "1h,1h", "50 then 10"),
+        ("10,10", "1s,1s", "10 then 10"),
+        ("0,50", "1s,1s", "0 is not a percentage"),
+        ("10,150", "1s,1s", "150 is not"),
+        ("ten", "1s", "not a list"),
+        ("10,50,100", "1h,2h", "3 step(s)"),
+        ("10", "an hour", "not a duration"),
+    ],
+)
 def test_a_bad_plan_is_refused_with_the_flag_named(steps: str, holds: str, message: str) -> None:
     with pytest.raises(BadPlan, match="^--") as refused:
         parse_plan(steps, holds)
@@ -85,5 +110,7 @@ def test_shadow_compares_what_both_sides_return_without_the_volatile_fields() ->
     other = normalised(b'{"name": "B", "request_id": "2", "items": [{"x": 2}]}')
     assert differences(served, other) == ["items[0].x", "name"]
     assert differences(normalised(b'{"a": [1, 2]}'), normalised(b'{"a": [1]}')) == ["a (length 2 vs 1)"]
-    assert route_of("GET", "/partners/8c1d6b0e-2f4a-4c3b-9d5e-6f7a8b9c0d1e/commissions?from=x") == \
-        "GET /partners/{}/commissions"
+    assert (
+        route_of("GET", "/partners/8c1d6b0e-2f4a-4c3b-9d5e-6f7a8b9c0d1e/commissions?from=x")
+        == "GET /partners/{}/commissions"
+    )

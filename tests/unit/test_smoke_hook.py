@@ -1,5 +1,6 @@
 """The pre-traffic hook's verdicts (functions/deploy_hooks): only a 200 JSON answer of the new version lets it
 take traffic, and CodeDeploy always hears back exactly once, whatever went wrong."""
+
 from __future__ import annotations
 
 import json
@@ -49,13 +50,16 @@ def test_a_healthy_version_succeeds_and_is_invoked_at_that_version_with_a_token(
     assert event["headers"]["Authorization"] == "Bearer tok"
 
 
-@pytest.mark.parametrize("answer", [
-    {"statusCode": 500, "body": "{}"},
-    {"statusCode": 401, "body": "{}"},
-    {"statusCode": 200, "body": "<html>"},
-    {"errorMessage": "Unable to import module 'app'"},
-    RuntimeError("Task timed out after 15.00 seconds"),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"statusCode": 500, "body": "{}"},
+        {"statusCode": 401, "body": "{}"},
+        {"statusCode": 200, "body": "<html>"},
+        {"errorMessage": "Unable to import module 'app'"},
+        RuntimeError("Task timed out after 15.00 seconds"),
+    ],
+)
 def test_anything_but_a_200_json_answer_fails(answer) -> None:  # noqa: ANN001
     ok, deployments, _ = _run(answer)
     assert not ok and deployments.reports == [("d-1", "e-1", False)]
@@ -69,8 +73,22 @@ def test_a_function_without_a_smoke_route_or_an_unreadable_deployment_fails_and_
 
 
 def test_the_codedeploy_adapter_reads_the_appspec_and_reports() -> None:
-    appspec = {"version": 0.0, "Resources": [{"fn-partners": {"Type": "AWS::Lambda::Function", "Properties": {
-        "Name": "fn-partners", "Alias": "live", "CurrentVersion": "6", "TargetVersion": "7"}}}]}
+    appspec = {
+        "version": 0.0,
+        "Resources": [
+            {
+                "fn-partners": {
+                    "Type": "AWS::Lambda::Function",
+                    "Properties": {
+                        "Name": "fn-partners",
+                        "Alias": "live",
+                        "CurrentVersion": "6",
+                        "TargetVersion": "7",
+                    },
+                }
+            }
+        ],
+    }
 
     class Client:
         calls: list = []
@@ -85,4 +103,6 @@ def test_the_codedeploy_adapter_reads_the_appspec_and_reports() -> None:
     adapter = hooks.CodeDeployDeployments(client)
     assert adapter.target("d-1") == hooks.Target("fn-partners", "7")
     adapter.report("d-1", "e-1", False)
-    assert client.calls == [{"deploymentId": "d-1", "lifecycleEventHookExecutionId": "e-1", "status": "Failed"}]
+    assert client.calls == [
+        {"deploymentId": "d-1", "lifecycleEventHookExecutionId": "e-1", "status": "Failed"}
+    ]

@@ -1,4 +1,5 @@
 """Trace headers in handlers (hexa_shared.tracing) and the local trace store's trees."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -78,7 +79,9 @@ def test_a_malformed_header_is_ignored_like_x_ray_does(recorder: Any) -> None:
         assert tracing.outgoing_trace_header(header) == tracing.current_trace_header()  # never published
 
 
-def test_tracing_off_means_no_headers_and_no_subsegments(recorder: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_tracing_off_means_no_headers_and_no_subsegments(
+    recorder: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     segment = begin(recorder)
     monkeypatch.setenv("HEXA_TRACING", "off")
     assert tracing.current_trace_header() is None
@@ -110,7 +113,14 @@ def test_correlation_ids_are_annotations_and_a_lambda_facade_gets_a_subsegment(r
 
 
 def document(id_: str, parent: str | None = None, start: float = 0.0, **extra: Any) -> dict[str, Any]:
-    doc = {"id": id_, "name": id_, "trace_id": ROOT, "start_time": 100 + start, "end_time": 100.5 + start, **extra}
+    doc = {
+        "id": id_,
+        "name": id_,
+        "trace_id": ROOT,
+        "start_time": 100 + start,
+        "end_time": 100.5 + start,
+        **extra,
+    }
     if parent:
         doc.update(parent_id=parent, type="subsegment")
     return doc
@@ -118,19 +128,31 @@ def document(id_: str, parent: str | None = None, start: float = 0.0, **extra: A
 
 def test_the_store_assembles_a_tree_from_streamed_subsegments_in_any_order() -> None:
     store = TraceStore()
-    store.add(document("db", parent="work", start=0.2, aws={"operation": "PutItem"}))  # streamed, arrives first
-    store.add(document("api", annotations={"correlation_id": "c"}, http={"request": {"method": "POST"}},
-                       subsegments=[document("work", start=0.1)]))
+    store.add(
+        document("db", parent="work", start=0.2, aws={"operation": "PutItem"})
+    )  # streamed, arrives first
+    store.add(
+        document(
+            "api",
+            annotations={"correlation_id": "c"},
+            http={"request": {"method": "POST"}},
+            subsegments=[document("work", start=0.1)],
+        )
+    )
     store.add(document("consumer", parent="work", start=0.3))  # a segment continuing the trace
     store.add(b'{"id": "cut short by the datagram size')
 
-    tree, = store.traces(correlation_id="c")
+    (tree,) = store.traces(correlation_id="c")
 
     assert tree["trace_id"] == ROOT and tree["documents"] == 4 and tree["correlation_ids"] == ["c"]
-    api, = tree["roots"]
-    assert (api["name"], api["detail"], api["start_ms"], api["duration_ms"]) == ("api", "POST  correlation_id=c",
-                                                                                 0.0, 500.0)
-    work, = api["children"]
+    (api,) = tree["roots"]
+    assert (api["name"], api["detail"], api["start_ms"], api["duration_ms"]) == (
+        "api",
+        "POST  correlation_id=c",
+        0.0,
+        500.0,
+    )
+    (work,) = api["children"]
     assert [(c["name"], c["start_ms"]) for c in work["children"]] == [("db", 200.0), ("consumer", 300.0)]
     assert work["children"][0]["detail"] == "PutItem"
 
@@ -138,7 +160,9 @@ def test_the_store_assembles_a_tree_from_streamed_subsegments_in_any_order() -> 
 def test_the_store_is_bounded_and_answers_the_last_traces() -> None:
     store = TraceStore(max_documents=3)
     for n in range(4):
-        store.add({"id": f"s{n}", "name": "fn", "trace_id": f"1-00000000-{n:024x}", "start_time": n, "end_time": n})
+        store.add(
+            {"id": f"s{n}", "name": "fn", "trace_id": f"1-00000000-{n:024x}", "start_time": n, "end_time": n}
+        )
     assert len(store) == 3
     assert [t["roots"][0]["id"] for t in store.traces()] == ["s1", "s2", "s3"]
     assert [t["roots"][0]["id"] for t in store.traces(last=2)] == ["s2", "s3"]
@@ -147,6 +171,11 @@ def test_the_store_is_bounded_and_answers_the_last_traces() -> None:
 
 def test_daemon_datagrams_are_a_protocol_header_and_one_document() -> None:
     assert parse_datagram(b'{"format":"json","version":1}\n{"id":"a"}') == b'{"id":"a"}'
-    for junk in (b'{"id":"a"}', b'{"format":"json","version":2}\n{"id":"a"}', b'{"format":"json","version":1}\n[1]',
-                 b"not json\n{}", b""):
+    for junk in (
+        b'{"id":"a"}',
+        b'{"format":"json","version":2}\n{"id":"a"}',
+        b'{"format":"json","version":1}\n[1]',
+        b"not json\n{}",
+        b"",
+    ):
         assert parse_datagram(junk) is None

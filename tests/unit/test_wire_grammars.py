@@ -1,5 +1,6 @@
 """Property-based tests of what the platform accepts on the wire (issue 12 #5, #6, #9): the strict JSON
 parser, money, dates, timestamps and text. Each property is checked against an independent oracle."""
+
 from __future__ import annotations
 
 import json
@@ -21,10 +22,16 @@ from hexa_shared.money import MAX_MONEY, parse_money
 SETTINGS = settings(max_examples=300, deadline=None)
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**63, 2**63) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**63)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(alphabet=st.characters(exclude_categories=("Cs",))),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4),
-    max_leaves=20)
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
 
 
 @SETTINGS
@@ -38,7 +45,9 @@ def test_every_finite_json_value_round_trips(value: object) -> None:
 @given(st.sampled_from(["NaN", "Infinity", "-Infinity", "1e309", "-1e400", "1E999"]), json_values)
 def test_non_finite_numbers_are_refused_wherever_they_hide(bad: str, around: object) -> None:
     with pytest.raises(strict_json.JsonRejected):
-        strict_json.loads(json.dumps({"terms": {"fee": "__BAD__", "around": around}}).replace('"__BAD__"', bad))
+        strict_json.loads(
+            json.dumps({"terms": {"fee": "__BAD__", "around": around}}).replace('"__BAD__"', bad)
+        )
 
 
 def test_nothing_non_finite_ever_leaves() -> None:
@@ -88,9 +97,30 @@ def _money_oracle(text: str) -> Decimal | None:
 
 
 @SETTINGS
-@given(st.one_of(st.text(max_size=20), st.from_regex(r"\A-?[0-9]{1,14}(\.[0-9]{0,3})?\Z"),
-                 st.sampled_from(["1_000", "1E+1", "-0", "+5", " 5", "5 ", "٣", "0x10", "1e309", "NaN", "Infinity",
-                                  "1,000.00", "1.", ".5"])))
+@given(
+    st.one_of(
+        st.text(max_size=20),
+        st.from_regex(r"\A-?[0-9]{1,14}(\.[0-9]{0,3})?\Z"),
+        st.sampled_from(
+            [
+                "1_000",
+                "1E+1",
+                "-0",
+                "+5",
+                " 5",
+                "5 ",
+                "٣",
+                "0x10",
+                "1e309",
+                "NaN",
+                "Infinity",
+                "1,000.00",
+                "1.",
+                ".5",
+            ]
+        ),
+    )
+)
 @example("1_000")
 @example("-0")
 def test_money_strings_follow_the_grammar_exactly(text: str) -> None:
@@ -103,7 +133,7 @@ def test_money_strings_follow_the_grammar_exactly(text: str) -> None:
 
 
 @SETTINGS
-@given(st.integers(min_value=-10**14, max_value=10**14))
+@given(st.integers(min_value=-(10**14), max_value=10**14))
 def test_money_integers_are_whole_amounts(value: int) -> None:
     if 0 <= value <= MAX_MONEY:
         assert parse_money(value) == Decimal(value)
@@ -130,9 +160,26 @@ def _date_oracle(text: str) -> date | None:
 
 
 @SETTINGS
-@given(st.one_of(st.text(max_size=12), st.dates().map(date.isoformat), st.from_regex(r"\A\d{4}-\d{2}-\d{2}\Z"),
-                 st.sampled_from(["2026-W49-1", "20261201", "0001-01-01", "9999-12-31", "2026-12-01T00:00:00",
-                                  "2026-02-29", "2028-02-29", "２０２６-１２-０１", " 2026-12-01"])))
+@given(
+    st.one_of(
+        st.text(max_size=12),
+        st.dates().map(date.isoformat),
+        st.from_regex(r"\A\d{4}-\d{2}-\d{2}\Z"),
+        st.sampled_from(
+            [
+                "2026-W49-1",
+                "20261201",
+                "0001-01-01",
+                "9999-12-31",
+                "2026-12-01T00:00:00",
+                "2026-02-29",
+                "2028-02-29",
+                "２０２６-１２-０１",
+                " 2026-12-01",
+            ]
+        ),
+    )
+)
 def test_dates_are_strictly_yyyy_mm_dd_in_a_sane_range(text: str) -> None:
     expected = _date_oracle(text)
     if expected is None:
@@ -152,9 +199,20 @@ def test_our_own_timestamps_are_accepted(moment: datetime) -> None:
     assert abs(parse_timestamp(text) - moment.replace(tzinfo=timezone.utc)) < timedelta(milliseconds=1)
 
 
-@pytest.mark.parametrize("text", ["2026-11-30T16:33:31+01:00", "2026-11-30 16:33:31Z", "2026-11-30T25:00:00Z",
-                                  "2026-11-30T16:33:31.1234567890Z", "yesterday", "0001-01-01T00:00:00Z",
-                                  "2026-11-30T16:33:31z", "2026-11-30T16:33Z", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-11-30T16:33:31+01:00",
+        "2026-11-30 16:33:31Z",
+        "2026-11-30T25:00:00Z",
+        "2026-11-30T16:33:31.1234567890Z",
+        "yesterday",
+        "0001-01-01T00:00:00Z",
+        "2026-11-30T16:33:31z",
+        "2026-11-30T16:33Z",
+        "",
+    ],
+)
 def test_garbage_timestamps_are_not_timestamps(text: str) -> None:
     assert not is_timestamp(text)
 
@@ -164,8 +222,10 @@ def test_garbage_timestamps_are_not_timestamps(text: str) -> None:
 @given(st.text())
 def test_text_is_refused_exactly_when_it_holds_controls_or_broken_unicode(value: str) -> None:
     allowed = {"\t", "\n", "\r"}
-    bad = any((ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
-              for c in value)
+    bad = any(
+        (ord(c) < 32 and c not in allowed) or 0x7F <= ord(c) <= 0x9F or 0xD800 <= ord(c) <= 0xDFFF
+        for c in value
+    )
     assert (text_problem(value) is not None) is bad
     if not bad and any(c in value for c in "\t\n\r\u2028\u2029"):
         assert text_problem(value, multiline=False) == "must be a single line (no tabs or line breaks)"

@@ -1,4 +1,5 @@
 """Campaign Management's composition root: the one place that reads the environment and wires adapters."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -17,8 +18,12 @@ class CampaignManagement(Wiring):
     @cached_property
     def campaigns(self) -> DynamoCampaignStore:
         env = self.environ
-        return DynamoCampaignStore(env["CAMPAIGNS_TABLE"], env["PARTNER_BUDGETS_TABLE"],
-                                   env["CAMPAIGN_PERFORMANCE_TABLE"], env["CAMPAIGN_OUTBOX_TABLE"])
+        return DynamoCampaignStore(
+            env["CAMPAIGNS_TABLE"],
+            env["PARTNER_BUDGETS_TABLE"],
+            env["CAMPAIGN_PERFORMANCE_TABLE"],
+            env["CAMPAIGN_OUTBOX_TABLE"],
+        )
 
     @cached_property
     def permissions(self) -> DynamoPermissionStore:

@@ -7,6 +7,7 @@ partner's requests go to one side. The partner is read from the path (``/partner
 ``/permissions/{id}``), else the body's ``partner_id``, else a partner token's ``partner_id`` claim.
 Recruitment did not exist in the monolith: its routes are always green.
 """
+
 from __future__ import annotations
 
 import base64
@@ -63,8 +64,9 @@ def _token_partner(authorization: str) -> str | None:
     return value if isinstance(value, str) and _UUID.fullmatch(value) else None
 
 
-def route(path: str, body: bytes | None, headers: Mapping[str, str], green_percent: float,
-          coin: Callable[[], float]) -> Route:
+def route(
+    path: str, body: bytes | None, headers: Mapping[str, str], green_percent: float, coin: Callable[[], float]
+) -> Route:
     """``coin()`` is uniform in [0, 100): the per-request draw when there is no partner."""
     if path.startswith(ALWAYS_GREEN):
         return Route(GREEN, None, "recruitment is green only")

@@ -5,6 +5,7 @@ The facade reads it through a short cache (a second by default), so a change rea
 instance within that second without a read per request. Writes are conditional on the version read,
 so two operators (or an operator and the rollout controller) never overwrite each other unseen.
 """
+
 from __future__ import annotations
 
 import threading
@@ -50,9 +51,17 @@ class _Row(Model):
 def _bound(table_name: str, region: str | None = None) -> type[_Row]:
     import os
 
-    meta = type("Meta", (), {"table_name": table_name,
-                             "region": region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-                             or "us-east-1"})
+    meta = type(
+        "Meta",
+        (),
+        {
+            "table_name": table_name,
+            "region": region
+            or os.environ.get("AWS_REGION")
+            or os.environ.get("AWS_DEFAULT_REGION")
+            or "us-east-1",
+        },
+    )
     return type("TrafficRow", (_Row,), {"Meta": meta, "__module__": __name__})
 
 
@@ -69,8 +78,13 @@ class TrafficState:
             row = self._row.get(KEY, consistent_read=True)
         except self._row.DoesNotExist:
             return Traffic()
-        return Traffic(float(row.green_percent), float(row.shadow_percent), row.updated_at, row.updated_by,
-                       int(row.version or 0))
+        return Traffic(
+            float(row.green_percent),
+            float(row.shadow_percent),
+            row.updated_at,
+            row.updated_by,
+            int(row.version or 0),
+        )
 
     def current(self) -> Traffic:
         """The facade's view: at most ``cache_seconds`` old."""
@@ -79,14 +93,28 @@ class TrafficState:
                 self._cached = (time.monotonic(), self.read())
             return self._cached[1]
 
-    def write(self, before: Traffic, *, green_percent: float | None = None, shadow_percent: float | None = None,
-              by: str) -> Traffic:
-        after = replace(before, green_percent=before.green_percent if green_percent is None else green_percent,
-                        shadow_percent=before.shadow_percent if shadow_percent is None else shadow_percent,
-                        updated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-                        updated_by=by)
-        row = self._row(KEY, green_percent=after.green_percent, shadow_percent=after.shadow_percent,
-                        updated_at=after.updated_at, updated_by=by)
+    def write(
+        self,
+        before: Traffic,
+        *,
+        green_percent: float | None = None,
+        shadow_percent: float | None = None,
+        by: str,
+    ) -> Traffic:
+        after = replace(
+            before,
+            green_percent=before.green_percent if green_percent is None else green_percent,
+            shadow_percent=before.shadow_percent if shadow_percent is None else shadow_percent,
+            updated_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            updated_by=by,
+        )
+        row = self._row(
+            KEY,
+            green_percent=after.green_percent,
+            shadow_percent=after.shadow_percent,
+            updated_at=after.updated_at,
+            updated_by=by,
+        )
         if before.version:
             row.version = before.version
         try:

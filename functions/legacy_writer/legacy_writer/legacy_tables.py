@@ -12,6 +12,7 @@ Every write is one transaction that:
 A partner's email keeps the monolith's spelling when it is the same address (the platform stores it in
 lower case); a contract's signing and activation times are never replaced once set.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,13 +30,23 @@ WRITTEN, OLDER = "written", "older"
 
 # column -> SQL for ON CONFLICT ... DO UPDATE (default: the new value)
 _KEEP = {
-    "partners": {"email": "CASE WHEN lower(t.email) = lower(EXCLUDED.email) THEN t.email ELSE EXCLUDED.email END"},
-    "contratos": {"fecha_firma": "coalesce(t.fecha_firma, EXCLUDED.fecha_firma)",
-                  "fecha_activacion": "coalesce(t.fecha_activacion, EXCLUDED.fecha_activacion)"},
+    "partners": {
+        "email": "CASE WHEN lower(t.email) = lower(EXCLUDED.email) THEN t.email ELSE EXCLUDED.email END"
+    },
+    "contratos": {
+        "fecha_firma": "coalesce(t.fecha_firma, EXCLUDED.fecha_firma)",
+        "fecha_activacion": "coalesce(t.fecha_activacion, EXCLUDED.fecha_activacion)",
+    },
     "comisiones": {"created_at": "t.created_at"},
 }
-_TRANSIENT = (psycopg.OperationalError, psycopg.errors.ForeignKeyViolation, psycopg.errors.SerializationFailure,
-              psycopg.errors.DeadlockDetected, psycopg.errors.LockNotAvailable, psycopg.errors.UndefinedTable)
+_TRANSIENT = (
+    psycopg.OperationalError,
+    psycopg.errors.ForeignKeyViolation,
+    psycopg.errors.SerializationFailure,
+    psycopg.errors.DeadlockDetected,
+    psycopg.errors.LockNotAvailable,
+    psycopg.errors.UndefinedTable,
+)
 
 
 class LegacyNotConfigured(Exception):
@@ -64,9 +75,12 @@ class LegacyTables:
                     self._upsert_by_natural_key(conn, row)
                 else:
                     self._upsert(conn, row.table, {"id": row.row_id, **row.values})
-                conn.execute("INSERT INTO hexa_cdc.from_green (table_name, row_id, marker) VALUES (%s, %s, %s) "
-                             "ON CONFLICT (table_name, row_id) DO UPDATE SET marker = EXCLUDED.marker, "
-                             "written_at = clock_timestamp()", (row.table, row.row_id, str(row.version or 0)))
+                conn.execute(
+                    "INSERT INTO hexa_cdc.from_green (table_name, row_id, marker) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (table_name, row_id) DO UPDATE SET marker = EXCLUDED.marker, "
+                    "written_at = clock_timestamp()",
+                    (row.table, row.row_id, str(row.version or 0)),
+                )
             return WRITTEN
         except psycopg.OperationalError:
             self.close()  # a broken connection is replaced on the next write
@@ -84,21 +98,31 @@ class LegacyTables:
 
     @staticmethod
     def _newer_written(conn: psycopg.Connection, row: LegacyRow) -> bool:
-        found = conn.execute("SELECT marker FROM hexa_cdc.from_green WHERE table_name = %s AND row_id = %s "
-                             "FOR UPDATE", (row.table, row.row_id)).fetchone()
+        found = conn.execute(
+            "SELECT marker FROM hexa_cdc.from_green WHERE table_name = %s AND row_id = %s FOR UPDATE",
+            (row.table, row.row_id),
+        ).fetchone()
         return found is not None and int(found[0]) >= int(row.version or 0)
 
     @staticmethod
     def _upsert(conn: psycopg.Connection, table: str, values: dict[str, Any]) -> None:
         columns = list(values)
-        updates = ", ".join(f"{c} = {_KEEP.get(table, {}).get(c, f'EXCLUDED.{c}')}" for c in columns if c != "id")
-        conn.execute(f"INSERT INTO public.{table} AS t ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
-                     f"ON CONFLICT (id) DO UPDATE SET {updates}", [_adapted(values[c]) for c in columns])
+        updates = ", ".join(
+            f"{c} = {_KEEP.get(table, {}).get(c, f'EXCLUDED.{c}')}" for c in columns if c != "id"
+        )
+        conn.execute(
+            f"INSERT INTO public.{table} AS t ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {updates}",
+            [_adapted(values[c]) for c in columns],
+        )
 
     def _upsert_by_natural_key(self, conn: psycopg.Connection, row: LegacyRow) -> None:
         where = " AND ".join(f"{c} = %s" for c in row.natural_key)
-        found = conn.execute(f"SELECT id FROM public.{row.table} WHERE {where} ORDER BY created_at DESC NULLS LAST, "
-                             f"id DESC LIMIT 1 FOR UPDATE", list(row.natural_key.values())).fetchone()
+        found = conn.execute(
+            f"SELECT id FROM public.{row.table} WHERE {where} ORDER BY created_at DESC NULLS LAST, "
+            f"id DESC LIMIT 1 FOR UPDATE",
+            list(row.natural_key.values()),
+        ).fetchone()
         self._upsert(conn, row.table, {"id": found[0] if found else row.row_id, **row.values})
 
 

@@ -4,13 +4,24 @@ Legacy (Spanish) value → the platform's; :func:`legacy_value` goes back. ``hex
 (monolith → platform) and :mod:`.rows` (platform → monolith) import these tables, so the two directions
 cannot drift apart.
 """
+
 from __future__ import annotations
 
-PARTNER_TYPES = {"EMPRESA": "COMPANY", "INDIVIDUAL": "INDIVIDUAL", "AGENCIA": "AGENCY", "INFLUENCER": "INFLUENCER"}
+PARTNER_TYPES = {
+    "EMPRESA": "COMPANY",
+    "INDIVIDUAL": "INDIVIDUAL",
+    "AGENCIA": "AGENCY",
+    "INFLUENCER": "INFLUENCER",
+}
 PARTNER_STATES = {"ACTIVO": "ACTIVE", "INACTIVO": "DEACTIVATED"}
 CONTRACT_TYPES = {"ESTANDAR": "STANDARD", "PREMIUM": "PREMIUM", "EMPRESARIAL": "ENTERPRISE"}
-CONTRACT_STATES = {"BORRADOR": "DRAFT", "PENDIENTE_FIRMA": "PENDING_SIGNATURE", "FIRMADO": "SIGNED",
-                   "ACTIVO": "ACTIVE", "TERMINADO": "TERMINATED"}
+CONTRACT_STATES = {
+    "BORRADOR": "DRAFT",
+    "PENDIENTE_FIRMA": "PENDING_SIGNATURE",
+    "FIRMADO": "SIGNED",
+    "ACTIVO": "ACTIVE",
+    "TERMINADO": "TERMINATED",
+}
 CAMPAIGN_STATES = {s: s for s in ("ACTIVE", "PAUSED", "COMPLETED", "CANCELLED")}
 METRICS = {"impresiones": "impressions", "clics": "clicks", "conversiones": "conversions"}
 MONEY_METRICS = {"ingresos": "revenue", "gasto": "spend"}

@@ -1,4 +1,5 @@
 """The use case: one record of one of the platform's tables → the monolith's row, or nothing."""
+
 from __future__ import annotations
 
 from typing import Any, Protocol

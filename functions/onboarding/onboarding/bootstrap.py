@@ -1,4 +1,5 @@
 """Onboarding's composition root: the one place that reads the environment and wires adapters."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -17,8 +18,11 @@ PARTNER_EVENTS_CONSUMER = "onboarding.partner-events"
 class Onboarding(Wiring):
     @cached_property
     def store(self) -> DynamoEventStore:
-        return DynamoEventStore(self.environ["CONTRACT_EVENTS_TABLE"], self.environ["ONBOARDING_PARTNERS_TABLE"],
-                                processed=self.processed_partner_events)
+        return DynamoEventStore(
+            self.environ["CONTRACT_EVENTS_TABLE"],
+            self.environ["ONBOARDING_PARTNERS_TABLE"],
+            processed=self.processed_partner_events,
+        )
 
     @cached_property
     def partners(self) -> DynamoKnownPartners:

@@ -1,4 +1,5 @@
 """Partner Management's composition root: the one place that reads the environment and wires adapters."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -15,7 +16,9 @@ class PartnerManagement(Wiring):
     @cached_property
     def repository(self) -> PartnerRepository:
         env = self.environ
-        return DynamoPartnerRepository(env["PARTNERS_TABLE"], env["PARTNER_EMAILS_TABLE"], env["PARTNER_OUTBOX_TABLE"])
+        return DynamoPartnerRepository(
+            env["PARTNERS_TABLE"], env["PARTNER_EMAILS_TABLE"], env["PARTNER_OUTBOX_TABLE"]
+        )
 
     @cached_property
     def ledger(self) -> CommissionLedger:

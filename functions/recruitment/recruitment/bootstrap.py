@@ -1,4 +1,5 @@
 """Recruitment's composition root: the one place that reads the environment and wires adapters."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

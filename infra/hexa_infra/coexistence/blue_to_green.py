@@ -10,6 +10,7 @@ a row the mapping refuses is *rejected* with the reason (``hexa cdc status`` lis
 retry`` redrives them) and never blocks the rows behind it. A transient failure (throttling, a version
 race, green unreachable) leaves the row pending for the next pass.
 """
+
 from __future__ import annotations
 
 import logging
@@ -84,8 +85,10 @@ class ChangeApplier:
 
     def apply(self, change: Change) -> tuple[str, str | None]:
         if change.op == "DELETE":
-            raise Refused(f"a DELETE of {change.table} {change.row_id} in the monolith: the platform deletes no "
-                          "such record, so nothing is carried over (reconcile by hand)")
+            raise Refused(
+                f"a DELETE of {change.table} {change.row_id} in the monolith: the platform deletes no "
+                "such record, so nothing is carried over (reconcile by hand)"
+            )
         row = legacy_row(change.state)
         changed = getattr(self, f"_{change.table}")(row, change)
         return (APPLIED if changed else UNCHANGED), None
@@ -94,8 +97,10 @@ class ChangeApplier:
     def _partners(self, row: dict[str, Any], change: Change) -> bool:
         merged = self.merged.get(str(row["id"]))
         if merged:
-            raise Refused(f"partner {row['id']} was merged into {merged} by the migration (same email): its "
-                          "changes are not carried over")
+            raise Refused(
+                f"partner {row['id']} was merged into {merged} by the migration (same email): its "
+                "changes are not carried over"
+            )
         out, partner = entities.partner(row)
         if partner is None:
             raise Refused(out.reason or "the mapping rejected the row")
@@ -116,11 +121,15 @@ class ChangeApplier:
         out, state = entities.contract(row, parent)
         if state is None:
             raise Refused(out.reason or "the mapping rejected the row")
-        event_id = str(uuid.uuid5(entities.MIGRATION_NAMESPACE, f"ContractReplicated/{state.contract_id}/{change.seq}"))
+        event_id = str(
+            uuid.uuid5(entities.MIGRATION_NAMESPACE, f"ContractReplicated/{state.contract_id}/{change.seq}")
+        )
         appended = replicate_contract(state, event_id, self.platform.contract_events)
         facts = contract_facts(state.contract_id, state.contract_type, state.data["status"])
         if facts is not None:
-            campaign_migration.import_permission_facts([], [(state.partner_id, facts)], self.platform.permissions)
+            campaign_migration.import_permission_facts(
+                [], [(state.partner_id, facts)], self.platform.permissions
+            )
         return appended is not None
 
     def _campaigns(self, row: dict[str, Any], change: Change) -> bool:
@@ -141,16 +150,23 @@ class ChangeApplier:
 
     def _comisiones(self, row: dict[str, Any], change: Change) -> bool:
         partner = self._parent("partners", str(row["partner_id"]), self.platform.partners.get)
-        campaign = (self._parent("campaigns", str(row["campaign_id"]), self.platform.campaigns.get)
-                    if row.get("campaign_id") is not None else None)
+        campaign = (
+            self._parent("campaigns", str(row["campaign_id"]), self.platform.campaigns.get)
+            if row.get("campaign_id") is not None
+            else None
+        )
         out, line = entities.commission(row, partner, campaign, None)
         if line is None:
             raise Refused(out.reason or "the mapping rejected the row")
-        partner_migration.import_commission_lines([(line.line, line.recorded_at, line.source_id)], self.platform.ledger)
+        partner_migration.import_commission_lines(
+            [(line.line, line.recorded_at, line.source_id)], self.platform.ledger
+        )
         return True
 
     # ---------------------------------------------------------------- helpers
-    def _parent(self, table: str, row_id: str, find: Callable[[str], Any], missing: str | None = "rejected") -> str | None:
+    def _parent(
+        self, table: str, row_id: str, find: Callable[[str], Any], missing: str | None = "rejected"
+    ) -> str | None:
         """``kept`` when green has the parent; a parent whose own change is still pending makes this one
         wait; otherwise ``missing`` (the mapping then rejects with its usual reason)."""
         if find(row_id) is not None:
@@ -162,9 +178,14 @@ class ChangeApplier:
     def refresh_merged(self) -> None:
         """Partners the migration merged into another (same email), read once per pass, not per change."""
         try:
-            rows = self._conn().execute(f"SELECT legacy_id::text AS legacy_id, into_id::text AS into_id FROM "
-                                        f"{OWN_SCHEMA}.outcomes WHERE legacy_table = 'partners' AND outcome = 'merged'"
-                                        ).fetchall()
+            rows = (
+                self._conn()
+                .execute(
+                    f"SELECT legacy_id::text AS legacy_id, into_id::text AS into_id FROM "
+                    f"{OWN_SCHEMA}.outcomes WHERE legacy_table = 'partners' AND outcome = 'merged'"
+                )
+                .fetchall()
+            )
         except psycopg.errors.UndefinedTable:  # no load has run against this database
             rows = []
         self.merged = {r["legacy_id"]: r["into_id"] for r in rows}
@@ -180,7 +201,9 @@ class PassReport:
 class BlueToGreen:
     """The applier's loop: woken by the triggers' NOTIFY, else every ``idle`` seconds."""
 
-    def __init__(self, dsn: str, platform: Platform, *, workers: int = 4, batch: int = 500, idle: float = 1.0) -> None:
+    def __init__(
+        self, dsn: str, platform: Platform, *, workers: int = 4, batch: int = 500, idle: float = 1.0
+    ) -> None:
         self.dsn, self.platform = dsn, platform
         self.workers, self.batch, self.idle = workers, batch, idle
         self.applier = ChangeApplier(platform, dsn)
@@ -207,7 +230,9 @@ class BlueToGreen:
         for change in changes:
             key = (change.table, change.row_id)
             if applied_before.get(key, 0) >= change.seq:
-                results.append(Result(change, SKIPPED, f"older than change {applied_before[key]}, already applied"))
+                results.append(
+                    Result(change, SKIPPED, f"older than change {applied_before[key]}, already applied")
+                )
             elif newest[key] is not change:
                 continue  # decided with its row's newest change below
             else:
@@ -238,11 +263,15 @@ class BlueToGreen:
         try:
             outcome, reason = self.applier.apply(change)
             age_ms = (datetime.now(timezone.utc) - change.captured_at).total_seconds() * 1000
-            metrics.record_event("cdc", "cdc.blue-to-green", change.table, age_ms, failed=False)  # hexa metrics
+            metrics.record_event(
+                "cdc", "cdc.blue-to-green", change.table, age_ms, failed=False
+            )  # hexa metrics
             return Result(change, outcome, reason)
         except Refused as refused:
             log.warning("cdc: %s %s change %d rejected: %s", change.table, change.row_id, change.seq, refused)
-            metrics.record_event("cdc", "cdc.blue-to-green", change.table, None, failed=True)  # DataInconsistency
+            metrics.record_event(
+                "cdc", "cdc.blue-to-green", change.table, None, failed=True
+            )  # DataInconsistency
             return Result(change, REJECTED, str(refused)[:1000])
         except Pending as waiting:
             log.info("cdc: change %d waits: %s", change.seq, waiting)
@@ -254,7 +283,9 @@ class BlueToGreen:
             log.exception("cdc: change %d rejected by an unexpected error", change.seq)
             return Result(change, REJECTED, describe(error))
 
-    def drain(self, timeout: float, concerns: Callable[[str | None], bool] = lambda partner: True) -> list[str | None]:
+    def drain(
+        self, timeout: float, concerns: Callable[[str | None], bool] = lambda partner: True
+    ) -> list[str | None]:
         """Apply until no pending change captured before this call concerns the partners ``concerns``
         selects, or ``timeout``; returns the partners of what is still pending (empty = drained)."""
         with connect(self.dsn) as conn:  # its own: the loop's connection belongs to the loop's thread
@@ -297,7 +328,9 @@ class BlueToGreen:
                 for _ in listener.notifies(timeout=wait, stop_after=1):
                     pass
             except Exception as error:  # noqa: BLE001 - the loop must outlive a database restart
-                log.warning("cdc: blue -> green pass failed (%s); retrying in %.1fs", describe(error), backoff)
+                log.warning(
+                    "cdc: blue -> green pass failed (%s); retrying in %.1fs", describe(error), backoff
+                )
                 for conn in (listener, self._conn):
                     if conn is not None:
                         conn.close()

@@ -5,6 +5,7 @@ Served on the local cloud's loopback control port (``GET /coexistence``, ``POST 
 ``POST /coexistence/scale``), so the rollout controller — its own process, restartable — reads what
 the facade saw without sharing memory with it.
 """
+
 from __future__ import annotations
 
 import time
@@ -17,8 +18,14 @@ from . import capture
 
 
 class Coexistence:
-    def __init__(self, facade: Any, blue_to_green: Any, legacy_dsn: str, writer_pollers: Callable[[], list[Any]],
-                 blue_url: str) -> None:
+    def __init__(
+        self,
+        facade: Any,
+        blue_to_green: Any,
+        legacy_dsn: str,
+        writer_pollers: Callable[[], list[Any]],
+        blue_url: str,
+    ) -> None:
         self.facade, self.blue_to_green, self.legacy_dsn = facade, blue_to_green, legacy_dsn
         self.writer_pollers, self.blue_url = writer_pollers, blue_url
 
@@ -31,11 +38,18 @@ class Coexistence:
             refused = capture.rejected(conn, limit=5, since=datetime.fromtimestamp(since, timezone.utc))
         return {
             "at": time.time(),
-            **{side: {"errors_window": self.facade.traffic.window(side, error_window, since=since).as_dict(),
-                      "latency_window": self.facade.traffic.window(side, p95_window, since=since).as_dict()}
-               for side in ("green", "blue")},
-            "lag": {"blue_to_green": round(backlog.lag_seconds, 3), "green_to_blue": round(self._writer_lag(), 3),
-                    "blue_to_green_pending": backlog.pending},
+            **{
+                side: {
+                    "errors_window": self.facade.traffic.window(side, error_window, since=since).as_dict(),
+                    "latency_window": self.facade.traffic.window(side, p95_window, since=since).as_dict(),
+                }
+                for side in ("green", "blue")
+            },
+            "lag": {
+                "blue_to_green": round(backlog.lag_seconds, 3),
+                "green_to_blue": round(self._writer_lag(), 3),
+                "blue_to_green_pending": backlog.pending,
+            },
             "rejected_changes": [{**r, "applied_at": str(r["applied_at"])} for r in refused],
             "shadow": self.facade.shadow.stats(since),
             "workers": {"blue_to_green": self.blue_to_green.workers},
@@ -54,8 +68,12 @@ class Coexistence:
         started = time.monotonic()
         if direction == "blue_to_green":
             left = self.blue_to_green.drain(timeout, lambda p: p is None or low <= point(p) < high)
-            return {"direction": direction, "drained": not left, "left": len(left),
-                    "seconds": round(time.monotonic() - started, 3)}
+            return {
+                "direction": direction,
+                "drained": not left,
+                "left": len(left),
+                "seconds": round(time.monotonic() - started, 3),
+            }
         if direction != "green_to_blue":
             raise ValueError("direction is blue_to_green or green_to_blue")
         deadline = started + timeout
@@ -64,8 +82,12 @@ class Coexistence:
         while self._writer_lag() > 0 and time.monotonic() < deadline:
             time.sleep(0.05)
         lag = self._writer_lag()
-        return {"direction": direction, "drained": lag == 0, "left_oldest_seconds": round(lag, 3),
-                "seconds": round(time.monotonic() - started, 3)}
+        return {
+            "direction": direction,
+            "drained": lag == 0,
+            "left_oldest_seconds": round(lag, 3),
+            "seconds": round(time.monotonic() - started, 3),
+        }
 
     # ---------------------------------------------------------------- POST /coexistence/scale
     def scale(self, workers: int) -> dict[str, Any]:
@@ -78,14 +100,25 @@ class Coexistence:
 def control(coexistence: Coexistence) -> Any:
     """The control-port routes: ``GET /coexistence?error_window=&p95_window=&since=``,
     ``POST /coexistence/drain {direction, low, high, timeout}``, ``POST /coexistence/scale {workers}``."""
-    def serve(method: str, path: str, query: dict[str, str], body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+
+    def serve(
+        method: str, path: str, query: dict[str, str], body: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
         if method == "GET" and path.rstrip("/") == "/coexistence":
-            return 200, coexistence.observe(float(query.get("error_window", 120)), float(query.get("p95_window", 300)),
-                                            float(query.get("since", 0)))
+            return 200, coexistence.observe(
+                float(query.get("error_window", 120)),
+                float(query.get("p95_window", 300)),
+                float(query.get("since", 0)),
+            )
         if method == "POST" and path == "/coexistence/drain":
-            return 200, coexistence.drain(str(body["direction"]), float(body.get("low", 0)),
-                                          float(body.get("high", 100)), float(body.get("timeout", 30)))
+            return 200, coexistence.drain(
+                str(body["direction"]),
+                float(body.get("low", 0)),
+                float(body.get("high", 100)),
+                float(body.get("timeout", 30)),
+            )
         if method == "POST" and path == "/coexistence/scale":
             return 200, coexistence.scale(int(body["workers"]))
         return 404, {"error": "GET /coexistence, POST /coexistence/drain, POST /coexistence/scale"}
+
     return serve

@@ -8,6 +8,7 @@ the fields both sides return (a field only one side has is a shape difference th
 listed in the example but not counted); the status codes must match. Mismatches are kept per route
 (ids replaced by ``{}``) with a few examples each.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,14 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 # Fields that differ between two correct answers: per-request ids, generation times, paging cursors.
-VOLATILE = frozenset({"request_id", "correlation_id", "trace_id", "generated_at", "next_token", "etag",
-                      "version"})  # blue numbers versions by lifecycle position, green by writes
+VOLATILE = frozenset(
+    {"request_id", "correlation_id", "trace_id", "generated_at", "next_token", "etag", "version"}
+)  # blue numbers versions by lifecycle position, green by writes
 _ID = re.compile(r"^(?:[0-9a-fA-F-]{32,36}|\d+|\d{4}-\d{2}-\d{2})$")
 
-Send = Callable[[str, str, str, dict[str, str]], tuple[int, bytes]]  # side, method, path, headers -> status, body
+Send = Callable[
+    [str, str, str, dict[str, str]], tuple[int, bytes]
+]  # side, method, path, headers -> status, body
 
 
 def route_of(method: str, path: str) -> str:
@@ -72,8 +76,15 @@ class _Route:
 
 
 class ShadowComparer:
-    def __init__(self, send: Send, *, workers: int = 4, max_in_flight: int = 200, examples: int = 3,
-                 horizon: float = 86_400.0) -> None:
+    def __init__(
+        self,
+        send: Send,
+        *,
+        workers: int = 4,
+        max_in_flight: int = 200,
+        examples: int = 3,
+        horizon: float = 86_400.0,
+    ) -> None:
         self._send = send
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hexa-shadow")
         self._slots = threading.BoundedSemaphore(max_in_flight)
@@ -84,8 +95,9 @@ class ShadowComparer:
         self.horizon = horizon
         self.dropped = self.failed = 0
 
-    def submit(self, served_by: str, method: str, path: str, headers: dict[str, str], status: int,
-               body: bytes) -> bool:
+    def submit(
+        self, served_by: str, method: str, path: str, headers: dict[str, str], status: int, body: bytes
+    ) -> bool:
         """Queue one comparison (after the caller was answered); False when dropped (queue full)."""
         if not self._slots.acquire(blocking=False):
             with self._lock:
@@ -95,8 +107,16 @@ class ShadowComparer:
         self._pool.submit(self._compare, other, served_by, method, path, headers, status, body)
         return True
 
-    def _compare(self, other: str, served_by: str, method: str, path: str, headers: dict[str, str], status: int,
-                 body: bytes) -> None:
+    def _compare(
+        self,
+        other: str,
+        served_by: str,
+        method: str,
+        path: str,
+        headers: dict[str, str],
+        status: int,
+        body: bytes,
+    ) -> None:
         try:
             try:
                 other_status, other_body = self._send(other, method, path, headers)
@@ -112,8 +132,13 @@ class ShadowComparer:
                 self._events.append((time.time(), route, bool(found)))
                 if found:
                     self._examples.setdefault(route, deque(maxlen=self._keep_examples)).append(
-                        {"path": path, "served_by": served_by, "fields": found[:10],
-                         "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())})
+                        {
+                            "path": path,
+                            "served_by": served_by,
+                            "fields": found[:10],
+                            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                        }
+                    )
         finally:
             self._slots.release()
 
@@ -130,13 +155,22 @@ class ShadowComparer:
             dropped, failed = self.dropped, self.failed
         compared = sum(r.compared for r in routes.values())
         mismatches = sum(r.mismatches for r in routes.values())
-        return {"compared": compared, "mismatches": mismatches,
-                "mismatch_rate": round(mismatches / compared, 4) if compared else 0.0,
-                "dropped": dropped, "failed": failed,
-                "routes": {route: {"compared": r.compared, "mismatches": r.mismatches,
-                                   "mismatch_rate": round(r.mismatches / r.compared, 4),
-                                   "examples": examples.get(route, []) if r.mismatches else []}
-                           for route, r in sorted(routes.items())}}
+        return {
+            "compared": compared,
+            "mismatches": mismatches,
+            "mismatch_rate": round(mismatches / compared, 4) if compared else 0.0,
+            "dropped": dropped,
+            "failed": failed,
+            "routes": {
+                route: {
+                    "compared": r.compared,
+                    "mismatches": r.mismatches,
+                    "mismatch_rate": round(r.mismatches / r.compared, 4),
+                    "examples": examples.get(route, []) if r.mismatches else [],
+                }
+                for route, r in sorted(routes.items())
+            },
+        }
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -4,6 +4,7 @@ The rollout's gates read it (error rate over 2 min, p95 over 5 min by default); 
 (time, side, route, status, latency). Bounded: at most ``max_samples`` answers and ``horizon``
 seconds are kept, so a long run cannot grow it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -17,16 +18,20 @@ from hexa_infra.local.metric_store import percentile
 @dataclass(frozen=True)
 class WindowStats:
     requests: int
-    errors: int              # 5xx (the facade's own 502 included: the side did not answer)
-    p95_ms: float | None     # None without requests
+    errors: int  # 5xx (the facade's own 502 included: the side did not answer)
+    p95_ms: float | None  # None without requests
 
     @property
     def error_rate(self) -> float:
         return self.errors / self.requests if self.requests else 0.0
 
     def as_dict(self) -> dict[str, float | int | None]:
-        return {"requests": self.requests, "errors": self.errors, "error_rate": round(self.error_rate, 4),
-                "p95_ms": None if self.p95_ms is None else round(self.p95_ms, 2)}
+        return {
+            "requests": self.requests,
+            "errors": self.errors,
+            "error_rate": round(self.error_rate, 4),
+            "p95_ms": None if self.p95_ms is None else round(self.p95_ms, 2),
+        }
 
 
 class TrafficLog:
@@ -46,8 +51,14 @@ class TrafficLog:
         with self._lock:
             while self._samples and self._samples[0][0] < now - self.horizon:
                 self._samples.popleft()
-            picked = [(status, latency) for at, s, _, status, latency in self._samples
-                      if s == side and at >= now - seconds]
+            picked = [
+                (status, latency)
+                for at, s, _, status, latency in self._samples
+                if s == side and at >= now - seconds
+            ]
         latencies = [latency for _, latency in picked]
-        return WindowStats(len(picked), sum(1 for status, _ in picked if status >= 500),
-                           percentile(latencies, 95) if latencies else None)
+        return WindowStats(
+            len(picked),
+            sum(1 for status, _ in picked if status >= 500),
+            percentile(latencies, 95) if latencies else None,
+        )

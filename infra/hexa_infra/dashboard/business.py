@@ -1,13 +1,19 @@
 """The guide's business panel, counted in the platform's own tables (Scan with Select=COUNT: no item
 leaves the table; locally cheap, and in AWS the CloudWatch dashboard shows the same from EMF)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 
-def _count(dynamodb: Any, table: str, expression: str | None = None, values: dict[str, Any] | None = None,
-           names: dict[str, str] | None = None) -> int:
+def _count(
+    dynamodb: Any,
+    table: str,
+    expression: str | None = None,
+    values: dict[str, Any] | None = None,
+    names: dict[str, str] | None = None,
+) -> int:
     total, kwargs = 0, {"TableName": table, "Select": "COUNT"}
     if expression:
         kwargs.update(FilterExpression=expression, ExpressionAttributeValues=values or {})
@@ -26,13 +32,23 @@ def business(dynamodb: Any, tables: dict[str, str], now: datetime | None = None)
     status = {"#s": "status"}
     signed = {":signed": {"S": "SIGNED"}, ":active": {"S": "ACTIVE"}}
     return {
-        "active_partners": _count(dynamodb, tables["PartnersTable"], "#s = :a", {":a": {"S": "ACTIVE"}}, status),
+        "active_partners": _count(
+            dynamodb, tables["PartnersTable"], "#s = :a", {":a": {"S": "ACTIVE"}}, status
+        ),
         "partners": _count(dynamodb, tables["PartnersTable"]),
         "campaigns": _count(dynamodb, tables["CampaignsTable"]),
-        "campaigns_last_hour": _count(dynamodb, tables["CampaignsTable"], "created_at >= :h",
-                                      {":h": {"S": hour_ago}}),
-        "contracts_signed": _count(dynamodb, tables["ContractsTable"], "#s IN (:signed, :active)", signed, status),
+        "campaigns_last_hour": _count(
+            dynamodb, tables["CampaignsTable"], "created_at >= :h", {":h": {"S": hour_ago}}
+        ),
+        "contracts_signed": _count(
+            dynamodb, tables["ContractsTable"], "#s IN (:signed, :active)", signed, status
+        ),
         # the read model's updated_at is when the contract last moved: signed within the hour, or since
-        "contracts_signed_last_hour": _count(dynamodb, tables["ContractsTable"], "#s = :signed AND updated_at >= :h",
-                                             {":signed": {"S": "SIGNED"}, ":h": {"S": hour_ago}}, status),
+        "contracts_signed_last_hour": _count(
+            dynamodb,
+            tables["ContractsTable"],
+            "#s = :signed AND updated_at >= :h",
+            {":signed": {"S": "SIGNED"}, ":h": {"S": hour_ago}},
+            status,
+        ),
     }

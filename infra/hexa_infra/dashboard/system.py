@@ -1,4 +1,5 @@
 """Processes' CPU and memory (from /proc: no dependency) and health probes with short timeouts."""
+
 from __future__ import annotations
 
 import os
@@ -32,8 +33,13 @@ class ProcessMeter:
         if self._last is not None and now > self._last[0]:
             percent = round(100 * (cpu_seconds - self._last[1]) / (now - self._last[0]), 1)
         self._last = (now, cpu_seconds)
-        return {"name": self.name, "pid": self.pid, "up": True, "cpu_percent": percent,
-                "rss_mb": round(rss_pages * _PAGE / 2**20, 1)}
+        return {
+            "name": self.name,
+            "pid": self.pid,
+            "up": True,
+            "cpu_percent": percent,
+            "rss_mb": round(rss_pages * _PAGE / 2**20, 1),
+        }
 
 
 def probe(name: str, check: Callable[[], Any]) -> dict[str, Any]:
@@ -47,12 +53,15 @@ def probe(name: str, check: Callable[[], Any]) -> dict[str, Any]:
     return {"name": name, "ok": ok, "ms": round((time.perf_counter() - started) * 1000, 1), "detail": detail}
 
 
-def http_ok(url: str, headers: dict[str, str] | None = None, timeout: float = 1.0,
-            below: int = 201) -> Callable[[], str]:
+def http_ok(
+    url: str, headers: dict[str, str] | None = None, timeout: float = 1.0, below: int = 201
+) -> Callable[[], str]:
     """Up when the answer's status is below ``below`` (200 only by default; 500 for "it answers")."""
+
     def check() -> str:
         answer = requests.get(url, headers=headers, timeout=timeout)
         if answer.status_code >= below:
             raise RuntimeError(f"HTTP {answer.status_code}")
         return f"HTTP {answer.status_code}"
+
     return check

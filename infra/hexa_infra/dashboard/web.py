@@ -4,6 +4,7 @@
 The page signs in with an admin token typed in, or from ``/_dashboard#token=<JWT>`` (a fragment
 never reaches a server, so never a log); the token stays in the tab's sessionStorage.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,16 @@ from .collector import Collector
 
 PREFIX = "/_dashboard"
 Answer = tuple[int, list[tuple[str, str]], bytes]
-SECURITY = [("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"),
-            ("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                        "connect-src 'self'; frame-ancestors 'none'")]
+SECURITY = [
+    ("Cache-Control", "no-store"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "connect-src 'self'; frame-ancestors 'none'",
+    ),
+]
 
 
 def _json(status: int, body: Any) -> Answer:
@@ -74,11 +82,16 @@ def attach(cloud: Any, template: Any, resources: Any, clients: Any, gateway: Any
     import logging
 
     if "JwtSigningKey" not in resources:
-        logging.getLogger("hexa.dashboard").info("no JwtSigningKey in the template: /_dashboard is not served")
+        logging.getLogger("hexa.dashboard").info(
+            "no JwtSigningKey in the template: /_dashboard is not served"
+        )
         return None
     key = clients("secretsmanager").get_secret_value(SecretId=resources["JwtSigningKey"].ref)["SecretString"]
-    verifier = TokenVerifier(lambda: key, str(template.parameters.get("JwtIssuer", "hexabuilders")),
-                             str(template.parameters.get("JwtAudience", "hexabuilders-api")))
+    verifier = TokenVerifier(
+        lambda: key,
+        str(template.parameters.get("JwtIssuer", "hexabuilders")),
+        str(template.parameters.get("JwtAudience", "hexabuilders-api")),
+    )
     collector = Collector(cloud).start()
     gateway.extras[PREFIX.strip("/")] = DashboardRoutes(collector, verifier)
     return collector

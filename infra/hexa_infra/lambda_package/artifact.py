@@ -7,6 +7,7 @@
 - the modules are precompiled for the target Python (Lambda's code folders are read-only);
 - function + layers stay under Lambda's 250 MB unzipped limit.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,16 +15,32 @@ from pathlib import Path
 
 from .sources import functions_of, layers_of
 
-NEVER_SHIPPED = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six.py", "pip", "setuptools", "wheel",
-                 "yaml", "click", "inquirer", "blessed", "grpc", "google", "opensearch_protobufs")
-AARCH64 = 0xB7          # ELF e_machine
+NEVER_SHIPPED = (
+    "boto3",
+    "botocore",
+    "s3transfer",
+    "jmespath",
+    "dateutil",
+    "six.py",
+    "pip",
+    "setuptools",
+    "wheel",
+    "yaml",
+    "click",
+    "inquirer",
+    "blessed",
+    "grpc",
+    "google",
+    "opensearch_protobufs",
+)
+AARCH64 = 0xB7  # ELF e_machine
 LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024
 
 
 @dataclass
 class ArtifactReport:
-    sizes: dict[str, int] = field(default_factory=dict)      # artifact -> bytes
-    pyc: dict[str, int] = field(default_factory=dict)        # artifact -> precompiled modules for the target
+    sizes: dict[str, int] = field(default_factory=dict)  # artifact -> bytes
+    pyc: dict[str, int] = field(default_factory=dict)  # artifact -> precompiled modules for the target
     problems: list[str] = field(default_factory=list)
 
 
@@ -41,7 +58,9 @@ def inspect(build_dir: Path, *, python_version: str, architecture: int = AARCH64
         _inspect_folder(function.logical_id, function.code_dir, tag, architecture, report)
         module = function.code_dir / (function.module.replace(".", "/") + ".py")
         if not module.is_file():
-            report.problems.append(f"{function.logical_id}: handler module {function.module} is not in the artifact")
+            report.problems.append(
+                f"{function.logical_id}: handler module {function.module} is not in the artifact"
+            )
         if report.sizes[function.logical_id] + layer_bytes > LAMBDA_UNZIPPED_LIMIT:
             report.problems.append(f"{function.logical_id}: over Lambda's 250 MB unzipped with its layers")
     return report
@@ -62,7 +81,9 @@ def _inspect_folder(name: str, folder: Path, tag: str, architecture: int, report
         machine = _elf_machine(path)
         relative = path.relative_to(folder)
         if machine != architecture:
-            report.problems.append(f"{name}: {relative} is built for ELF machine {machine:#x}, not {architecture:#x}")
+            report.problems.append(
+                f"{name}: {relative} is built for ELF machine {machine:#x}, not {architecture:#x}"
+            )
         if ".cpython-" in path.name and f".{tag}-" not in path.name:
             report.problems.append(f"{name}: {relative} is an extension for another Python than {tag}")
 

@@ -3,6 +3,7 @@
 Only the platform differs from the deployed build (this host's wheels instead of arm64's), so what imports
 here imports there; the versions and files come from the same hash-checked locks.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,13 +23,20 @@ class BuildFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class HostBuild:
-    layers: tuple[Path, ...]          # each layer's python/ folder, in template order
-    functions: dict[str, Path]        # logical id -> its built code folder
+    layers: tuple[Path, ...]  # each layer's python/ folder, in template order
+    functions: dict[str, Path]  # logical id -> its built code folder
 
 
-def build_for_host(functions: list[FunctionSource], layers: list[LayerSource], *, python: str, version: str,
-                   into: Path, precompile: bool = True,
-                   progress: Callable[[str], None] = lambda _: None) -> HostBuild:
+def build_for_host(
+    functions: list[FunctionSource],
+    layers: list[LayerSource],
+    *,
+    python: str,
+    version: str,
+    into: Path,
+    precompile: bool = True,
+    progress: Callable[[str], None] = lambda _: None,
+) -> HostBuild:
     """Builds every layer and every distinct code folder once (functions sharing a CodeUri share the build)."""
     built_layers = []
     for layer in layers:
@@ -50,10 +58,25 @@ def build_for_host(functions: list[FunctionSource], layers: list[LayerSource], *
 
 def _make(target: str, source: Path, artifacts: Path, python: str, version: str, precompile: bool) -> None:
     artifacts.mkdir(parents=True, exist_ok=True)
-    command = ["make", "--no-print-directory", "-s", "-f", str(MAKEFILE), target, f"ARTIFACTS_DIR={artifacts}",
-               "LAMBDA_PLATFORM=host", f"LAMBDA_PYTHON={version}", f"PYTHON={python}",
-               f"PRECOMPILER={python if precompile else ''}"]
-    result = subprocess.run(command, cwd=source, capture_output=True, text=True,
-                            env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    command = [
+        "make",
+        "--no-print-directory",
+        "-s",
+        "-f",
+        str(MAKEFILE),
+        target,
+        f"ARTIFACTS_DIR={artifacts}",
+        "LAMBDA_PLATFORM=host",
+        f"LAMBDA_PYTHON={version}",
+        f"PYTHON={python}",
+        f"PRECOMPILER={python if precompile else ''}",
+    ]
+    result = subprocess.run(
+        command,
+        cwd=source,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"},
+    )
     if result.returncode != 0:
         raise BuildFailed(f"{target} failed in {source}:\n{result.stdout}{result.stderr}")

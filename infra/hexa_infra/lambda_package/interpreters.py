@@ -1,4 +1,5 @@
 """Finding a given Python (PATH, then pyenv's versions) the way the Makefile's precompile step does."""
+
 from __future__ import annotations
 
 import subprocess

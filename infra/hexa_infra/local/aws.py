@@ -59,12 +59,18 @@ def endpoint_environment(endpoint_url: str, region: str, *, embedded: bool) -> d
     credentials when none are configured — moto's fake ones for the embedded emulator, LocalStack's
     conventional test/test for one at ``--endpoint-url`` (instead of botocore's NoCredentialsError; real
     AWS with none would fail either way)."""
-    env = {"AWS_ENDPOINT_URL": endpoint_url, "AWS_DEFAULT_REGION": region, "AWS_REGION": region,
-           "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR"}
+    env = {
+        "AWS_ENDPOINT_URL": endpoint_url,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_REGION": region,
+        "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+    }
     if embedded and not (os.environ.get("AWS_ACCESS_KEY_ID") or os.environ.get("AWS_PROFILE")):
         env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105 - moto's fake creds
     elif not embedded and not has_credentials():
-        log.info("no AWS credentials configured: using LocalStack's conventional test/test for %s", endpoint_url)
+        log.info(
+            "no AWS credentials configured: using LocalStack's conventional test/test for %s", endpoint_url
+        )
         env.update(AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test")  # noqa: S105
     return env
 

@@ -13,6 +13,7 @@ On start, in this order (nothing either side writes is missed):
 
 On stop: facade, blue, then the applier.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,17 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 class BlueGreen:
-    def __init__(self, cloud: Any, stack: Any, legacy_dsn: str, signing_key: str, *, host: str = "127.0.0.1",
-                 blue_port: int = 5000, facade_port: int = 8080) -> None:
+    def __init__(
+        self,
+        cloud: Any,
+        stack: Any,
+        legacy_dsn: str,
+        signing_key: str,
+        *,
+        host: str = "127.0.0.1",
+        blue_port: int = 5000,
+        facade_port: int = 8080,
+    ) -> None:
         self.cloud, self.stack, self.legacy_dsn, self.key = cloud, stack, legacy_dsn, signing_key
         self.host, self.blue_port, self.facade_port = host, blue_port, facade_port
         self.blue: subprocess.Popen | None = None
@@ -58,8 +68,9 @@ class BlueGreen:
             capture.install(conn)
         secret = self.cloud.resources.get("LegacyDatabaseSecret")
         if secret is not None:
-            self.stack.clients("secretsmanager").put_secret_value(SecretId=secret.ref,
-                                                                 SecretString=json.dumps({"dsn": self.legacy_dsn}))
+            self.stack.clients("secretsmanager").put_secret_value(
+                SecretId=secret.ref, SecretString=json.dumps({"dsn": self.legacy_dsn})
+            )
         if load:
             from hexa_infra.migration.load import load as migrate
             from hexa_infra.migration.progress import TableProgress
@@ -71,15 +82,19 @@ class BlueGreen:
         from facade.state import TrafficState
 
         state = TrafficState(self.cloud.resources["TrafficStateTable"].ref)
-        self.facade = Facade(self.blue_url, self.cloud.api_url, state, host=self.host, port=self.facade_port).start()
+        self.facade = Facade(
+            self.blue_url, self.cloud.api_url, state, host=self.host, port=self.facade_port
+        ).start()
         from hexa_infra.coexistence.observer import Coexistence, control
 
-        self.coexistence = Coexistence(self.facade, self.blue_to_green, self.legacy_dsn, self._writer_pollers,
-                                       self.blue_url)
+        self.coexistence = Coexistence(
+            self.facade, self.blue_to_green, self.legacy_dsn, self._writer_pollers, self.blue_url
+        )
         self.cloud.serve_control("coexistence", control(self.coexistence))
         if getattr(self.cloud, "dashboard", None) is not None:
-            self.cloud.dashboard.watch_blue_green(self.coexistence, self.legacy_dsn, self.blue_url,
-                                                  self.blue.pid if self.blue else None)
+            self.cloud.dashboard.watch_blue_green(
+                self.coexistence, self.legacy_dsn, self.blue_url, self.blue.pid if self.blue else None
+            )
         return self
 
     def _writer_pollers(self) -> list[Any]:
@@ -88,10 +103,22 @@ class BlueGreen:
     def _start_blue(self) -> None:
         issuer = str(self.cloud.template.parameters.get("JwtIssuer", "hexabuilders"))
         audience = str(self.cloud.template.parameters.get("JwtAudience", "hexabuilders-api"))
-        env = {**os.environ, "LEGACY_DATABASE_URL": self.legacy_dsn, "HEXA_JWT_SECRET": self.key,
-               "JWT_ISSUER": issuer, "JWT_AUDIENCE": audience, "BLUE_HOST": self.host, "BLUE_PORT": str(self.blue_port)}
-        self.blue = subprocess.Popen([sys.executable, "-m", "hexa_monolith"], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env = {
+            **os.environ,
+            "LEGACY_DATABASE_URL": self.legacy_dsn,
+            "HEXA_JWT_SECRET": self.key,
+            "JWT_ISSUER": issuer,
+            "JWT_AUDIENCE": audience,
+            "BLUE_HOST": self.host,
+            "BLUE_PORT": str(self.blue_port),
+        }
+        self.blue = subprocess.Popen(
+            [sys.executable, "-m", "hexa_monolith"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 30
         while True:
             try:

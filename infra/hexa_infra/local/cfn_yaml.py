@@ -18,9 +18,26 @@ from .errors import TemplateError
 __all__ = ["CfnLoader", "load_yaml"]
 
 _SHORT_TAGS = (
-    "Ref", "GetAtt", "Sub", "Join", "Select", "Split", "If", "Not", "Equals", "And", "Or",
-    "FindInMap", "Base64", "ImportValue", "GetAZs", "Condition", "Cidr", "Transform",
-    "Length", "ToJsonString",
+    "Ref",
+    "GetAtt",
+    "Sub",
+    "Join",
+    "Select",
+    "Split",
+    "If",
+    "Not",
+    "Equals",
+    "And",
+    "Or",
+    "FindInMap",
+    "Base64",
+    "ImportValue",
+    "GetAZs",
+    "Condition",
+    "Cidr",
+    "Transform",
+    "Length",
+    "ToJsonString",
 )
 
 

@@ -47,10 +47,14 @@ def make_chalice_thread_local(app: Any) -> bool:
     with _CLASS_LOCK:
         subclass = _thread_local_classes.get(base)
         if subclass is None:
-            subclass = type(f"ThreadLocal{base.__name__}", (base,), {
-                "current_request": _thread_local_property("current_request"),
-                "lambda_context": _thread_local_property("lambda_context"),
-            })
+            subclass = type(
+                f"ThreadLocal{base.__name__}",
+                (base,),
+                {
+                    "current_request": _thread_local_property("current_request"),
+                    "lambda_context": _thread_local_property("lambda_context"),
+                },
+            )
             _thread_local_classes[base] = subclass
     for name in ("current_request", "lambda_context"):
         app.__dict__.pop(name, None)

@@ -28,7 +28,13 @@ from hexa_shared.metrics import emit_to as emit_metrics_to
 from .aws import Clients, endpoint_environment
 from .emulator import Emulator
 from .event_sources import sqs_mappings, stream_mappings
-from .functions import LocalFunction, function_environments, load_functions, merge_environments, remove_sys_paths
+from .functions import (
+    LocalFunction,
+    function_environments,
+    load_functions,
+    merge_environments,
+    remove_sys_paths,
+)
 from .faults import Fault
 from .front_door import front_door_from_template
 from .gateway import Gateway
@@ -127,8 +133,12 @@ class LocalCloud:
             self._owns_metrics_sink = True
             clients = self._clients = Clients(self._endpoint_url, self.region)
             template = self._template = Template(
-                self.template_path, stack_name=self.stack_name, region=self.region,
-                account_id=self._account_id(clients), parameter_overrides=self.parameter_overrides)
+                self.template_path,
+                stack_name=self.stack_name,
+                region=self.region,
+                account_id=self._account_id(clients),
+                parameter_overrides=self.parameter_overrides,
+            )
             resources = self._resources = provision(template, clients)
             envs = function_environments(template, resources)
             self._set_env(merge_environments(envs))
@@ -138,8 +148,14 @@ class LocalCloud:
             routes = routes_from_template(template, resources, api)
             front_door = front_door_from_template(template, resources, api, self._functions)
             front_door.require(routes)
-            self._gateway = Gateway(routes, self._functions, host=self.gateway_host, port=self.gateway_port,
-                                    account_id=template.account_id, front_door=front_door).start()
+            self._gateway = Gateway(
+                routes,
+                self._functions,
+                host=self.gateway_host,
+                port=self.gateway_port,
+                account_id=template.account_id,
+                front_door=front_door,
+            ).start()
             if self.start_pollers:
                 self._start_pollers(template, resources, clients)
             self._start_dashboard(template, resources, clients)
@@ -148,9 +164,17 @@ class LocalCloud:
             raise
         self._started = True
         self._settler = GarbageSettler().start()
-        log.info("local cloud %r up in %.2fs: %d resources, %d functions, %d routes, %d pollers; API %s, endpoint %s",
-                 self.stack_name, time.monotonic() - started, len(self._resources or {}), len(self._functions),
-                 len(self.routes), len(self.pollers), self.api_url, self._endpoint_url)
+        log.info(
+            "local cloud %r up in %.2fs: %d resources, %d functions, %d routes, %d pollers; API %s, endpoint %s",
+            self.stack_name,
+            time.monotonic() - started,
+            len(self._resources or {}),
+            len(self._functions),
+            len(self.routes),
+            len(self.pollers),
+            self.api_url,
+            self._endpoint_url,
+        )
         return self
 
     def _start_dashboard(self, template: Template, resources: ResourceMap, clients: Clients) -> None:
@@ -203,17 +227,24 @@ class LocalCloud:
         if self._given_endpoint is None:
             self._emulator = Emulator(self.emulator_host, self.emulator_port).start()
             self._endpoint_url = self._emulator.url
-        self._set_env(endpoint_environment(str(self._endpoint_url), self.region, embedded=self._emulator is not None))
+        self._set_env(
+            endpoint_environment(str(self._endpoint_url), self.region, embedded=self._emulator is not None)
+        )
 
     def _start_xray_daemon(self) -> None:
         if self.trace_port is None:
             return
         try:
-            self._xray = LocalXRayDaemon(self.traces, "127.0.0.1", self.trace_port, self.stack_name,
-                                         metrics=self.metrics, faults=self).start()
+            self._xray = LocalXRayDaemon(
+                self.traces, "127.0.0.1", self.trace_port, self.stack_name, metrics=self.metrics, faults=self
+            ).start()
         except OSError as error:
-            log.warning("X-Ray: 127.0.0.1:%s is taken (%s), presumably by an X-Ray daemon: segments go there and "
-                        "`hexa traces` has nothing to show", self.trace_port, error.strerror or error)
+            log.warning(
+                "X-Ray: 127.0.0.1:%s is taken (%s), presumably by an X-Ray daemon: segments go there and "
+                "`hexa traces` has nothing to show",
+                self.trace_port,
+                error.strerror or error,
+            )
             self._set_env({"AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{self.trace_port}"})
         else:
             self._set_env({"AWS_XRAY_DAEMON_ADDRESS": self._xray.address})
@@ -243,21 +274,37 @@ class LocalCloud:
     def _warn_unhandled_events(self, template: Template) -> None:
         for lid, name, event in template.function_events():
             if event.get("Type") not in _HANDLED_EVENT_TYPES:
-                log.warning("%s.Events.%s: event type %s is not emulated locally (never triggers)",
-                            lid, name, event.get("Type"))
+                log.warning(
+                    "%s.Events.%s: event type %s is not emulated locally (never triggers)",
+                    lid,
+                    name,
+                    event.get("Type"),
+                )
 
     def _start_pollers(self, template: Template, resources: ResourceMap, clients: Clients) -> None:
         for sqs_mapping in sqs_mappings(template, resources, clients):
             if sqs_mapping.enabled:
-                self.pollers.append(SqsPoller(sqs_mapping, self._functions[sqs_mapping.function], clients,
-                                              retry_delay=self.retry_delay).start())
+                self.pollers.append(
+                    SqsPoller(
+                        sqs_mapping,
+                        self._functions[sqs_mapping.function],
+                        clients,
+                        retry_delay=self.retry_delay,
+                    ).start()
+                )
         for stream_mapping in stream_mappings(template, resources, clients):
             if stream_mapping.enabled:
-                self.pollers.append(StreamPoller(
-                    stream_mapping, self._functions[stream_mapping.function], clients,
-                    retry_delay=self.retry_delay, max_retry_delay=self.max_retry_delay,
-                    poll_interval=self.stream_poll_interval,
-                    wakeup=EMULATOR_STREAMS if self._emulator is not None else None).start())
+                self.pollers.append(
+                    StreamPoller(
+                        stream_mapping,
+                        self._functions[stream_mapping.function],
+                        clients,
+                        retry_delay=self.retry_delay,
+                        max_retry_delay=self.max_retry_delay,
+                        poll_interval=self.stream_poll_interval,
+                        wakeup=EMULATOR_STREAMS if self._emulator is not None else None,
+                    ).start()
+                )
 
     def _set_env(self, values: Mapping[str, str]) -> None:
         for key, value in values.items():
@@ -309,8 +356,9 @@ class LocalCloud:
         """A boto3 client for this cloud's endpoint and region (shared, thread-safe)."""
         return _started(self._clients)(service)
 
-    def inject_fault(self, logical_id: str, *, down: bool = False, stall: float = 0.0, error_rate: float = 0.0
-                     ) -> None:
+    def inject_fault(
+        self, logical_id: str, *, down: bool = False, stall: float = 0.0, error_rate: float = 0.0
+    ) -> None:
         """Test/chaos: make one function's HTTP routes answer 503 (``down``), ``stall`` seconds late or,
         for a share ``error_rate`` of requests, 500 — the way a stopped, overloaded or failing owner
         would, without touching its handlers."""
@@ -345,7 +393,9 @@ class LocalCloud:
         deadline = time.monotonic() + timeout
         while True:
             before = [p.batches for p in self.pollers]
-            busy = [p.name for p in self.pollers if not p.wait_until_idle(max(0.0, deadline - time.monotonic()))]
+            busy = [
+                p.name for p in self.pollers if not p.wait_until_idle(max(0.0, deadline - time.monotonic()))
+            ]
             if busy:
                 raise TimeoutError(f"pollers still busy after {timeout}s: {', '.join(busy)}")
             if [p.batches for p in self.pollers] == before:

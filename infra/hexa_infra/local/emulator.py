@@ -81,7 +81,9 @@ class Emulator:
         server = _GuardedMotoServer(self.host, self.port)
         server.start()
         if server.error is not None:
-            raise EmulatorError(f"cannot start moto on {self.host}:{self.port}: {server.error}") from server.error
+            raise EmulatorError(
+                f"cannot start moto on {self.host}:{self.port}: {server.error}"
+            ) from server.error
         self.port = server.get_host_and_port()[1]
         self._server = server
         self._wait_until_answering()

@@ -94,16 +94,18 @@ def sqs_mappings(template: Template, resources: ResourceMap, clients: Clients) -
             raise TemplateError(f"{where}.Queue: cannot find queue {arn!r}: {exc}") from exc
         if props.get("FilterCriteria"):
             _sqs_log.warning("%s: FilterCriteria is not emulated locally; every message is delivered", where)
-        mappings.append(SqsMapping(
-            function=lid,
-            event_name=event_name,
-            queue_url=url,
-            queue_arn=arn,
-            batch_size=int(props.get("BatchSize", 10)),
-            batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
-            report_batch_item_failures=_reports_item_failures(props),
-            enabled=_enabled(props),
-        ))
+        mappings.append(
+            SqsMapping(
+                function=lid,
+                event_name=event_name,
+                queue_url=url,
+                queue_arn=arn,
+                batch_size=int(props.get("BatchSize", 10)),
+                batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
+                report_batch_item_failures=_reports_item_failures(props),
+                enabled=_enabled(props),
+            )
+        )
     return mappings
 
 
@@ -113,8 +115,9 @@ def stream_mappings(template: Template, resources: ResourceMap, clients: Clients
     for lid, event_name, where, props in _resolved_events(template, resources, "DynamoDB"):
         position = str(props.get("StartingPosition", "LATEST"))
         if position not in ("TRIM_HORIZON", "LATEST"):
-            raise TemplateError(f"{where}.StartingPosition: {position} is not supported locally "
-                                "(TRIM_HORIZON or LATEST)")
+            raise TemplateError(
+                f"{where}.StartingPosition: {position} is not supported locally (TRIM_HORIZON or LATEST)"
+            )
         retries = props.get("MaximumRetryAttempts")
         retries = None if retries is None or int(retries) < 0 else int(retries)
         destination = ((props.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
@@ -123,24 +126,31 @@ def stream_mappings(template: Template, resources: ResourceMap, clients: Clients
             try:
                 url = queue_url_for_arn(str(destination), resources, clients)
             except Exception as exc:
-                raise TemplateError(f"{where}.DestinationConfig.OnFailure: only SQS destinations are "
-                                    f"supported locally, and {destination!r} was not found: {exc}") from exc
+                raise TemplateError(
+                    f"{where}.DestinationConfig.OnFailure: only SQS destinations are "
+                    f"supported locally, and {destination!r} was not found: {exc}"
+                ) from exc
         if props.get("FilterCriteria"):
-            _streams_log.warning("%s: FilterCriteria is not emulated locally; every record is delivered", where)
+            _streams_log.warning(
+                "%s: FilterCriteria is not emulated locally; every record is delivered", where
+            )
         if props.get("BisectBatchOnFunctionError"):
-            _streams_log.info("%s: BisectBatchOnFunctionError is ignored locally (failed batches are retried "
-                              "whole)", where)
-        mappings.append(StreamMapping(
-            function=lid,
-            event_name=event_name,
-            stream_arn=str(props.get("Stream")),
-            starting_position=position,
-            batch_size=int(props.get("BatchSize", 100)),
-            batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
-            max_retries=retries,
-            report_batch_item_failures=_reports_item_failures(props),
-            on_failure_arn=str(destination) if destination else None,
-            on_failure_url=url,
-            enabled=_enabled(props),
-        ))
+            _streams_log.info(
+                "%s: BisectBatchOnFunctionError is ignored locally (failed batches are retried whole)", where
+            )
+        mappings.append(
+            StreamMapping(
+                function=lid,
+                event_name=event_name,
+                stream_arn=str(props.get("Stream")),
+                starting_position=position,
+                batch_size=int(props.get("BatchSize", 100)),
+                batching_window=float(props.get("MaximumBatchingWindowInSeconds", 0)),
+                max_retries=retries,
+                report_batch_item_failures=_reports_item_failures(props),
+                on_failure_arn=str(destination) if destination else None,
+                on_failure_url=url,
+                enabled=_enabled(props),
+            )
+        )
     return mappings

@@ -9,6 +9,7 @@ a side that cannot be reached is a JSON 502 that names it. Each answer is measur
 (:mod:`hexa_shared.metrics`, service ``facade.blue`` / ``facade.green``), which is what a rollout's
 gates read.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,18 @@ from .threaded_server import ThreadedServer
 from .request_reading import MAX_BODY_BYTES, Rejected, read_body
 
 log = logging.getLogger("hexa.local.facade")
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-              "transfer-encoding", "upgrade", "content-length", "host"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "content-length",
+    "host",
+}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -85,12 +96,21 @@ class _Server(ThreadingHTTPServer):
 
 
 class Facade:
-    def __init__(self, blue_url: str, green_url: str, state: Any, *, host: str = "127.0.0.1", port: int = 8080,
-                 timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        blue_url: str,
+        green_url: str,
+        state: Any,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 8080,
+        timeout: float = 30.0,
+    ) -> None:
         self.sides = {"blue": blue_url.rstrip("/"), "green": green_url.rstrip("/")}
         self.state, self.host, self.port = state, host, port
-        self._http = urllib3.PoolManager(maxsize=32, block=False, retries=False,
-                                         timeout=urllib3.Timeout(connect=2.0, read=timeout))
+        self._http = urllib3.PoolManager(
+            maxsize=32, block=False, retries=False, timeout=urllib3.Timeout(connect=2.0, read=timeout)
+        )
         self.traffic = TrafficLog()  # what the rollout's gates read
         self.shadow = ShadowComparer(self._shadow_request)
         self._served: ThreadedServer | None = None
@@ -104,26 +124,48 @@ class Facade:
         from facade.cohorts import route
 
         headers = {name: value for name, value in request.headers.items()}
-        chosen = route(urlsplit(request.path).path, body, headers, self.state.current().green_percent,
-                       lambda: random.random() * 100)
+        chosen = route(
+            urlsplit(request.path).path,
+            body,
+            headers,
+            self.state.current().green_percent,
+            lambda: random.random() * 100,
+        )
         forward = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP}
         try:
-            answer = self._http.request(request.command, self.sides[chosen.side] + request.path, body=body or None,
-                                        headers=forward, preload_content=True, redirect=False)
+            answer = self._http.request(
+                request.command,
+                self.sides[chosen.side] + request.path,
+                body=body or None,
+                headers=forward,
+                preload_content=True,
+                redirect=False,
+            )
         except urllib3.exceptions.HTTPError as error:
-            log.warning("facade: %s unreachable for %s %s (%s)", chosen.side, request.command, request.path, error)
-            request._send(502, _error("bad_gateway", f"{chosen.side} did not answer"),
-                          {"Content-Type": "application/json"}, chosen.side)
+            log.warning(
+                "facade: %s unreachable for %s %s (%s)", chosen.side, request.command, request.path, error
+            )
+            request._send(
+                502,
+                _error("bad_gateway", f"{chosen.side} did not answer"),
+                {"Content-Type": "application/json"},
+                chosen.side,
+            )
             return chosen.side, 502
         request._send(answer.status, answer.data, dict(answer.headers), chosen.side)
         shadow = self.state.current().shadow_percent
-        if shadow and request.command == "GET" and random.random() * 100 < shadow:  # after the caller's answer
+        if (
+            shadow and request.command == "GET" and random.random() * 100 < shadow
+        ):  # after the caller's answer
             self.shadow.submit(chosen.side, "GET", request.path, forward, answer.status, answer.data)
         return chosen.side, answer.status
 
-    def _shadow_request(self, side: str, method: str, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
-        answer = self._http.request(method, self.sides[side] + path, headers=headers, preload_content=True,
-                                    redirect=False)
+    def _shadow_request(
+        self, side: str, method: str, path: str, headers: dict[str, str]
+    ) -> tuple[int, bytes]:
+        answer = self._http.request(
+            method, self.sides[side] + path, headers=headers, preload_content=True, redirect=False
+        )
         return answer.status, answer.data
 
     def start(self) -> "Facade":

@@ -6,6 +6,7 @@ owner looks to its callers: ``down`` (503), ``stall:SECONDS`` (answers that much
 start-up; on a running cloud, ``hexa fault set|clear|list`` talks to the runtime's loopback control
 port (the X-Ray daemon stand-in's TCP side), which hands the change to the gateway.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,8 +40,10 @@ class Fault:
             limit = MAX_STALL if kind == "stall" else 1.0
             if math.isfinite(number) and 0 < number <= limit:
                 return cls(stall=number) if kind == "stall" else cls(error_rate=number)
-        raise BadFault(f"{spec!r}: expected down, stall:SECONDS (0 < SECONDS ≤ {MAX_STALL:g}) "
-                       "or error-rate:P (0 < P ≤ 1)")
+        raise BadFault(
+            f"{spec!r}: expected down, stall:SECONDS (0 < SECONDS ≤ {MAX_STALL:g}) "
+            "or error-rate:P (0 < P ≤ 1)"
+        )
 
     def describe(self) -> str:
         if self.down:

@@ -70,7 +70,9 @@ class GatewayResponse:
 
     def render(self, variables: Mapping[str, str]) -> Refused:
         body = _VARIABLE.sub(lambda m: str(variables.get(m.group(1), "")), self.template)
-        return Refused(self.status, [("Content-Type", "application/json"), *self.headers.items()], body.encode())
+        return Refused(
+            self.status, [("Content-Type", "application/json"), *self.headers.items()], body.encode()
+        )
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,14 @@ class FrontDoor:
     _cache: dict[tuple[str, str], tuple[float, dict[str, Any]]] = field(default_factory=dict)
     _cache_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def admit(self, route: Route | None, method: str, path: str, header: Callable[[str], str | None],
-              request_id: str) -> Admitted | Refused:
+    def admit(
+        self,
+        route: Route | None,
+        method: str,
+        path: str,
+        header: Callable[[str], str | None],
+        request_id: str,
+    ) -> Admitted | Refused:
         """Throttle (every request of the stage), then the route's authorizer (if any)."""
         if self.bucket is not None and not self.bucket.take():
             return self.refuse("THROTTLED", request_id)
@@ -122,8 +130,9 @@ class FrontDoor:
         token = header(authorizer.header)
         if not token:
             return self.refuse("UNAUTHORIZED", request_id)
-        method_arn = (f"arn:aws:execute-api:{self.region}:{self.account_id}:{route.api_id}/{route.stage}/"
-                      f"{method}{path}")
+        method_arn = (
+            f"arn:aws:execute-api:{self.region}:{self.account_id}:{route.api_id}/{route.stage}/{method}{path}"
+        )
         try:
             policy = self._policy(authorizer, token, method_arn)
         except Exception as failure:  # noqa: BLE001 - the authorizer's failure is API Gateway's answer
@@ -140,18 +149,29 @@ class FrontDoor:
         """Every route's authorizer is declared on its API: a template error at start-up, not at a request."""
         for route in routes:
             if route.authorizer is not None and route.authorizer not in self.authorizers:
-                raise TemplateError(f"{route.function}: authorizer {route.authorizer!r} is not declared (as a TOKEN "
-                                    f"authorizer) on {route.api}")
+                raise TemplateError(
+                    f"{route.function}: authorizer {route.authorizer!r} is not declared (as a TOKEN "
+                    f"authorizer) on {route.api}"
+                )
 
-    def refuse(self, kind: str, request_id: str, *, error: str | None = None,
-               authorizer: Mapping[str, Any] | None = None) -> Refused:
+    def refuse(
+        self,
+        kind: str,
+        request_id: str,
+        *,
+        error: str | None = None,
+        authorizer: Mapping[str, Any] | None = None,
+    ) -> Refused:
         response = self.responses.get(kind)
         if response is None:
             status, body = _DEFAULTS[kind]
             response = GatewayResponse(status, {}, json.dumps(body))
-        variables = {"requestId": request_id, "error.responseType": kind,
-                     "error.message": error or _DEFAULTS[kind][1]["message"] or "",
-                     **{f"authorizer.{k}": "" if v is None else str(v) for k, v in (authorizer or {}).items()}}
+        variables = {
+            "requestId": request_id,
+            "error.responseType": kind,
+            "error.message": error or _DEFAULTS[kind][1]["message"] or "",
+            **{f"authorizer.{k}": "" if v is None else str(v) for k, v in (authorizer or {}).items()},
+        }
         return response.render(variables)
 
     def _policy(self, authorizer: TokenAuthorizer, token: str, method_arn: str) -> dict[str, Any]:
@@ -162,7 +182,8 @@ class FrontDoor:
         if cached is not None and cached[0] > now:
             return cached[1]
         policy = self.functions[authorizer.function].invoke(
-            {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn})
+            {"type": "TOKEN", "authorizationToken": token, "methodArn": method_arn}
+        )
         if not isinstance(policy, dict) or "policyDocument" not in policy:
             raise ValueError(f"malformed authorizer response ({type(policy).__name__})")
         if authorizer.ttl > 0:
@@ -190,8 +211,9 @@ def _listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [] if value is None else [value]
 
 
-def front_door_from_template(template: Template, resources: ResourceMap, api: str | None,
-                             functions: Mapping[str, LocalFunction]) -> FrontDoor:
+def front_door_from_template(
+    template: Template, resources: ResourceMap, api: str | None, functions: Mapping[str, LocalFunction]
+) -> FrontDoor:
     """The served API's front door: its (Globals-merged) Auth, GatewayResponses and MethodSettings."""
     door = FrontDoor(template.region, template.account_id, functions=functions)
     if api is None or api not in template.resources:
@@ -201,30 +223,66 @@ def front_door_from_template(template: Template, resources: ResourceMap, api: st
     for name, spec in ((props.get("Auth") or {}).get("Authorizers") or {}).items():
         payload = spec.get("FunctionPayloadType", "TOKEN")
         if payload != "TOKEN":
-            log.warning("%s.Auth.Authorizers.%s: %s authorizers are not emulated (a route using one stops start-up)",
-                        api, name, payload)
+            log.warning(
+                "%s.Auth.Authorizers.%s: %s authorizers are not emulated (a route using one stops start-up)",
+                api,
+                name,
+                payload,
+            )
             continue
         target = spec.get("FunctionArn")
         function = target["Fn::GetAtt"][0] if isinstance(target, dict) and "Fn::GetAtt" in target else None
         if function not in functions:
-            raise TemplateError(f"{where}.Auth.Authorizers.{name}.FunctionArn must be !GetAtt <a function>.Arn")
+            raise TemplateError(
+                f"{where}.Auth.Authorizers.{name}.FunctionArn must be !GetAtt <a function>.Arn"
+            )
         identity = spec.get("Identity") or {}
-        ttl = float(template.resolve(identity.get("ReauthorizeEvery", 300), resources,
-                                     where=f"{where}.Auth.Authorizers.{name}.Identity.ReauthorizeEvery"))
-        door.authorizers[name] = TokenAuthorizer(name, function, str(identity.get("Header", "Authorization")), ttl)
+        ttl = float(
+            template.resolve(
+                identity.get("ReauthorizeEvery", 300),
+                resources,
+                where=f"{where}.Auth.Authorizers.{name}.Identity.ReauthorizeEvery",
+            )
+        )
+        door.authorizers[name] = TokenAuthorizer(
+            name, function, str(identity.get("Header", "Authorization")), ttl
+        )
     for kind, spec in (props.get("GatewayResponses") or {}).items():
-        headers = {k: str(v).strip("'") for k, v in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items()}
+        headers = {
+            k: str(v).strip("'")
+            for k, v in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items()
+        }
         default_status, default_body = _DEFAULTS.get(kind, (500, {"message": None}))
         body = (spec.get("ResponseTemplates") or {}).get("application/json") or json.dumps(default_body)
-        status = int(template.resolve(spec.get("StatusCode", default_status), resources,
-                                      where=f"{where}.GatewayResponses.{kind}.StatusCode"))
+        status = int(
+            template.resolve(
+                spec.get("StatusCode", default_status),
+                resources,
+                where=f"{where}.GatewayResponses.{kind}.StatusCode",
+            )
+        )
         door.responses[kind] = GatewayResponse(status, headers, str(body))
     for setting in props.get("MethodSettings") or []:
-        if setting.get("ResourcePath") == "/*" and setting.get("HttpMethod") == "*" and (
-                "ThrottlingRateLimit" in setting or "ThrottlingBurstLimit" in setting):
-            rate = float(template.resolve(setting.get("ThrottlingRateLimit", 10000), resources,
-                                          where=f"{where}.MethodSettings.ThrottlingRateLimit"))
-            burst = int(float(template.resolve(setting.get("ThrottlingBurstLimit", 5000), resources,
-                                               where=f"{where}.MethodSettings.ThrottlingBurstLimit")))
+        if (
+            setting.get("ResourcePath") == "/*"
+            and setting.get("HttpMethod") == "*"
+            and ("ThrottlingRateLimit" in setting or "ThrottlingBurstLimit" in setting)
+        ):
+            rate = float(
+                template.resolve(
+                    setting.get("ThrottlingRateLimit", 10000),
+                    resources,
+                    where=f"{where}.MethodSettings.ThrottlingRateLimit",
+                )
+            )
+            burst = int(
+                float(
+                    template.resolve(
+                        setting.get("ThrottlingBurstLimit", 5000),
+                        resources,
+                        where=f"{where}.MethodSettings.ThrottlingBurstLimit",
+                    )
+                )
+            )
             door.bucket = TokenBucket(rate, burst)
     return door

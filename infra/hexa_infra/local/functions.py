@@ -83,7 +83,9 @@ def function_environments(template: Template, resources: ResourceMap) -> dict[st
     envs: dict[str, dict[str, str]] = {}
     for lid in template.resources_of_type(FUNCTION_TYPE):
         variables = (template.properties(lid).get("Environment") or {}).get("Variables") or {}
-        resolved = template.resolve(variables, resources, where=f"{lid}.Properties.Environment.Variables") or {}
+        resolved = (
+            template.resolve(variables, resources, where=f"{lid}.Properties.Environment.Variables") or {}
+        )
         envs[lid] = {str(k): _env_str(v) for k, v in resolved.items()}
     return envs
 
@@ -135,7 +137,9 @@ class LocalFunction:
         """A fresh context, as Lambda makes for every invocation."""
         return LocalLambdaContext(self.name, self.arn, self.memory_mb, self.timeout)
 
-    def invoke(self, event: Any, context: LocalLambdaContext | None = None, traced: Traced | None = None) -> Any:
+    def invoke(
+        self, event: Any, context: LocalLambdaContext | None = None, traced: Traced | None = None
+    ) -> Any:
         """Call the handler like Lambda does; exceptions propagate (the caller decides what failure means)."""
         if self.handler is None:
             raise RuntimeError(f"{self.logical_id}: handler not loaded")
@@ -149,8 +153,12 @@ class LocalFunction:
             finally:
                 elapsed = time.monotonic() - started
                 if elapsed > self.timeout:
-                    log.warning("%s ran %.1fs, over its Timeout of %ss (Lambda would have killed it)",
-                                self.logical_id, elapsed, self.timeout)
+                    log.warning(
+                        "%s ran %.1fs, over its Timeout of %ss (Lambda would have killed it)",
+                        self.logical_id,
+                        elapsed,
+                        self.timeout,
+                    )
 
 
 def _add_sys_path(directory: Path, *, front: bool) -> str | None:
@@ -221,8 +229,10 @@ def load_function(
     code_uri = template.resolve(props.get("CodeUri"), resources, where=f"{where}.CodeUri")
     handler_path = template.resolve(props.get("Handler"), resources, where=f"{where}.Handler")
     if not isinstance(code_uri, str) or not isinstance(handler_path, str) or "." not in handler_path:
-        raise TemplateError(f"{where}: a local CodeUri folder and a 'module.function' Handler are required "
-                            f"(got CodeUri={code_uri!r}, Handler={handler_path!r})")
+        raise TemplateError(
+            f"{where}: a local CodeUri folder and a 'module.function' Handler are required "
+            f"(got CodeUri={code_uri!r}, Handler={handler_path!r})"
+        )
     code_dir = (template.directory / code_uri).resolve()
     if not code_dir.is_dir():
         raise TemplateError(f"{where}.CodeUri: folder {code_dir} does not exist")
@@ -252,7 +262,9 @@ def load_function(
         raise
     except Exception as exc:
         remove_sys_paths(function.added_paths)
-        raise TemplateError(f"{logical_id}: importing handler {handler_path} from {code_dir} failed: {exc!r}") from exc
+        raise TemplateError(
+            f"{logical_id}: importing handler {handler_path} from {code_dir} failed: {exc!r}"
+        ) from exc
     make_chalice_thread_local(handler)
     function.module, function.handler = module, handler
     return function
@@ -285,10 +297,15 @@ def load_functions(
     return loaded
 
 
-def iam_policies(template: Template, resources: ResourceMap, function_ids: list[str]) -> dict[str, iam.FunctionPolicy]:
+def iam_policies(
+    template: Template, resources: ResourceMap, function_ids: list[str]
+) -> dict[str, iam.FunctionPolicy]:
     """Each function's role from the template after the SAM transform, resolved against the local cloud."""
     from .sam_transform import transformed
 
     return iam.function_policies(
-        transformed(template.path), lambda value, where: template.resolve(value, resources, where=where),
-        function_ids, lambda role: f"arn:aws:iam::{template.account_id}:role/{template.stack_name}-{role}")
+        transformed(template.path),
+        lambda value, where: template.resolve(value, resources, where=where),
+        function_ids,
+        lambda role: f"arn:aws:iam::{template.account_id}:role/{template.stack_name}-{role}",
+    )

@@ -81,7 +81,9 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:  # idle timeout or reset
             self.close_connection = True
             return
-        self._deadline = self.gateway.watchdog.arm(self.connection, self.gateway.request_deadline, self._expire)
+        self._deadline = self.gateway.watchdog.arm(
+            self.connection, self.gateway.request_deadline, self._expire
+        )
         try:
             super().handle_one_request()
             if self._expired and not self._responded:
@@ -98,7 +100,10 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """What ``http.server`` refuses on its own (400, 414, 431, 501, 505), and 408, as JSON."""
         if self._expired:
-            code, message = HTTPStatus.REQUEST_TIMEOUT, f"request not received within {self.gateway.request_deadline:g} s"
+            code, message = (
+                HTTPStatus.REQUEST_TIMEOUT,
+                f"request not received within {self.gateway.request_deadline:g} s",
+            )
         status = HTTPStatus(code)
         self.close_connection = True
         error_code = _ERROR_CODES.get(status.value, status.phrase.lower().replace(" ", "_"))
@@ -108,8 +113,13 @@ class _Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         request_id = str(uuid.uuid4())
         status = self._serve(request_id)
-        log.debug("%s %s -> %s (%.1f ms)", self.command, urlsplit(self.path).path, status,
-                  (time.monotonic() - started) * 1000)
+        log.debug(
+            "%s %s -> %s (%.1f ms)",
+            self.command,
+            urlsplit(self.path).path,
+            status,
+            (time.monotonic() - started) * 1000,
+        )
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_request
 
@@ -122,16 +132,24 @@ class _Handler(BaseHTTPRequestHandler):
         except Rejected as rejected:
             self.close_connection = True
             if self._expired:
-                return self._send_error(408, "request_timeout", "request not received within "
-                                        f"{self.gateway.request_deadline:g} s", request_id)
+                return self._send_error(
+                    408,
+                    "request_timeout",
+                    f"request not received within {self.gateway.request_deadline:g} s",
+                    request_id,
+                )
             return self._send_error(rejected.status, rejected.code, rejected.message, request_id)
         finally:
             if self._deadline is not None:  # the function may take its own time
                 self.gateway.watchdog.disarm(self._deadline)
         if self._expired:
             self.close_connection = True
-            return self._send_error(408, "request_timeout", "request not received within "
-                                    f"{self.gateway.request_deadline:g} s", request_id)
+            return self._send_error(
+                408,
+                "request_timeout",
+                f"request not received within {self.gateway.request_deadline:g} s",
+                request_id,
+            )
         url = urlsplit(self.path)
         if url.path == MERGED_SPEC_PATH and self.command == "GET":
             return self._serve_merged_spec(request_id)
@@ -143,25 +161,35 @@ class _Handler(BaseHTTPRequestHandler):
         parts = [p for p in url.path.split("/") if p]
         resource, params = self.gateway.match(parts)
         if resource is None:
-            return self._send_error(404, "route_not_found", f"No route for {self.command} {url.path}", request_id)
+            return self._send_error(
+                404, "route_not_found", f"No route for {self.command} {url.path}", request_id
+            )
         route = resource.methods.get(self.command) or resource.methods.get("ANY")
         if route is None:
             allowed = ", ".join(sorted(resource.methods))
-            return self._send_error(405, "method_not_allowed",
-                                    f"{self.command} is not allowed on {resource.path} (allowed: {allowed})",
-                                    request_id, {"Allow": allowed})
+            return self._send_error(
+                405,
+                "method_not_allowed",
+                f"{self.command} is not allowed on {resource.path} (allowed: {allowed})",
+                request_id,
+                {"Allow": allowed},
+            )
         admitted = self.gateway.front_door.admit(route, self.command, url.path, self.headers.get, request_id)
         if isinstance(admitted, Refused):
             self._write(admitted.status, admitted.body, admitted.headers, request_id)
             return admitted.status
         fault = self.gateway.faults.get(route.function)
-        if fault is not None:  # test/chaos switch (.faults): a stopped, stalled or failing owner, outside handlers
+        if (
+            fault is not None
+        ):  # test/chaos switch (.faults): a stopped, stalled or failing owner, outside handlers
             if fault.down:
-                return self._send_error(503, "service_unavailable", f"{route.function} is stopped (fault injected)",
-                                        request_id)
+                return self._send_error(
+                    503, "service_unavailable", f"{route.function} is stopped (fault injected)", request_id
+                )
             if fault.fails_now():
-                return self._send_error(500, "internal_error", f"{route.function} failed (fault injected)",
-                                        request_id)
+                return self._send_error(
+                    500, "internal_error", f"{route.function} failed (fault injected)", request_id
+                )
             time.sleep(fault.stall)
         event = self._event(route, url.path, url.query, params, body, request_id, admitted.authorizer)
         function = self.gateway.functions[route.function]
@@ -170,8 +198,9 @@ class _Handler(BaseHTTPRequestHandler):
             result = function.invoke(event, traced=traced)
         except Exception:
             log.exception("%s failed handling %s %s", route.function, self.command, url.path)
-            return self._send_error(502, "bad_gateway", "The function failed (see the local cloud's log)",
-                                    request_id)
+            return self._send_error(
+                502, "bad_gateway", "The function failed (see the local cloud's log)", request_id
+            )
         if not isinstance(result, dict) or "statusCode" not in result:
             log.error("%s returned a malformed proxy response (%s)", route.function, type(result).__name__)
             return self._send_error(502, "bad_gateway", "Malformed Lambda proxy response", request_id)
@@ -180,15 +209,23 @@ class _Handler(BaseHTTPRequestHandler):
     def _traced(self, path: str) -> Traced:
         """Continue the caller's ``X-Amzn-Trace-Id`` or start a trace, as API Gateway does with tracing on."""
         caller = self.headers.get("X-Amzn-Trace-Id")
-        return Traced(header=caller if trace_headers.parse(caller) else None,  # API Gateway drops malformed ones
-                      http={"method": self.command, "url": self.gateway.url + path,
-                            "client_ip": self.client_address[0], "user_agent": self.headers.get("User-Agent")})
+        return Traced(
+            header=caller if trace_headers.parse(caller) else None,  # API Gateway drops malformed ones
+            http={
+                "method": self.command,
+                "url": self.gateway.url + path,
+                "client_ip": self.client_address[0],
+                "user_agent": self.headers.get("User-Agent"),
+            },
+        )
 
     def _serve_merged_spec(self, request_id: str) -> int:
         """``GET /openapi.json``: each context's own spec (same token rules), merged into one document."""
         specs = [r for r in self.gateway.routes if r.method == "GET" and CONTEXT_SPEC_PATH.fullmatch(r.path)]
         if specs:  # one request: throttled and authorized once, as each context's own document is
-            admitted = self.gateway.front_door.admit(specs[0], "GET", MERGED_SPEC_PATH, self.headers.get, request_id)
+            admitted = self.gateway.front_door.admit(
+                specs[0], "GET", MERGED_SPEC_PATH, self.headers.get, request_id
+            )
             if isinstance(admitted, Refused):
                 self._write(admitted.status, admitted.body, admitted.headers, request_id)
                 return admitted.status
@@ -196,27 +233,48 @@ class _Handler(BaseHTTPRequestHandler):
         for route in specs:
             try:
                 result = self.gateway.functions[route.function].invoke(
-                    self._event(route, route.path, "", {}, b"", request_id))
+                    self._event(route, route.path, "", {}, b"", request_id)
+                )
             except Exception:
                 log.exception("%s failed serving %s", route.function, route.path)
-                return self._send_error(502, "bad_gateway", "A context failed to serve its OpenAPI document",
-                                        request_id)
+                return self._send_error(
+                    502, "bad_gateway", "A context failed to serve its OpenAPI document", request_id
+                )
             if int(result.get("statusCode", 502)) != 200:
                 return self._send_result(result, request_id)
             documents.append(json.loads(result["body"]))
         if not documents:
-            return self._send_error(404, "route_not_found", "No context serves an OpenAPI document", request_id)
+            return self._send_error(
+                404, "route_not_found", "No context serves an OpenAPI document", request_id
+            )
         merged = merge("HexaBuilders API", "1.0.0", sorted(documents, key=lambda d: d["info"]["title"]))
         self._write(200, json.dumps(merged).encode(), [("Content-Type", "application/json")], request_id)
         return 200
 
     def _event(
-        self, route: Route, path: str, query: str, params: dict[str, str], body: bytes, request_id: str,
+        self,
+        route: Route,
+        path: str,
+        query: str,
+        params: dict[str, str],
+        body: bytes,
+        request_id: str,
         authorizer: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        return proxy_event(route, self.command, path, query, params, list(self.headers.items()), body, request_id,
-                           protocol=self.request_version, source_ip=self.client_address[0],
-                           account_id=self.gateway.account_id, authorizer=authorizer)
+        return proxy_event(
+            route,
+            self.command,
+            path,
+            query,
+            params,
+            list(self.headers.items()),
+            body,
+            request_id,
+            protocol=self.request_version,
+            source_ip=self.client_address[0],
+            account_id=self.gateway.account_id,
+            authorizer=authorizer,
+        )
 
     def _send_result(self, result: dict[str, Any], request_id: str, trace_id: str | None = None) -> int:
         status = int(result["statusCode"])
@@ -270,8 +328,15 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(payload)
 
 
-_ERROR_CODES = {400: "malformed_request", 408: "request_timeout", 413: "payload_too_large", 414: "uri_too_long",
-                431: "headers_too_large", 501: "not_implemented", 505: "http_version_not_supported"}
+_ERROR_CODES = {
+    400: "malformed_request",
+    408: "request_timeout",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    431: "headers_too_large",
+    501: "not_implemented",
+    505: "http_version_not_supported",
+}
 
 
 class _Server(ThreadingHTTPServer):
@@ -284,9 +349,15 @@ class Gateway:
     """The HTTP server; ``start()`` binds (port 0 = free port) and serves in a daemon thread."""
 
     def __init__(
-        self, routes: list[Route], functions: Mapping[str, LocalFunction], *,
-        host: str = "127.0.0.1", port: int = 3000, account_id: str = "123456789012",
-        request_deadline: float = REQUEST_DEADLINE, max_body: int = MAX_BODY_BYTES,
+        self,
+        routes: list[Route],
+        functions: Mapping[str, LocalFunction],
+        *,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        account_id: str = "123456789012",
+        request_deadline: float = REQUEST_DEADLINE,
+        max_body: int = MAX_BODY_BYTES,
         front_door: FrontDoor | None = None,
     ) -> None:
         self.routes = list(routes)
@@ -301,7 +372,9 @@ class Gateway:
         self._table = RouteTable(self.routes)
         self.faults: dict[str, Fault] = {}  # function logical id -> injected fault (tests only)
         # first path segment -> the runtime's own handler (method, path, header getter) -> (status, headers, body)
-        self.extras: dict[str, Callable[[str, str, Callable[[str], str | None]], tuple[int, list, bytes]]] = {}
+        self.extras: dict[
+            str, Callable[[str, str, Callable[[str], str | None]], tuple[int, list, bytes]]
+        ] = {}
         self._served: ThreadedServer | None = None
 
     @property

@@ -11,6 +11,7 @@ ARN the call names. A call no statement allows fails with AccessDeniedException,
 Not modelled: Deny statements and conditions (the template has none), resource policies, calls made from
 threads the handler starts itself (they do not inherit the function's context), HTTP calls signed by hand.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -30,30 +31,53 @@ log = logging.getLogger("hexa.local.iam")
 # The AWS managed policies SAM attaches, as AWS publishes them (their statements are on Resource "*")
 MANAGED_POLICY_ACTIONS: dict[str, tuple[str, ...]] = {
     "AWSLambdaBasicExecutionRole": ("logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
-    "AWSXrayWriteOnlyAccess": ("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules",
-                               "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"),
-    "AWSLambdaDynamoDBExecutionRole": ("dynamodb:DescribeStream", "dynamodb:GetRecords",
-                                       "dynamodb:GetShardIterator", "dynamodb:ListStreams",
-                                       "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
-    "AWSLambdaSQSQueueExecutionRole": ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes",
-                                       "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"),
+    "AWSXrayWriteOnlyAccess": (
+        "xray:PutTraceSegments",
+        "xray:PutTelemetryRecords",
+        "xray:GetSamplingRules",
+        "xray:GetSamplingTargets",
+        "xray:GetSamplingStatisticSummaries",
+    ),
+    "AWSLambdaDynamoDBExecutionRole": (
+        "dynamodb:DescribeStream",
+        "dynamodb:GetRecords",
+        "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ),
+    "AWSLambdaSQSQueueExecutionRole": (
+        "sqs:ReceiveMessage",
+        "sqs:DeleteMessage",
+        "sqs:GetQueueAttributes",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+    ),
 }
 # botocore's endpoint prefix -> the IAM service prefix, where they differ
 IAM_PREFIX = {"monitoring": "cloudwatch", "streams.dynamodb": "dynamodb"}
 SECRET_SUFFIX = "-??????"  # Secrets Manager appends 6 random characters to a secret's name in its ARN
-TRANSACT_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                    "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}
+TRANSACT_ACTIONS = {
+    "Put": "PutItem",
+    "Update": "UpdateItem",
+    "Delete": "DeleteItem",
+    "ConditionCheck": "ConditionCheckItem",
+    "Get": "GetItem",
+}
 
 
 @dataclass(frozen=True)
 class Statement:
     actions: tuple[str, ...]
     resources: tuple[str, ...]
-    managed: bool = False   # from an AWS managed policy (not the template's to narrow)
+    managed: bool = False  # from an AWS managed policy (not the template's to narrow)
 
     def allows(self, action: str, resource: str) -> bool:
-        return (any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in self.actions)
-                and any(_matches(resource, pattern) for pattern in self.resources))
+        return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in self.actions) and any(
+            _matches(resource, pattern) for pattern in self.resources
+        )
 
 
 @dataclass(frozen=True)
@@ -83,7 +107,9 @@ class AccessDenied(Exception):
     pass
 
 
-_CURRENT: contextvars.ContextVar[FunctionPolicy | None] = contextvars.ContextVar("hexa_function_policy", default=None)
+_CURRENT: contextvars.ContextVar[FunctionPolicy | None] = contextvars.ContextVar(
+    "hexa_function_policy", default=None
+)
 _install_lock = threading.Lock()
 _installed = False
 
@@ -113,15 +139,33 @@ def install() -> None:
             policy = _CURRENT.get()
             if policy is not None:
                 meta = client.meta
-                for action, resource in requests_of(meta.service_model.endpoint_prefix, operation_name, api_params,
-                                                    meta.region_name, account_of(policy)):
+                for action, resource in requests_of(
+                    meta.service_model.endpoint_prefix,
+                    operation_name,
+                    api_params,
+                    meta.region_name,
+                    account_of(policy),
+                ):
                     if not policy.allows(action, resource):
-                        log.warning("%s: %s on %s refused, as AWS would: its role does not allow it",
-                                    policy.function, action, resource)
-                        raise ClientError({"Error": {"Code": "AccessDeniedException", "Message": (
-                            f"User: {policy.role}/{policy.function} is not authorized to perform: {action} on "
-                            f"resource: {resource} because no identity-based policy allows the {action} action")},
-                            "ResponseMetadata": {"HTTPStatusCode": 400}}, operation_name)
+                        log.warning(
+                            "%s: %s on %s refused, as AWS would: its role does not allow it",
+                            policy.function,
+                            action,
+                            resource,
+                        )
+                        raise ClientError(
+                            {
+                                "Error": {
+                                    "Code": "AccessDeniedException",
+                                    "Message": (
+                                        f"User: {policy.role}/{policy.function} is not authorized to perform: {action} on "
+                                        f"resource: {resource} because no identity-based policy allows the {action} action"
+                                    ),
+                                },
+                                "ResponseMetadata": {"HTTPStatusCode": 400},
+                            },
+                            operation_name,
+                        )
                     policy.used.add((action, resource))
             return original(client, operation_name, api_params)
 
@@ -133,8 +177,9 @@ def account_of(policy: FunctionPolicy) -> str:
     return policy.role.split(":")[4]
 
 
-def requests_of(prefix: str, operation: str, params: Mapping[str, Any], region: str,
-                account: str) -> list[tuple[str, str]]:
+def requests_of(
+    prefix: str, operation: str, params: Mapping[str, Any], region: str, account: str
+) -> list[tuple[str, str]]:
     """The (IAM action, resource ARN) pairs AWS authorises for one API call."""
     service = IAM_PREFIX.get(prefix, prefix)
     arn = f"arn:aws:{service}:{region}:{account}"
@@ -148,10 +193,17 @@ def requests_of(prefix: str, operation: str, params: Mapping[str, Any], region: 
         return [(f"sqs:{operation}", f"arn:aws:sqs:{region}:{owner}:{params['QueueName']}")]
     if service == "events" and operation == "PutEvents":
         buses = {entry.get("EventBusName") or "default" for entry in params.get("Entries", [])}
-        return [("events:PutEvents", bus if bus.startswith("arn:") else f"{arn}:event-bus/{bus}") for bus in buses]
+        return [
+            ("events:PutEvents", bus if bus.startswith("arn:") else f"{arn}:event-bus/{bus}") for bus in buses
+        ]
     if service == "secretsmanager" and "SecretId" in params:
         secret = params["SecretId"]
-        return [(f"secretsmanager:{operation}", secret if secret.startswith("arn:") else f"{arn}:secret:{secret}{SECRET_SUFFIX}")]
+        return [
+            (
+                f"secretsmanager:{operation}",
+                secret if secret.startswith("arn:") else f"{arn}:secret:{secret}{SECRET_SUFFIX}",
+            )
+        ]
     if service == "lambda" and "FunctionName" in params:
         name = params["FunctionName"]
         qualifier = f":{params['Qualifier']}" if params.get("Qualifier") else ""
@@ -181,16 +233,21 @@ def _dynamodb(operation: str, params: Mapping[str, Any], arn: str) -> list[tuple
 
 
 def _matches(resource: str, pattern: str) -> bool:
-    if resource.endswith(SECRET_SUFFIX):  # a secret named without its random suffix: any suffix the grant names
-        return fnmatch.fnmatchcase(pattern, resource) or fnmatch.fnmatchcase(resource[:-7], pattern.rstrip("*"))
+    if resource.endswith(
+        SECRET_SUFFIX
+    ):  # a secret named without its random suffix: any suffix the grant names
+        return fnmatch.fnmatchcase(pattern, resource) or fnmatch.fnmatchcase(
+            resource[:-7], pattern.rstrip("*")
+        )
     return fnmatch.fnmatchcase(resource, pattern)
 
 
 # ------------------------------------------------------------------------------------ from the template
 
 
-def function_policies(transformed: Mapping[str, Any], resolve: Any, function_ids: list[str],
-                      role_arn: Any) -> dict[str, FunctionPolicy]:
+def function_policies(
+    transformed: Mapping[str, Any], resolve: Any, function_ids: list[str], role_arn: Any
+) -> dict[str, FunctionPolicy]:
     """Each function's role as statements with resolved resources.
 
     ``resolve(value, where)`` resolves intrinsics against the local cloud's resources; ``role_arn(name)``
@@ -204,9 +261,11 @@ def function_policies(transformed: Mapping[str, Any], resolve: Any, function_ids
         if role_id not in resources:
             raise TemplateError(f"{function}: no role of its own in the transformed template ({role_ref!r})")
         role = resources[role_id]["Properties"]
-        statements = [Statement(MANAGED_POLICY_ACTIONS[name], ("*",), managed=True)
-                      for name in (_managed_name(arn) for arn in role.get("ManagedPolicyArns", []))
-                      if name in MANAGED_POLICY_ACTIONS]
+        statements = [
+            Statement(MANAGED_POLICY_ACTIONS[name], ("*",), managed=True)
+            for name in (_managed_name(arn) for arn in role.get("ManagedPolicyArns", []))
+            if name in MANAGED_POLICY_ACTIONS
+        ]
         for policy in role.get("Policies", []):
             for raw in _as_list(policy["PolicyDocument"].get("Statement")):
                 if raw.get("Effect", "Allow") != "Allow":

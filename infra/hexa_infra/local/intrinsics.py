@@ -23,6 +23,7 @@ from .resources import PhysicalResource
 
 __all__ = ["NO_VALUE", "SUB_VAR", "IntrinsicResolver", "is_intrinsic"]
 
+
 class _NoValue:
     """Sentinel for ``AWS::NoValue``: the enclosing key or list item is dropped."""
 
@@ -78,8 +79,10 @@ class IntrinsicResolver:
 
     def pseudo_parameter(self, name: str) -> Any:
         """Value of an ``AWS::*`` pseudo parameter, or raise if unknown."""
-        partition = "aws-cn" if self.region.startswith("cn-") else (
-            "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
+        partition = (
+            "aws-cn"
+            if self.region.startswith("cn-")
+            else ("aws-us-gov" if self.region.startswith("us-gov-") else "aws")
         )
         stack_uuid = uuid.uuid5(uuid.NAMESPACE_URL, f"{self.account_id}/{self.region}/{self.stack_name}")
         table: dict[str, Any] = {
@@ -87,7 +90,7 @@ class IntrinsicResolver:
             "AWS::AccountId": self.account_id,
             "AWS::StackName": self.stack_name,
             "AWS::StackId": f"arn:{partition}:cloudformation:{self.region}:{self.account_id}"
-                            f":stack/{self.stack_name}/{stack_uuid}",
+            f":stack/{self.stack_name}/{stack_uuid}",
             "AWS::Partition": partition,
             "AWS::URLSuffix": "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com",
             "AWS::NotificationARNs": [],
@@ -135,7 +138,10 @@ class IntrinsicResolver:
         return physical.attrs[attribute]
 
     def _eval_condition(
-        self, value: Any, resources: Mapping[str, PhysicalResource] | None, where: str,
+        self,
+        value: Any,
+        resources: Mapping[str, PhysicalResource] | None,
+        where: str,
         stack: tuple[str, ...] = (),
     ) -> bool:
         if isinstance(value, dict) and len(value) == 1 and "Condition" in value:
@@ -168,7 +174,11 @@ class IntrinsicResolver:
         return out
 
     def _intrinsic(  # noqa: C901 - one branch per intrinsic reads best as a flat dispatch
-        self, key: str, arg: Any, resources: Mapping[str, PhysicalResource] | None, where: str,
+        self,
+        key: str,
+        arg: Any,
+        resources: Mapping[str, PhysicalResource] | None,
+        where: str,
         stack: tuple[str, ...],
     ) -> Any:
         def r(v: Any) -> Any:
@@ -223,7 +233,9 @@ class IntrinsicResolver:
             try:
                 return self.mappings[map_name][top][second]
             except KeyError:
-                raise TemplateError(f"{where}: Fn::FindInMap [{map_name}, {top}, {second}] not found") from None
+                raise TemplateError(
+                    f"{where}: Fn::FindInMap [{map_name}, {top}, {second}] not found"
+                ) from None
         if key == "Fn::Base64":
             return base64.b64encode(self._scalar(r(arg), where, key).encode()).decode()
         if key == "Fn::GetAZs":
@@ -243,9 +255,10 @@ class IntrinsicResolver:
         if isinstance(arg, list):
             if len(arg) != 2 or not isinstance(arg[1], dict):
                 raise TemplateError(f"{where}: Fn::Sub list form must be [string, {{vars}}]")
-            text, variables = arg[0], {
-                k: self._resolve(v, resources, f"{where}.{k}", stack) for k, v in arg[1].items()
-            }
+            text, variables = (
+                arg[0],
+                {k: self._resolve(v, resources, f"{where}.{k}", stack) for k, v in arg[1].items()},
+            )
         else:
             text, variables = arg, {}
         if not isinstance(text, str):

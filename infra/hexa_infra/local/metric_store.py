@@ -36,7 +36,9 @@ class MetricStore:
     def add(self, blob: dict[str, Any]) -> None:
         directives = (blob.get("_aws") or {}).get("CloudWatchMetrics") or []
         names = {m.get("Name") for d in directives for m in d.get("Metrics", [])}
-        if "Events" in names or ("Requests" in names and not str(blob.get("route", "")).startswith(("GET ", "HEAD "))):
+        if "Events" in names or (
+            "Requests" in names and not str(blob.get("route", "")).startswith(("GET ", "HEAD "))
+        ):
             self.changes += 1
         with self._lock:
             for directive in directives:
@@ -54,15 +56,21 @@ class MetricStore:
     def values(self, name: str, **match: str) -> list[float]:
         """Every kept value of metric ``name`` over the series whose dimensions include ``match``."""
         with self._lock:
-            picked = [list(values) for (_, metric, dimensions), values in self._series.items()
-                      if metric == name and all(dict(dimensions).get(k) == v for k, v in match.items())]
+            picked = [
+                list(values)
+                for (_, metric, dimensions), values in self._series.items()
+                if metric == name and all(dict(dimensions).get(k) == v for k, v in match.items())
+            ]
         return [value for values in picked for value in values]
 
     def dimension_values(self, name: str, dimension: str) -> set[str]:
         """The values ``dimension`` takes on the series of metric ``name`` (e.g. every consumer with an age)."""
         with self._lock:
-            return {dict(dims)[dimension] for (_, metric, dims), _ in self._series.items()
-                    if metric == name and dimension in dict(dims)}
+            return {
+                dict(dims)[dimension]
+                for (_, metric, dims), _ in self._series.items()
+                if metric == name and dimension in dict(dims)
+            }
 
     def summary(self) -> list[dict[str, Any]]:
         """One row per series: namespace, metric, unit, dimensions, count, sum, p50/p95/p99, max."""
@@ -73,8 +81,18 @@ class MetricStore:
         for (namespace, name, dimensions), values in sorted(series.items()):
             if not values:
                 continue
-            rows.append({"namespace": namespace, "metric": name, "unit": units.get(name, "None"),
-                         "dimensions": dict(dimensions), "count": len(values), "sum": round(sum(values), 3),
-                         "p50": percentile(values, 50), "p95": percentile(values, 95),
-                         "p99": percentile(values, 99), "max": max(values)})
+            rows.append(
+                {
+                    "namespace": namespace,
+                    "metric": name,
+                    "unit": units.get(name, "None"),
+                    "dimensions": dict(dimensions),
+                    "count": len(values),
+                    "sum": round(sum(values), 3),
+                    "p50": percentile(values, 50),
+                    "p95": percentile(values, 95),
+                    "p99": percentile(values, 99),
+                    "max": max(values),
+                }
+            )
         return rows

@@ -48,6 +48,7 @@ without bound and each full garbage collection re-scanned all of it, which measu
 pauses that stalled the whole local cloud. Instances are no longer tracked (the dashboard's data
 view is empty; we do not use S3). Proven by ``tests/integration/test_emulator_serialization.py``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -79,7 +80,7 @@ def _snapshot(backend: Any, operation: dict[str, Any]) -> tuple[Any, Any, Any, A
     """(table, hash key, range key, deep copy of the current item or None) for one write."""
     from moto.dynamodb.models.dynamo_type import DynamoType
 
-    (kind, body), = operation.items()
+    ((kind, body),) = operation.items()
     if kind == "ConditionCheck":
         return None
     try:
@@ -221,8 +222,11 @@ def apply() -> None:
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         with _LOCK:
             snapshots = [s for s in (_snapshot(self, op) for op in transact_items) if s is not None]
-            shards = {id(t): (t.stream_shard, len(t.stream_shard.items)) for t, *_ in snapshots
-                      if getattr(t, "stream_shard", None) is not None}
+            shards = {
+                id(t): (t.stream_shard, len(t.stream_shard.items))
+                for t, *_ in snapshots
+                if getattr(t, "stream_shard", None) is not None
+            }
             try:
                 return original_transact(self, transact_items)
             except Exception:

@@ -46,7 +46,9 @@ class PollerThread(Generic[_M]):
     # ---------------------------------------------------------------- lifecycle
 
     def _start_thread(self) -> None:
-        self._thread = threading.Thread(target=self._run, name=f"{self.thread_prefix}-{self.name}", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, name=f"{self.thread_prefix}-{self.name}", daemon=True
+        )
         self._thread.start()
 
     def signal_stop(self) -> None:
@@ -78,8 +80,9 @@ class PollerThread(Generic[_M]):
             try:
                 self._poll_once()
             except Exception:  # noqa: BLE001 - the poller must survive endpoint hiccups
-                self.logger.exception("%s %s: error talking to the endpoint; retrying in %.1fs",
-                                      self.kind, self.name, backoff)
+                self.logger.exception(
+                    "%s %s: error talking to the endpoint; retrying in %.1fs", self.kind, self.name, backoff
+                )
                 self._after_error()
                 self._stop.wait(backoff)
                 backoff = min(backoff * 2, 5.0)

@@ -1,5 +1,6 @@
 """`hexa up` as a separate process, as a user runs it: for benchmarks and for tests that need a whole
 platform of their own (its own emulator, stack and pollers), then stopped."""
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,30 @@ def local_cloud(stack: str, *extra: str, start_timeout: float = 120.0, cwd: Path
     ready = workdir / "ready.json"
     env = {k: v for k, v in os.environ.items() if k != "AWS_ENDPOINT_URL"}
     with open(workdir / "cloud.log", "w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "hexa_infra.cli", "up", "--port", "0", "--emulator-port", "0",
-                                    "--trace-port", "0", "--no-seed", "--stack", stack, "--ready-file", str(ready),
-                                    *extra], cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "hexa_infra.cli",
+                "up",
+                "--port",
+                "0",
+                "--emulator-port",
+                "0",
+                "--trace-port",
+                "0",
+                "--no-seed",
+                "--stack",
+                stack,
+                "--ready-file",
+                str(ready),
+                *extra,
+            ],
+            cwd=cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + start_timeout
         while not ready.exists():
@@ -43,4 +65,6 @@ def local_cloud(stack: str, *extra: str, start_timeout: float = 120.0, cwd: Path
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-            raise CloudDidNotStop(f"hexa up did not stop within 30 s of SIGTERM; see {workdir / 'cloud.log'}") from None
+            raise CloudDidNotStop(
+                f"hexa up did not stop within 30 s of SIGTERM; see {workdir / 'cloud.log'}"
+            ) from None

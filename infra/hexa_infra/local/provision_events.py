@@ -25,8 +25,10 @@ log = logging.getLogger("hexa.local.provisioner")
 def create_event_bus(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
     events = ctx.clients("events")
     name = str(ctx.r(lid, props.get("Name"), "Name"))
-    arn, found = find_or_create(lambda: events.describe_event_bus(Name=name)["Arn"],
-                                lambda: events.create_event_bus(Name=name)["EventBusArn"])
+    arn, found = find_or_create(
+        lambda: events.describe_event_bus(Name=name)["Arn"],
+        lambda: events.create_event_bus(Name=name)["EventBusArn"],
+    )
     if found:
         log.info("%s: reusing existing event bus %s", lid, name)
     return PhysicalResource(lid, "AWS::Events::EventBus", name, {"Arn": arn, "Name": name})
@@ -38,8 +40,17 @@ def _event_pattern(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> An
     return json.dumps(pattern) if isinstance(pattern, (dict, list)) else pattern
 
 
-_TARGET_KEYS = ("Id", "Arn", "Input", "InputPath", "InputTransformer", "SqsParameters",
-                "DeadLetterConfig", "RetryPolicy", "RoleArn")
+_TARGET_KEYS = (
+    "Id",
+    "Arn",
+    "Input",
+    "InputPath",
+    "InputTransformer",
+    "SqsParameters",
+    "DeadLetterConfig",
+    "RetryPolicy",
+    "RoleArn",
+)
 
 
 def create_rule(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
@@ -51,17 +62,20 @@ def create_rule(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Physi
         if arn.split(":")[2:3] != ["sqs"]:
             raise TemplateError(
                 f"{lid}.Properties.Targets[{i}]: only SQS targets are supported locally (a Lambda or SNS "
-                f"target makes every put_events on the bus fail in moto); got {arn!r}")
+                f"target makes every put_events on the bus fail in moto); got {arn!r}"
+            )
     pattern = _event_pattern(ctx, lid, props)
     bus = ctx.r(lid, props.get("EventBusName"), "EventBusName") or "default"
-    arn = events.put_rule(**drop_none(
-        Name=name,
-        EventBusName=bus,
-        EventPattern=pattern,
-        ScheduleExpression=ctx.r(lid, props.get("ScheduleExpression"), "ScheduleExpression"),
-        State=ctx.r(lid, props.get("State"), "State") or "ENABLED",
-        Description=ctx.r(lid, props.get("Description"), "Description"),
-    ))["RuleArn"]
+    arn = events.put_rule(
+        **drop_none(
+            Name=name,
+            EventBusName=bus,
+            EventPattern=pattern,
+            ScheduleExpression=ctx.r(lid, props.get("ScheduleExpression"), "ScheduleExpression"),
+            State=ctx.r(lid, props.get("State"), "State") or "ENABLED",
+            Description=ctx.r(lid, props.get("Description"), "Description"),
+        )
+    )["RuleArn"]
     if targets:
         payload = [{k: t[k] for k in _TARGET_KEYS if k in t} for t in targets]
         result = events.put_targets(Rule=name, EventBusName=bus, Targets=payload)
@@ -73,18 +87,25 @@ def create_rule(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Physi
 def create_archive(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource | None:
     events = ctx.clients("events")
     given = ctx.r(lid, props.get("ArchiveName"), "ArchiveName")
-    name = str(given) if given else "".join(
-        c if c.isalnum() or c in "._-" else "-" for c in f"{ctx.t.stack_name}-{lid}")[:48]
+    name = (
+        str(given)
+        if given
+        else "".join(c if c.isalnum() or c in "._-" else "-" for c in f"{ctx.t.stack_name}-{lid}")[:48]
+    )
     pattern = _event_pattern(ctx, lid, props)
 
     def create() -> str:
-        return str(events.create_archive(**drop_none(
-            ArchiveName=name,
-            EventSourceArn=ctx.r(lid, props.get("SourceArn"), "SourceArn"),
-            Description=ctx.r(lid, props.get("Description"), "Description"),
-            EventPattern=pattern,
-            RetentionDays=int(ctx.r(lid, props.get("RetentionDays"), "RetentionDays") or 0) or None,
-        ))["ArchiveArn"])
+        return str(
+            events.create_archive(
+                **drop_none(
+                    ArchiveName=name,
+                    EventSourceArn=ctx.r(lid, props.get("SourceArn"), "SourceArn"),
+                    Description=ctx.r(lid, props.get("Description"), "Description"),
+                    EventPattern=pattern,
+                    RetentionDays=int(ctx.r(lid, props.get("RetentionDays"), "RetentionDays") or 0) or None,
+                )
+            )["ArchiveArn"]
+        )
 
     try:
         arn, _ = find_or_create(lambda: str(events.describe_archive(ArchiveName=name)["ArchiveArn"]), create)

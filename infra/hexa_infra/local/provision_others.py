@@ -72,10 +72,15 @@ def create_secret(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Phy
         if value is None:
             spec = ctx.r(lid, props.get("GenerateSecretString"), "GenerateSecretString") or {}
             value = generate_secret_string(spec)
-        return str(sm.create_secret(**drop_none(
-            Name=name, SecretString=str(value),
-            Description=ctx.r(lid, props.get("Description"), "Description"),
-        ))["ARN"])
+        return str(
+            sm.create_secret(
+                **drop_none(
+                    Name=name,
+                    SecretString=str(value),
+                    Description=ctx.r(lid, props.get("Description"), "Description"),
+                )
+            )["ARN"]
+        )
 
     arn, found = find_or_create(lambda: str(sm.describe_secret(SecretId=name)["ARN"]), create)
     if found:
@@ -84,6 +89,7 @@ def create_secret(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Phy
 
 
 # ------------------------------------------------------------------ CloudWatch Logs
+
 
 def create_log_group(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
     """The group and its retention, in the emulator (the local functions still log to stdout)."""
@@ -97,18 +103,32 @@ def create_log_group(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> 
     retention = ctx.r(lid, props.get("RetentionInDays"), "RetentionInDays")
     if retention is not None:
         logs.put_retention_policy(logGroupName=name, retentionInDays=int(retention))
-    return PhysicalResource(lid, "AWS::Logs::LogGroup", name,
-                            {"Arn": ctx.arn("logs", f"log-group:{name}:*")})
+    return PhysicalResource(lid, "AWS::Logs::LogGroup", name, {"Arn": ctx.arn("logs", f"log-group:{name}:*")})
 
 
 # ------------------------------------------------------------------ CloudWatch
 
 _ALARM_CASTS: dict[str, Callable[[Any], Any]] = {
-    "AlarmDescription": str, "ActionsEnabled": is_true, "AlarmActions": list, "OKActions": list,
-    "InsufficientDataActions": list, "MetricName": str, "Namespace": str, "Statistic": str,
-    "ExtendedStatistic": str, "Dimensions": list, "Period": int, "Unit": str, "EvaluationPeriods": int,
-    "DatapointsToAlarm": int, "Threshold": float, "ComparisonOperator": str, "TreatMissingData": str,
-    "EvaluateLowSampleCountPercentile": str, "Metrics": list, "ThresholdMetricId": str,
+    "AlarmDescription": str,
+    "ActionsEnabled": is_true,
+    "AlarmActions": list,
+    "OKActions": list,
+    "InsufficientDataActions": list,
+    "MetricName": str,
+    "Namespace": str,
+    "Statistic": str,
+    "ExtendedStatistic": str,
+    "Dimensions": list,
+    "Period": int,
+    "Unit": str,
+    "EvaluationPeriods": int,
+    "DatapointsToAlarm": int,
+    "Threshold": float,
+    "ComparisonOperator": str,
+    "TreatMissingData": str,
+    "EvaluateLowSampleCountPercentile": str,
+    "Metrics": list,
+    "ThresholdMetricId": str,
 }
 
 
@@ -124,7 +144,9 @@ def create_alarm(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Phys
     except ClientError as exc:
         log.warning("%s: alarm not created (moto stores alarms but never evaluates them): %s", lid, exc)
         return None
-    return PhysicalResource(lid, "AWS::CloudWatch::Alarm", name, {"Arn": ctx.arn("cloudwatch", f"alarm:{name}")})
+    return PhysicalResource(
+        lid, "AWS::CloudWatch::Alarm", name, {"Arn": ctx.arn("cloudwatch", f"alarm:{name}")}
+    )
 
 
 # ------------------------------------------------------------------ in-process resources
@@ -143,8 +165,9 @@ def _short_id(*parts: str, length: int = 10) -> str:
 
 def create_api(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
     api_id = _short_id(ctx.t.stack_name, lid)
-    return PhysicalResource(lid, "AWS::Serverless::Api", api_id,
-                            {"RootResourceId": _short_id(ctx.t.stack_name, lid, "root")})
+    return PhysicalResource(
+        lid, "AWS::Serverless::Api", api_id, {"RootResourceId": _short_id(ctx.t.stack_name, lid, "root")}
+    )
 
 
 def add_implicit_api(ctx: ProvisionContext) -> None:
@@ -177,7 +200,9 @@ def create_topic(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Phys
 def create_role(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> PhysicalResource:
     """A name and an ARN only: the emulator does not enforce IAM, and nothing local assumes the role."""
     name = ctx.name(lid, props, "RoleName")
-    return PhysicalResource(lid, "AWS::IAM::Role", name, {"Arn": f"arn:aws:iam::{ctx.t.account_id}:role/{name}"})
+    return PhysicalResource(
+        lid, "AWS::IAM::Role", name, {"Arn": f"arn:aws:iam::{ctx.t.account_id}:role/{name}"}
+    )
 
 
 def accept_account_setting(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> None:

@@ -24,9 +24,19 @@ log = logging.getLogger("hexa.local.provisioner")
 
 
 _QUEUE_ATTRIBUTES = (
-    "DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "ReceiveMessageWaitTimeSeconds",
-    "VisibilityTimeout", "RedrivePolicy", "RedriveAllowPolicy", "FifoQueue", "ContentBasedDeduplication",
-    "DeduplicationScope", "FifoThroughputLimit", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds",
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+    "RedrivePolicy",
+    "RedriveAllowPolicy",
+    "FifoQueue",
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
+    "KmsMasterKeyId",
+    "KmsDataKeyReusePeriodSeconds",
     "SqsManagedSseEnabled",
 )
 _OPTIONAL_QUEUE_ATTRIBUTES = ("SqsManagedSseEnabled", "KmsMasterKeyId", "KmsDataKeyReusePeriodSeconds")
@@ -49,8 +59,13 @@ def create_queue(ctx: ProvisionContext, lid: str, props: dict[str, Any]) -> Phys
             value = dict(value)
             if "maxReceiveCount" in value:
                 value["maxReceiveCount"] = int(value["maxReceiveCount"])
-        attributes[key] = (json.dumps(value) if isinstance(value, (dict, list))
-                           else str(value).lower() if isinstance(value, bool) else str(value))
+        attributes[key] = (
+            json.dumps(value)
+            if isinstance(value, (dict, list))
+            else str(value).lower()
+            if isinstance(value, bool)
+            else str(value)
+        )
     url = _ensure_queue(ctx, lid, name, attributes)
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     return PhysicalResource(lid, "AWS::SQS::Queue", url, {"Arn": arn, "QueueName": name, "QueueUrl": url})
@@ -75,8 +90,12 @@ def _ensure_queue(ctx: ProvisionContext, lid: str, name: str, attributes: dict[s
             optional = [k for k in _OPTIONAL_QUEUE_ATTRIBUTES if k in attributes]
             if attempt or not optional or "Attribute" not in error_code(exc):
                 raise
-            log.warning("%s: endpoint rejected %s (%s); creating the queue without them",
-                        lid, ", ".join(optional), error_code(exc))
+            log.warning(
+                "%s: endpoint rejected %s (%s); creating the queue without them",
+                lid,
+                ", ".join(optional),
+                error_code(exc),
+            )
             for key in optional:
                 attributes.pop(key)
     raise AssertionError("unreachable")

@@ -27,7 +27,12 @@ from .resources import PhysicalResource, ResourceMap
 from .template import Template, TemplateError
 
 __all__ = [
-    "PhysicalResource", "ProvisionError", "ResourceMap", "dependency_order", "generate_secret_string", "provision",
+    "PhysicalResource",
+    "ProvisionError",
+    "ResourceMap",
+    "dependency_order",
+    "generate_secret_string",
+    "provision",
 ]
 
 log = logging.getLogger("hexa.local.provisioner")
@@ -52,7 +57,7 @@ def dependency_order(template: Template) -> list[str]:
         if lid in done:
             return
         if lid in visiting:
-            cycle = [*visiting[visiting.index(lid):], lid]
+            cycle = [*visiting[visiting.index(lid) :], lid]
             raise TemplateError(f"circular dependency between resources: {' -> '.join(cycle)}")
         visiting.append(lid)
         for dep in sorted(deps[lid], key=list(template.resources).index):
@@ -74,7 +79,9 @@ def provision(template: Template, clients: Clients) -> ResourceMap:
         rtype = str(template.resources[lid].get("Type"))
         creator = CREATORS.get(rtype)
         if creator is None:
-            log.warning("%s: type %s is not emulated locally (skipped; Ref/GetAtt to it will fail)", lid, rtype)
+            log.warning(
+                "%s: type %s is not emulated locally (skipped; Ref/GetAtt to it will fail)", lid, rtype
+            )
             continue
         try:
             physical = creator(ctx, lid, template.properties(lid))

@@ -10,9 +10,21 @@ from urllib.parse import parse_qsl, unquote
 from .routing import Route
 
 
-def proxy_event(route: Route, method: str, path: str, query: str, params: dict[str, str],
-                headers: list[tuple[str, str]], body: bytes, request_id: str, *, protocol: str, source_ip: str,
-                account_id: str, authorizer: dict[str, Any] | None = None) -> dict[str, Any]:
+def proxy_event(
+    route: Route,
+    method: str,
+    path: str,
+    query: str,
+    params: dict[str, str],
+    headers: list[tuple[str, str]],
+    body: bytes,
+    request_id: str,
+    *,
+    protocol: str,
+    source_ip: str,
+    account_id: str,
+    authorizer: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """``resource`` is the template's path (Chalice routes on it); repeated headers and query keys keep
     every value in the ``multiValue*`` maps and their last value in the single-value ones; a body that is
     not UTF-8 travels base64-encoded."""

@@ -13,6 +13,7 @@ Every developer and every test talks to the local gateway, so it must not be the
   used to hold a thread for 300 s). One :class:`Watchdog` thread enforces every deadline by shutting
   the socket's read side, so a read blocked deep inside ``http.server`` returns at once.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -26,7 +27,7 @@ from email.message import Message
 from typing import BinaryIO, Callable
 
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway (REST) payload limit
-REQUEST_DEADLINE = 10.0            # seconds from a request's first byte to the end of its body
+REQUEST_DEADLINE = 10.0  # seconds from a request's first byte to the end of its body
 _LENGTH = re.compile(r"[0-9]{1,15}", re.ASCII)
 _CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,8}", re.ASCII)
 
@@ -42,12 +43,18 @@ class Rejected(Exception):
 
 
 def read_body(headers: Message, rfile: BinaryIO, limit: int = MAX_BODY_BYTES) -> bytes:
-    encodings = [v.strip().lower() for v in ",".join(headers.get_all("Transfer-Encoding") or []).split(",") if v.strip()]
+    encodings = [
+        v.strip().lower()
+        for v in ",".join(headers.get_all("Transfer-Encoding") or []).split(",")
+        if v.strip()
+    ]
     declared = headers.get_all("Content-Length")
     lengths = {v.strip() for v in ",".join(declared).split(",")} if declared else set()
     if encodings:
         if encodings != ["chunked"]:
-            raise Rejected(501, "not_implemented", f"Transfer-Encoding {', '.join(encodings)} is not supported")
+            raise Rejected(
+                501, "not_implemented", f"Transfer-Encoding {', '.join(encodings)} is not supported"
+            )
         if lengths:
             raise Rejected(400, "malformed_request", "Content-Length and Transfer-Encoding together")
         return _read_chunked(rfile, limit)
@@ -133,8 +140,9 @@ class Watchdog:
         while True:
             with self._cond:
                 while not self._heap or self._heap[0][0] > time.monotonic():
-                    self._cond.wait(None if not self._heap
-                                    else max(self.RESOLUTION, self._heap[0][0] - time.monotonic()))
+                    self._cond.wait(
+                        None if not self._heap else max(self.RESOLUTION, self._heap[0][0] - time.monotonic())
+                    )
                 expired = []
                 while self._heap and self._heap[0][0] <= time.monotonic():  # disarmed ones go quietly
                     found = self._armed.pop(heapq.heappop(self._heap)[1], None)

@@ -58,21 +58,36 @@ def routes_from_template(template: Template, resources: ResourceMap, api: str | 
             continue
         path = str(template.resolve(props.get("Path"), resources, where=f"{where}.Path"))
         method = str(template.resolve(props.get("Method"), resources, where=f"{where}.Method")).upper()
-        api_id = str(template.resolve(props.get("RestApiId", {"Ref": "ServerlessRestApi"}), resources,
-                                      where=f"{where}.RestApiId"))
+        api_id = str(
+            template.resolve(
+                props.get("RestApiId", {"Ref": "ServerlessRestApi"}), resources, where=f"{where}.RestApiId"
+            )
+        )
         stage, default_auth = "Prod", None
         if api_lid in template.resources:
             api_props = template.properties(api_lid)
-            stage = str(template.resolve(api_props.get("StageName", "Prod"), resources,
-                                         where=f"{api_lid}.Properties.StageName"))
+            stage = str(
+                template.resolve(
+                    api_props.get("StageName", "Prod"), resources, where=f"{api_lid}.Properties.StageName"
+                )
+            )
             default_auth = (api_props.get("Auth") or {}).get("DefaultAuthorizer")
         authorizer = (props.get("Auth") or {}).get("Authorizer", default_auth)
         key = (method, _normalise(path))
         if key in seen:
             raise TemplateError(f"{where}: {method} {path} is also routed to {seen[key]}")
         seen[key] = lid
-        routes.append(Route(method, path, lid, api_id, stage, None if authorizer in (None, OPEN) else str(authorizer),
-                            str(api_lid)))
+        routes.append(
+            Route(
+                method,
+                path,
+                lid,
+                api_id,
+                stage,
+                None if authorizer in (None, OPEN) else str(authorizer),
+                str(api_lid),
+            )
+        )
     return routes
 
 
@@ -116,7 +131,9 @@ def _compile(routes: list[Route]) -> list[Resource]:
     by_path: dict[str, dict[str, Route]] = {}
     for route in routes:
         by_path.setdefault(_normalise(route.path), {})[route.method] = route
-    return [Resource(path, tuple(s for s in path.split("/") if s), methods) for path, methods in by_path.items()]
+    return [
+        Resource(path, tuple(s for s in path.split("/") if s), methods) for path, methods in by_path.items()
+    ]
 
 
 class RouteTable:

@@ -3,6 +3,7 @@
 The local runtime reads each function's IAM role from it (``iam``); the template tests read the rest.
 No AWS call: the managed-policy lookup SAM would make is answered with nothing (policies are kept by name).
 """
+
 from __future__ import annotations
 
 import copy
@@ -31,7 +32,9 @@ def _transformed(path: Path, _mtime: float) -> dict[str, Any]:
     for resource in template["Resources"].values():  # local CodeUri/ContentUri → s3:// as `sam package` would
         for key in ("CodeUri", "ContentUri"):
             if isinstance(resource.get("Properties", {}).get(key), str):
-                resource["Properties"][key] = f"s3://hexa-artifacts/{resource['Properties'][key].strip('/')}.zip"
+                resource["Properties"][key] = (
+                    f"s3://hexa-artifacts/{resource['Properties'][key].strip('/')}.zip"
+                )
 
     class OfflinePolicies(ManagedPolicyLoader):
         def __init__(self) -> None:

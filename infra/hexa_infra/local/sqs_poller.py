@@ -38,14 +38,27 @@ from .functions import LocalFunction
 from .poller_thread import PollerThread
 from .tracing import Traced
 
-__all__ = ["SqsMapping", "SqsPoller", "batch_trace", "failed_message_ids", "queue_url_for_arn", "sqs_event",
-           "sqs_mappings"]
+__all__ = [
+    "SqsMapping",
+    "SqsPoller",
+    "batch_trace",
+    "failed_message_ids",
+    "queue_url_for_arn",
+    "sqs_event",
+    "sqs_mappings",
+]
 
 log = logging.getLogger("hexa.local.sqs")
 
 _LAMBDA_ATTRIBUTES = (
-    "ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp",
-    "SequenceNumber", "MessageGroupId", "MessageDeduplicationId", "AWSTraceHeader",
+    "ApproximateReceiveCount",
+    "SentTimestamp",
+    "SenderId",
+    "ApproximateFirstReceiveTimestamp",
+    "SequenceNumber",
+    "MessageGroupId",
+    "MessageDeduplicationId",
+    "AWSTraceHeader",
 )
 
 
@@ -57,8 +70,10 @@ def _lambda_message_attributes(attributes: dict[str, Any]) -> dict[str, Any]:
             "stringValue": value.get("StringValue"),
             "binaryValue": base64.b64encode(binary).decode() if isinstance(binary, bytes) else binary,
             "stringListValues": list(value.get("StringListValues") or []),
-            "binaryListValues": [base64.b64encode(b).decode() if isinstance(b, bytes) else b
-                                 for b in value.get("BinaryListValues") or []],
+            "binaryListValues": [
+                base64.b64encode(b).decode() if isinstance(b, bytes) else b
+                for b in value.get("BinaryListValues") or []
+            ],
             "dataType": value.get("DataType"),
         }
     return out
@@ -69,17 +84,19 @@ def sqs_event(messages: list[dict[str, Any]], queue_arn: str, region: str) -> di
     records = []
     for message in messages:
         attributes = message.get("Attributes") or {}
-        records.append({
-            "messageId": message["MessageId"],
-            "receiptHandle": message["ReceiptHandle"],
-            "body": message.get("Body", ""),
-            "attributes": {k: attributes[k] for k in _LAMBDA_ATTRIBUTES if k in attributes},
-            "messageAttributes": _lambda_message_attributes(message.get("MessageAttributes") or {}),
-            "md5OfBody": message.get("MD5OfBody"),
-            "eventSource": "aws:sqs",
-            "eventSourceARN": queue_arn,
-            "awsRegion": region,
-        })
+        records.append(
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message.get("Body", ""),
+                "attributes": {k: attributes[k] for k in _LAMBDA_ATTRIBUTES if k in attributes},
+                "messageAttributes": _lambda_message_attributes(message.get("MessageAttributes") or {}),
+                "md5OfBody": message.get("MD5OfBody"),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": region,
+            }
+        )
     return {"Records": records}
 
 
@@ -101,7 +118,10 @@ def failed_message_ids(result: Any, message_ids: list[str], report: bool) -> lis
     for item in failures:
         identifier = item.get("itemIdentifier") if isinstance(item, dict) else None
         if not identifier or identifier not in message_ids:
-            log.error("batchItemFailures has an empty or unknown itemIdentifier %r; the whole batch fails", identifier)
+            log.error(
+                "batchItemFailures has an empty or unknown itemIdentifier %r; the whole batch fails",
+                identifier,
+            )
             return list(message_ids)
         failed.append(identifier)
     return failed
@@ -121,8 +141,13 @@ class SqsPoller(PollerThread[SqsMapping]):
     logger = log
 
     def __init__(
-        self, mapping: SqsMapping, function: LocalFunction, clients: Clients, *,
-        retry_delay: float = 0.5, short_poll_interval: float = 0.02,
+        self,
+        mapping: SqsMapping,
+        function: LocalFunction,
+        clients: Clients,
+        *,
+        retry_delay: float = 0.5,
+        short_poll_interval: float = 0.02,
     ) -> None:
         super().__init__(mapping, function)
         self.sqs = clients("sqs")
@@ -136,17 +161,27 @@ class SqsPoller(PollerThread[SqsMapping]):
 
     def start(self) -> SqsPoller:
         self._start_thread()
-        log.info("SQS poller %s <- %s (batch %d%s)", self.name, self.mapping.queue_url, self.mapping.batch_size,
-                 ", ReportBatchItemFailures" if self.mapping.report_batch_item_failures else "")
+        log.info(
+            "SQS poller %s <- %s (batch %d%s)",
+            self.name,
+            self.mapping.queue_url,
+            self.mapping.batch_size,
+            ", ReportBatchItemFailures" if self.mapping.report_batch_item_failures else "",
+        )
         return self
 
     def is_idle(self) -> bool:
         """Nothing visible, in flight or delayed in the queue, and no batch being processed."""
         if self._busy or self._pending:
             return False
-        attrs = self.sqs.get_queue_attributes(QueueUrl=self.mapping.queue_url, AttributeNames=[
-            "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-            "ApproximateNumberOfMessagesDelayed"])["Attributes"]
+        attrs = self.sqs.get_queue_attributes(
+            QueueUrl=self.mapping.queue_url,
+            AttributeNames=[
+                "ApproximateNumberOfMessages",
+                "ApproximateNumberOfMessagesNotVisible",
+                "ApproximateNumberOfMessagesDelayed",
+            ],
+        )["Attributes"]
         return not self._busy and not self._pending and all(int(v) == 0 for v in attrs.values())
 
     def wait_until_idle(self, timeout: float) -> bool:
@@ -211,25 +246,33 @@ class SqsPoller(PollerThread[SqsMapping]):
             try:
                 result = self.function.invoke(event, traced=batch_trace(event))
             except Exception:  # noqa: BLE001 - a failing handler fails the batch, as in Lambda
-                log.exception("%s failed on a batch of %d message(s) from %s; all will be retried",
-                              self.mapping.function, len(ids), self.mapping.queue_arn)
+                log.exception(
+                    "%s failed on a batch of %d message(s) from %s; all will be retried",
+                    self.mapping.function,
+                    len(ids),
+                    self.mapping.queue_arn,
+                )
                 failed = list(ids)
             else:
                 failed = failed_message_ids(result, ids, self.mapping.report_batch_item_failures)
                 if failed:
-                    log.warning("%s reported %d of %d message(s) failed", self.mapping.function, len(failed), len(ids))
+                    log.warning(
+                        "%s reported %d of %d message(s) failed", self.mapping.function, len(failed), len(ids)
+                    )
             by_id = {m["MessageId"]: m["ReceiptHandle"] for m in messages}
             failed_set = set(failed)
             succeeded = [i for i in ids if i not in failed_set]
             self._delete(succeeded, by_id)
             if failed:
-                self._pending.append(_PendingRetry(time.monotonic() + self.retry_delay, [by_id[i] for i in failed]))
+                self._pending.append(
+                    _PendingRetry(time.monotonic() + self.retry_delay, [by_id[i] for i in failed])
+                )
         finally:
             self._busy = False
 
     def _delete(self, ids: list[str], receipt_by_id: dict[str, str]) -> None:
         for start in range(0, len(ids), 10):
-            chunk = ids[start:start + 10]
+            chunk = ids[start : start + 10]
             entries = [{"Id": str(n), "ReceiptHandle": receipt_by_id[i]} for n, i in enumerate(chunk)]
             result = self.sqs.delete_message_batch(QueueUrl=self.mapping.queue_url, Entries=entries)
             for failure in result.get("Failed") or []:
@@ -247,9 +290,13 @@ class SqsPoller(PollerThread[SqsMapping]):
         for pending in due:
             handles = pending.receipt_handles
             for start in range(0, len(handles), 10):
-                entries = [{"Id": str(n), "ReceiptHandle": h, "VisibilityTimeout": 0}
-                           for n, h in enumerate(handles[start:start + 10])]
-                result = self.sqs.change_message_visibility_batch(QueueUrl=self.mapping.queue_url, Entries=entries)
+                entries = [
+                    {"Id": str(n), "ReceiptHandle": h, "VisibilityTimeout": 0}
+                    for n, h in enumerate(handles[start : start + 10])
+                ]
+                result = self.sqs.change_message_visibility_batch(
+                    QueueUrl=self.mapping.queue_url, Entries=entries
+                )
                 for failure in result.get("Failed") or []:
                     log.warning("SQS poller %s: could not reset visibility: %s", self.name, failure)
             self._pending.remove(pending)

@@ -70,9 +70,17 @@ class StreamPoller(PollerThread[StreamMapping]):
     logger = log
 
     def __init__(
-        self, mapping: StreamMapping, function: LocalFunction, clients: Clients, *,
-        retry_delay: float = 0.5, max_retry_delay: float | None = None, poll_interval: float = 0.05,
-        shard_refresh_interval: float = 10.0, wakeup: StreamSignal | None = None, idle_interval: float = 1.0,
+        self,
+        mapping: StreamMapping,
+        function: LocalFunction,
+        clients: Clients,
+        *,
+        retry_delay: float = 0.5,
+        max_retry_delay: float | None = None,
+        poll_interval: float = 0.05,
+        shard_refresh_interval: float = 10.0,
+        wakeup: StreamSignal | None = None,
+        idle_interval: float = 1.0,
     ) -> None:
         super().__init__(mapping, function)
         self.streams = clients("dynamodbstreams")
@@ -97,9 +105,14 @@ class StreamPoller(PollerThread[StreamMapping]):
         """Open the shard iterators now (so LATEST means 'after start()'), then poll in a thread."""
         self._refresh_shards(initial=True)
         self._start_thread()
-        log.info("stream poller %s <- %s (%s, batch %d, retries %s)", self.name, self.mapping.stream_arn,
-                 self.mapping.starting_position, self.mapping.batch_size,
-                 "infinite" if self.mapping.max_retries is None else self.mapping.max_retries)
+        log.info(
+            "stream poller %s <- %s (%s, batch %d, retries %s)",
+            self.name,
+            self.mapping.stream_arn,
+            self.mapping.starting_position,
+            self.mapping.batch_size,
+            "infinite" if self.mapping.max_retries is None else self.mapping.max_retries,
+        )
         return self
 
     def wait_until_idle(self, timeout: float) -> bool:
@@ -155,7 +168,11 @@ class StreamPoller(PollerThread[StreamMapping]):
         self._refreshed_at = time.monotonic()
 
     def _iterator(self, shard_id: str, kind: str, sequence: str | None = None) -> str | None:
-        kwargs: dict[str, Any] = {"StreamArn": self.mapping.stream_arn, "ShardId": shard_id, "ShardIteratorType": kind}
+        kwargs: dict[str, Any] = {
+            "StreamArn": self.mapping.stream_arn,
+            "ShardId": shard_id,
+            "ShardIteratorType": kind,
+        }
         if sequence is not None:
             kwargs["SequenceNumber"] = sequence
         iterator = self.streams.get_shard_iterator(**kwargs).get("ShardIterator")
@@ -168,8 +185,12 @@ class StreamPoller(PollerThread[StreamMapping]):
         else:
             kind = "TRIM_HORIZON" if self.mapping.starting_position == "TRIM_HORIZON" else "LATEST"
             if kind == "LATEST":
-                log.warning("stream poller %s: iterator of %s lost before any record was processed; "
-                            "reopening at LATEST", self.name, shard.shard_id)
+                log.warning(
+                    "stream poller %s: iterator of %s lost before any record was processed; "
+                    "reopening at LATEST",
+                    self.name,
+                    shard.shard_id,
+                )
             shard.iterator = self._iterator(shard.shard_id, kind)
 
     def _ready_shards(self) -> list[_Shard]:
@@ -193,7 +214,9 @@ class StreamPoller(PollerThread[StreamMapping]):
         with self._cond:
             self._cycle += 1
             cycle = self._cycle
-        seen = self.wakeup.generation(self._table) if self.wakeup is not None else 0  # read first: no lost wakeup
+        seen = (
+            self.wakeup.generation(self._table) if self.wakeup is not None else 0
+        )  # read first: no lost wakeup
         if time.monotonic() - self._refreshed_at > self.shard_refresh_interval:
             self._refresh_shards()
         worked = False
@@ -206,8 +229,12 @@ class StreamPoller(PollerThread[StreamMapping]):
                 self._cond.notify_all()
         if not worked:
             if pending:
-                self._stop.wait(min(self.poll_interval,
-                                    max(0.0, min(s.next_attempt_at for s in pending) - time.monotonic())))
+                self._stop.wait(
+                    min(
+                        self.poll_interval,
+                        max(0.0, min(s.next_attempt_at for s in pending) - time.monotonic()),
+                    )
+                )
             elif self.wakeup is not None:
                 self.wakeup.wait(self._table, seen, self.idle_interval)
             else:
@@ -234,8 +261,12 @@ class StreamPoller(PollerThread[StreamMapping]):
         records = self._get_records(shard)
         if records and self.mapping.batching_window > 0:
             window_end = time.monotonic() + self.mapping.batching_window
-            while (len(records) < self.mapping.batch_size and shard.iterator is not None
-                   and time.monotonic() < window_end and not self._stop.is_set()):
+            while (
+                len(records) < self.mapping.batch_size
+                and shard.iterator is not None
+                and time.monotonic() < window_end
+                and not self._stop.is_set()
+            ):
                 more = self._get_records(shard, limit=self.mapping.batch_size - len(records))
                 records.extend(more)
                 if not more:
@@ -244,10 +275,17 @@ class StreamPoller(PollerThread[StreamMapping]):
 
     def _get_records(self, shard: _Shard, limit: int | None = None) -> list[dict[str, Any]]:
         try:
-            response = self.streams.get_records(ShardIterator=shard.iterator, Limit=limit or self.mapping.batch_size)
+            response = self.streams.get_records(
+                ShardIterator=shard.iterator, Limit=limit or self.mapping.batch_size
+            )
         except ClientError as exc:
-            log.info("stream poller %s: iterator of %s unusable (%s); reopening after checkpoint %s",
-                     self.name, shard.shard_id, exc.response.get("Error", {}).get("Code"), shard.checkpoint)
+            log.info(
+                "stream poller %s: iterator of %s unusable (%s); reopening after checkpoint %s",
+                self.name,
+                shard.shard_id,
+                exc.response.get("Error", {}).get("Code"),
+                shard.checkpoint,
+            )
             self._reopen(shard)
             return []
         shard.iterator = response.get("NextShardIterator")
@@ -266,13 +304,20 @@ class StreamPoller(PollerThread[StreamMapping]):
         try:
             result = self.function.invoke(event)
         except Exception:  # noqa: BLE001 - a failing handler fails the batch, as in Lambda
-            log.exception("%s failed on %d stream record(s) %s..%s (attempt %d)", self.mapping.function,
-                          len(records), _seq(records[0]), _seq(records[-1]), shard.attempts)
+            log.exception(
+                "%s failed on %d stream record(s) %s..%s (attempt %d)",
+                self.mapping.function,
+                len(records),
+                _seq(records[0]),
+                _seq(records[-1]),
+                shard.attempts,
+            )
             failed_index: int | None = 0
             shard.function_error = "Unhandled"
         else:
-            failed_index = lowest_failure(result, records, self.mapping.report_batch_item_failures,
-                                          self.mapping.function)
+            failed_index = lowest_failure(
+                result, records, self.mapping.report_batch_item_failures, self.mapping.function
+            )
             shard.function_error = None
         if failed_index is None:
             shard.checkpoint = _seq(records[-1])
@@ -287,24 +332,50 @@ class StreamPoller(PollerThread[StreamMapping]):
             shard.exhausted = True
             self._dispose_exhausted(shard)
             return
-        delay = min(self.retry_delay * (2 ** retries_done), self.max_retry_delay)
+        delay = min(self.retry_delay * (2**retries_done), self.max_retry_delay)
         shard.next_attempt_at = time.monotonic() + delay
-        log.warning("%s: retrying %d record(s) from %s of %s in %.2fs (attempt %d failed)", self.mapping.function,
-                    len(shard.batch), _seq(shard.batch[0]), shard.shard_id, delay, shard.attempts)
+        log.warning(
+            "%s: retrying %d record(s) from %s of %s in %.2fs (attempt %d failed)",
+            self.mapping.function,
+            len(shard.batch),
+            _seq(shard.batch[0]),
+            shard.shard_id,
+            delay,
+            shard.attempts,
+        )
 
     def _dispose_exhausted(self, shard: _Shard) -> None:
         """Retries exhausted: describe the batch to the OnFailure destination (or log it), then skip it."""
         records = shard.batch
         first, last = _seq(records[0]), _seq(records[-1])
         if self.mapping.on_failure_url:
-            message = failure_record(function_arn=self.function.arn, stream_arn=self.mapping.stream_arn,
-                                     shard_id=shard.shard_id, records=records, attempts=shard.attempts,
-                                     function_error=shard.function_error)
+            message = failure_record(
+                function_arn=self.function.arn,
+                stream_arn=self.mapping.stream_arn,
+                shard_id=shard.shard_id,
+                records=records,
+                attempts=shard.attempts,
+                function_error=shard.function_error,
+            )
             self.sqs.send_message(QueueUrl=self.mapping.on_failure_url, MessageBody=json.dumps(message))
-            log.error("%s: retries exhausted after %d attempt(s); records %s..%s of %s sent to %s and skipped",
-                      self.mapping.function, shard.attempts, first, last, shard.shard_id, self.mapping.on_failure_arn)
+            log.error(
+                "%s: retries exhausted after %d attempt(s); records %s..%s of %s sent to %s and skipped",
+                self.mapping.function,
+                shard.attempts,
+                first,
+                last,
+                shard.shard_id,
+                self.mapping.on_failure_arn,
+            )
         else:
-            log.error("%s: retries exhausted after %d attempt(s); SKIPPING records %s..%s of %s (no OnFailure "
-                      "destination configured)", self.mapping.function, shard.attempts, first, last, shard.shard_id)
+            log.error(
+                "%s: retries exhausted after %d attempt(s); SKIPPING records %s..%s of %s (no OnFailure "
+                "destination configured)",
+                self.mapping.function,
+                shard.attempts,
+                first,
+                last,
+                shard.shard_id,
+            )
         shard.checkpoint = last
         shard.batch, shard.attempts, shard.exhausted, shard.function_error = [], 0, False, None

@@ -83,14 +83,23 @@ def lowest_failure(result: Any, records: list[dict[str, Any]], report: bool, fun
     for item in failures if isinstance(failures, list) else [None]:
         identifier = item.get("itemIdentifier") if isinstance(item, dict) else None
         if not identifier or str(identifier) not in index:
-            log.error("%s returned an empty or unknown itemIdentifier %r; the whole batch fails", function, identifier)
+            log.error(
+                "%s returned an empty or unknown itemIdentifier %r; the whole batch fails",
+                function,
+                identifier,
+            )
             return 0
         positions.append(index[str(identifier)])
     return min(positions)
 
 
 def failure_record(
-    *, function_arn: str, stream_arn: str, shard_id: str, records: list[dict[str, Any]], attempts: int,
+    *,
+    function_arn: str,
+    stream_arn: str,
+    shard_id: str,
+    records: list[dict[str, Any]],
+    attempts: int,
     function_error: str | None,
 ) -> dict[str, Any]:
     """AWS's on-failure record for a stream batch (what lands in the destination queue)."""
@@ -111,8 +120,12 @@ def failure_record(
             "shardId": shard_id,
             "startSequenceNumber": sequence_number(records[0]),
             "endSequenceNumber": sequence_number(records[-1]),
-            "approximateArrivalOfFirstRecord": _iso(records[0]["dynamodb"].get("ApproximateCreationDateTime")),
-            "approximateArrivalOfLastRecord": _iso(records[-1]["dynamodb"].get("ApproximateCreationDateTime")),
+            "approximateArrivalOfFirstRecord": _iso(
+                records[0]["dynamodb"].get("ApproximateCreationDateTime")
+            ),
+            "approximateArrivalOfLastRecord": _iso(
+                records[-1]["dynamodb"].get("ApproximateCreationDateTime")
+            ),
             "batchSize": len(records),
             "streamArn": stream_arn,
         },

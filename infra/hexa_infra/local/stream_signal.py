@@ -7,6 +7,7 @@ machine for nothing; with the signal an idle local cloud makes ~6, a new record 
 than after half an interval on average, and only the readers of that table wake. Against an external
 endpoint (LocalStack, AWS) nobody notifies and pollers keep their interval.
 """
+
 from __future__ import annotations
 
 import threading
@@ -25,7 +26,7 @@ class StreamSignal:
     def notify(self, table: str | None = None) -> None:
         """A record was appended to ``table``'s stream (``None``: wake every waiter, e.g. to stop)."""
         with self._cond:
-            for key in ([table] if table is not None else list(self._generations)):
+            for key in [table] if table is not None else list(self._generations):
                 self._generations[key] += 1
             self._cond.notify_all()
 

@@ -41,8 +41,10 @@ _GLOBALS_SECTION = {
 
 def merge_globals(global_value: Any, local_value: Any) -> Any:
     """SAM's Globals rule: maps merge (resource wins), lists append (Globals first), else resource."""
-    if isinstance(global_value, dict) and isinstance(local_value, dict) and not (
-        is_intrinsic(global_value) or is_intrinsic(local_value)
+    if (
+        isinstance(global_value, dict)
+        and isinstance(local_value, dict)
+        and not (is_intrinsic(global_value) or is_intrinsic(local_value))
     ):
         merged = dict(global_value)
         for key, value in local_value.items():
@@ -114,7 +116,9 @@ class Template(IntrinsicResolver):
                     raise TemplateError(f"parameter {name}={item!r} not in AllowedValues {allowed}")
                 pattern = spec.get("AllowedPattern")
                 if pattern is not None and not re.fullmatch(str(pattern), item):
-                    raise TemplateError(f"parameter {name}={item!r} does not match AllowedPattern {pattern!r}")
+                    raise TemplateError(
+                        f"parameter {name}={item!r} does not match AllowedPattern {pattern!r}"
+                    )
             values[name] = value
         return values
 
@@ -188,4 +192,3 @@ class Template(IntrinsicResolver):
         elif isinstance(value, list):
             for item in value:
                 self._collect_refs(item, found)
-

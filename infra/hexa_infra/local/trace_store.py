@@ -32,7 +32,10 @@ def _nodes(document: dict[str, Any], parent_id: str | None = None) -> Iterator[d
 
 def _detail(node: dict[str, Any]) -> str:
     parts = []
-    request, response = (node.get("http") or {}).get("request") or {}, (node.get("http") or {}).get("response") or {}
+    request, response = (
+        (node.get("http") or {}).get("request") or {},
+        (node.get("http") or {}).get("response") or {},
+    )
     if request:
         parts.append(" ".join(str(request[k]) for k in ("method", "url") if k in request))
     aws = node.get("aws") or {}
@@ -83,15 +86,21 @@ class TraceStore:
         while self._size > self.max_documents and len(self._traces) > 1:
             self._size -= len(self._traces.popitem(last=False)[1])
 
-    def traces(self, *, trace_id: str | None = None, correlation_id: str | None = None,
-               last: int | None = None) -> list[dict[str, Any]]:
+    def traces(
+        self, *, trace_id: str | None = None, correlation_id: str | None = None, last: int | None = None
+    ) -> list[dict[str, Any]]:
         """Trees of the matching traces, oldest first (``last``: only the N that started last)."""
         with self._lock:
             self._absorb()
             chosen = [dict(nodes) for tid, nodes in self._traces.items() if trace_id in (None, tid)]
         if correlation_id is not None:
-            chosen = [t for t in chosen if any((n.get("annotations") or {}).get("correlation_id") == correlation_id
-                                               for n in t.values())]
+            chosen = [
+                t
+                for t in chosen
+                if any(
+                    (n.get("annotations") or {}).get("correlation_id") == correlation_id for n in t.values()
+                )
+            ]
         chosen.sort(key=lambda nodes: min(n.get("start_time", 0) for n in nodes.values()))
         return [self._tree(t) for t in (chosen[-last:] if last else chosen)]
 
@@ -107,18 +116,28 @@ class TraceStore:
         def view(node: dict[str, Any]) -> dict[str, Any]:
             ended = node.get("end_time")
             return {
-                "id": node["id"], "name": node.get("name", "?"), "kind": node.get("type", "segment"),
+                "id": node["id"],
+                "name": node.get("name", "?"),
+                "kind": node.get("type", "segment"),
                 "start_ms": round((node.get("start_time", start) - start) * 1000, 1),
                 "duration_ms": round((ended - node["start_time"]) * 1000, 1) if ended else None,
-                "detail": _detail(node), "error": bool(node.get("error") or node.get("fault")),
+                "detail": _detail(node),
+                "error": bool(node.get("error") or node.get("fault")),
                 "children": [view(c) for c in children.get(node["id"], [])],
             }
 
         any_node = next(iter(nodes.values()))
         return {
-            "trace_id": any_node["trace_id"], "start": start, "duration_ms": round((end - start) * 1000, 1),
+            "trace_id": any_node["trace_id"],
+            "start": start,
+            "duration_ms": round((end - start) * 1000, 1),
             "documents": len(nodes),
-            "correlation_ids": sorted({str(n["annotations"]["correlation_id"]) for n in nodes.values()
-                                       if "correlation_id" in (n.get("annotations") or {})}),
+            "correlation_ids": sorted(
+                {
+                    str(n["annotations"]["correlation_id"])
+                    for n in nodes.values()
+                    if "correlation_id" in (n.get("annotations") or {})
+                }
+            ),
             "roots": [view(r) for r in children.get(None, [])],
         }

@@ -54,8 +54,10 @@ def _xray_recorder() -> Any:
             return None
         try:
             # the centralized sampler would poll a daemon over TCP and log each time it is absent
-            xray_recorder.configure(sampler=LocalSampler(SAMPLE_EVERYTHING),
-                                    context_missing=os.environ["AWS_XRAY_CONTEXT_MISSING"])
+            xray_recorder.configure(
+                sampler=LocalSampler(SAMPLE_EVERYTHING),
+                context_missing=os.environ["AWS_XRAY_CONTEXT_MISSING"],
+            )
         except Exception:  # noqa: BLE001 - tracing must never stop a function from running
             log.debug("could not configure the X-Ray recorder", exc_info=True)
         _xray_state["recorder"] = xray_recorder
@@ -101,13 +103,16 @@ def _begin(recorder: Any, name: str, traced: Traced) -> Any:
 
     header = TraceHeader.from_header_str(traced.header)
     sampled = header.sampled if header.root and header.sampled in (0, 1) else None
-    segment = recorder.begin_segment(name=name, traceid=header.root, parent_id=header.parent if header.root else None,
-                                     sampling=sampled)
+    segment = recorder.begin_segment(
+        name=name, traceid=header.root, parent_id=header.parent if header.root else None, sampling=sampled
+    )
     traced.trace_id = segment.trace_id if segment.sampled else header.root
     for key, value in traced.http.items():
         segment.put_http_meta(key, value)
     if traced.links:
-        segment.put_metadata("linked_traces", [TraceHeader.from_header_str(h).root for h in traced.links], "hexa")
+        segment.put_metadata(
+            "linked_traces", [TraceHeader.from_header_str(h).root for h in traced.links], "hexa"
+        )
     return segment
 
 

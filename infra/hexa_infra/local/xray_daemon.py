@@ -77,7 +77,9 @@ class _QueryHandler(BaseHTTPRequestHandler):
         try:
             length = int(self.headers.get("Content-Length") or 0)
             body = json.loads(self.rfile.read(min(length, 65536)) or b"{}") if length else {}
-            status, answer = control(method, url.path, {k: v[-1] for k, v in parse_qs(url.query).items()}, body)
+            status, answer = control(
+                method, url.path, {k: v[-1] for k, v in parse_qs(url.query).items()}, body
+            )
         except (ValueError, TypeError, KeyError) as error:
             status, answer = 400, {"error": str(error)}
         except Exception as error:  # noqa: BLE001 - the control port answers, whatever broke behind it
@@ -108,8 +110,9 @@ class _QueryHandler(BaseHTTPRequestHandler):
         except ValueError:
             self._answer(400, {"error": "last must be a number"})
             return
-        traces = self.store.traces(trace_id=query.get("trace_id"), correlation_id=query.get("correlation_id"),
-                                   last=last)
+        traces = self.store.traces(
+            trace_id=query.get("trace_id"), correlation_id=query.get("correlation_id"), last=last
+        )
         self._answer(200, {"stack": self.stack, "traces": traces})
 
     def do_PUT(self) -> None:  # noqa: N802 - stdlib name
@@ -146,8 +149,10 @@ class _QueryHandler(BaseHTTPRequestHandler):
         return path.removeprefix("/faults/")
 
     def _current_faults(self) -> dict[str, Any]:
-        return {"stack": self.stack,
-                "faults": {name: fault.describe() for name, fault in sorted(self.faults.faults().items())}}  # type: ignore[union-attr]
+        return {
+            "stack": self.stack,
+            "faults": {name: fault.describe() for name, fault in sorted(self.faults.faults().items())},
+        }  # type: ignore[union-attr]
 
     def _answer(self, status: int, body: dict[str, Any]) -> None:
         payload = json.dumps(body).encode()
@@ -168,8 +173,15 @@ class _QueryServer(ThreadingHTTPServer):
 class LocalXRayDaemon:
     """``start()`` binds UDP and TCP ``host:port`` (0 = a free port both ways) or raises ``OSError``."""
 
-    def __init__(self, store: TraceStore | None = None, host: str = "127.0.0.1", port: int = 2000,
-                 stack: str = "", metrics: MetricStore | None = None, faults: FaultSwitch | None = None) -> None:
+    def __init__(
+        self,
+        store: TraceStore | None = None,
+        host: str = "127.0.0.1",
+        port: int = 2000,
+        stack: str = "",
+        metrics: MetricStore | None = None,
+        faults: FaultSwitch | None = None,
+    ) -> None:
         self.store = store if store is not None else TraceStore()
         self.metrics = metrics
         self.faults = faults
@@ -190,9 +202,17 @@ class LocalXRayDaemon:
         for attempt in range(5 if self.port == 0 else 1):
             udp = self._bind_udp(self.port)
             try:
-                handler = type("QueryHandler", (_QueryHandler,), {"store": self.store, "stack": self.stack,
-                                                                 "metrics": self.metrics, "faults": self.faults,
-                                                                 "controls": self.controls})
+                handler = type(
+                    "QueryHandler",
+                    (_QueryHandler,),
+                    {
+                        "store": self.store,
+                        "stack": self.stack,
+                        "metrics": self.metrics,
+                        "faults": self.faults,
+                        "controls": self.controls,
+                    },
+                )
                 self._http = _QueryServer((self.host, udp.getsockname()[1]), handler)
             except OSError:
                 udp.close()
@@ -201,9 +221,15 @@ class LocalXRayDaemon:
                 continue
             self._udp, self.port = udp, udp.getsockname()[1]
             break
-        self._threads = [threading.Thread(target=self._receive, name="hexa-xray-udp", daemon=True),
-                         threading.Thread(target=self._http.serve_forever, kwargs={"poll_interval": 0.1},
-                                          name="hexa-xray-http", daemon=True)]
+        self._threads = [
+            threading.Thread(target=self._receive, name="hexa-xray-udp", daemon=True),
+            threading.Thread(
+                target=self._http.serve_forever,
+                kwargs={"poll_interval": 0.1},
+                name="hexa-xray-http",
+                daemon=True,
+            ),
+        ]
         for thread in self._threads:
             thread.start()
         log.info("X-Ray daemon stand-in on %s (UDP segments, TCP GET /traces)", self.address)

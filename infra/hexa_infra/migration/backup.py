@@ -8,6 +8,7 @@ two 60-bit halves (no table has to fit in memory, and any changed, added or remo
 A restore refuses a dump whose sha256 differs from its manifest, replaces the legacy tables with the
 dump's (``pg_restore --clean``, one transaction) and then checks every count and checksum again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,10 +45,11 @@ def _states(conn: Any) -> dict[str, dict[str, Any]]:
     states = {}
     for table in LEGACY_TABLES:
         row = conn.execute(
-                f"SELECT count(*) AS rows, "
-                f"coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) AS low, "
-                f"coalesce(sum(('x' || substr(md5(t::text), 16, 15))::bit(60)::bigint), 0) AS high "
-                f"FROM {table} t").fetchone()
+            f"SELECT count(*) AS rows, "
+            f"coalesce(sum(('x' || substr(md5(t::text), 1, 15))::bit(60)::bigint), 0) AS low, "
+            f"coalesce(sum(('x' || substr(md5(t::text), 16, 15))::bit(60)::bigint), 0) AS high "
+            f"FROM {table} t"
+        ).fetchone()
         states[table] = {"rows": row["rows"], "checksum": f"{int(row['high']):x}-{int(row['low']):x}"}
     return states
 
@@ -82,16 +84,35 @@ def backup(dsn: str, out: Path) -> dict[str, Any]:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         snapshot = conn.execute("SELECT pg_export_snapshot() AS id").fetchone()["id"]
         version = conn.execute("SHOW server_version").fetchone()["server_version"]
-        done = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", *tables,
-                               f"--snapshot={snapshot}", "--file", str(out / DUMP), *connection],
-                              capture_output=True, text=True, env=env)
+        done = subprocess.run(
+            [
+                _tool("pg_dump"),
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                *tables,
+                f"--snapshot={snapshot}",
+                "--file",
+                str(out / DUMP),
+                *connection,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         if done.returncode != 0:
             raise LegacyError(f"pg_dump failed: {_last_line(done)}")
         states = _states(conn)
         conn.rollback()
-    manifest = {"format": "pg_dump custom", "dump": DUMP, "sha256": _sha256(out / DUMP),
-                "server_version": version, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                "tables": states, "seconds": round(time.monotonic() - started, 2)}
+    manifest = {
+        "format": "pg_dump custom",
+        "dump": DUMP,
+        "sha256": _sha256(out / DUMP),
+        "server_version": version,
+        "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "tables": states,
+        "seconds": round(time.monotonic() - started, 2),
+    }
     (out / MANIFEST).write_text(json.dumps(manifest, indent=2))
     return manifest
 
@@ -110,9 +131,22 @@ def restore(dsn: str, source: Path) -> dict[str, Any]:
         raise LegacyError(f"{dump} does not match its manifest (sha256 differs): refusing to restore it")
     started = time.monotonic()
     connection, env = _tool_args(dsn)
-    done = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                           "--single-transaction", "--exit-on-error", *connection, str(dump)],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run(
+        [
+            _tool("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            *connection,
+            str(dump),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     if done.returncode != 0:
         raise LegacyError(f"pg_restore failed: {_last_line(done)}")
     states = table_states(dsn)

@@ -4,6 +4,7 @@ Each returns ``(Outcome, record)``; ``record`` is ``None`` unless the row is kep
 owning context's own domain objects, so what is written and what is compared is exactly what that
 context would hold.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -16,13 +17,32 @@ from campaign_management.domain.performance import DailyMetrics
 from onboarding.domain.events import ContractEvent, ContractMigrated
 from partner_management.domain.commission import CommissionLine
 from partner_management.domain.partner import (
-    Partner, PartnerStatus, PartnerType, check_commission_rate, check_country, check_phone, check_tax_id,
+    Partner,
+    PartnerStatus,
+    PartnerType,
+    check_commission_rate,
+    check_country,
+    check_phone,
+    check_tax_id,
     normalise_email,
 )
 
 from .mapping import (
-    CAMPAIGN_STATES, CONTRACT_STATES, CONTRACT_TYPES, PARTNER_STATES, PARTNER_TYPES, Outcome, Rejected, day, enum,
-    identifier, metrics, money, ratio, text, utc,
+    CAMPAIGN_STATES,
+    CONTRACT_STATES,
+    CONTRACT_TYPES,
+    PARTNER_STATES,
+    PARTNER_TYPES,
+    Outcome,
+    Rejected,
+    day,
+    enum,
+    identifier,
+    metrics,
+    money,
+    ratio,
+    text,
+    utc,
 )
 
 # Ids of what the migration itself creates are derived from the legacy ids: a re-run makes the same.
@@ -52,17 +72,32 @@ def partner(row: dict[str, Any]) -> tuple[Outcome, Partner | None]:
         name = text(row["nombre"], "nombre", max_length=NAME_LENGTH, one_line=True)
         country = _checked(out, check_country, row["pais"] or "", "pais")
         phone = None if row["telefono"] is None else _checked(out, check_phone, row["telefono"], "telefono")
-        tax_id = (None if row["identificacion_fiscal"] is None
-                  else _checked(out, check_tax_id, row["identificacion_fiscal"], "identificacion_fiscal"))
+        tax_id = (
+            None
+            if row["identificacion_fiscal"] is None
+            else _checked(out, check_tax_id, row["identificacion_fiscal"], "identificacion_fiscal")
+        )
         rate = Decimal(ratio(check_commission_rate(row["tasa_comision"])))
         kind = PartnerType(enum(row["tipo"], PARTNER_TYPES, "tipo", out))
         status = PartnerStatus(enum(row["estado"], PARTNER_STATES, "estado", out))
         created, updated = utc(row["created_at"], "created_at"), utc(row["updated_at"], "updated_at")
     except (Rejected, ValueError) as error:
         return out.reject(str(error)), None
-    return out, Partner(partner_id=out.id, name=name, email=email, partner_type=kind, country=country,
-                        commission_rate=rate, status=status, created_at=created, updated_at=updated, tax_id=tax_id,
-                        phone=phone, version=1, commission_history=((created, rate),))
+    return out, Partner(
+        partner_id=out.id,
+        name=name,
+        email=email,
+        partner_type=kind,
+        country=country,
+        commission_rate=rate,
+        status=status,
+        created_at=created,
+        updated_at=updated,
+        tax_id=tax_id,
+        phone=phone,
+        version=1,
+        commission_history=((created, rate),),
+    )
 
 
 def contract(row: dict[str, Any], parent: str | None) -> tuple[Outcome, ContractEvent | None]:
@@ -80,17 +115,34 @@ def contract(row: dict[str, Any], parent: str | None) -> tuple[Outcome, Contract
         activated_at = utc(row["fecha_activacion"], "fecha_activacion") if row["fecha_activacion"] else None
         if status == "ACTIVE" and activated_at is None:
             out.note("fecha_activacion is NULL: activation date unknown")
-        signed_by = text(row["firmado_por"], "firmado_por", max_length=NAME_LENGTH, required=False, one_line=True)
+        signed_by = text(
+            row["firmado_por"], "firmado_por", max_length=NAME_LENGTH, required=False, one_line=True
+        )
         reason = text(row["motivo_terminacion"], "motivo_terminacion", max_length=2000, required=False)
-        state = ContractMigrated(contract_type=kind, status=status, terms=terms, signed_by=signed_by,
-                                 signed_at=signed_at, activated_at=activated_at, termination_reason=reason,
-                                 created_at=utc(row["created_at"], "created_at"), legacy_id=out.id)
+        state = ContractMigrated(
+            contract_type=kind,
+            status=status,
+            terms=terms,
+            signed_by=signed_by,
+            signed_at=signed_at,
+            activated_at=activated_at,
+            termination_reason=reason,
+            created_at=utc(row["created_at"], "created_at"),
+            legacy_id=out.id,
+        )
         occurred = utc(row["updated_at"], "updated_at")
     except Rejected as error:
         return out.reject(str(error)), None
-    return out, ContractEvent(contract_id=out.id, version=1, occurred_at=occurred,
-                              payload=state, partner_id=str(row["partner_id"]), contract_type=kind,
-                              correlation_id="migration", event_id=migrated_event_id(out.id))
+    return out, ContractEvent(
+        contract_id=out.id,
+        version=1,
+        occurred_at=occurred,
+        payload=state,
+        partner_id=str(row["partner_id"]),
+        contract_type=kind,
+        correlation_id="migration",
+        event_id=migrated_event_id(out.id),
+    )
 
 
 def campaign(row: dict[str, Any], parent: str | None) -> tuple[Outcome, Campaign | None]:
@@ -116,17 +168,32 @@ def campaign(row: dict[str, Any], parent: str | None) -> tuple[Outcome, Campaign
         if end < start:
             raise Rejected(f"fecha_fin {end} is before fecha_inicio {start}")
         name = text(row["nombre"], "nombre", max_length=NAME_LENGTH, one_line=True)
-        description = text(row["descripcion"], "descripcion", max_length=DESCRIPTION_LENGTH, required=False) or ""
+        description = (
+            text(row["descripcion"], "descripcion", max_length=DESCRIPTION_LENGTH, required=False) or ""
+        )
         created = utc(row["created_at"], "created_at")
         updated = utc(row["updated_at"] or row["created_at"], "updated_at")
     except Rejected as error:
         return out.reject(str(error)), None
-    return out, Campaign(campaign_id=out.id, partner_id=str(row["partner_id"]), name=name, description=description,
-                         budget=budget, status=status, start_date=start, end_date=end, spent=Decimal("0.00"),
-                         created_at=created, updated_at=updated, version=1)
+    return out, Campaign(
+        campaign_id=out.id,
+        partner_id=str(row["partner_id"]),
+        name=name,
+        description=description,
+        budget=budget,
+        status=status,
+        start_date=start,
+        end_date=end,
+        spent=Decimal("0.00"),
+        created_at=created,
+        updated_at=updated,
+        version=1,
+    )
 
 
-def performance(row: dict[str, Any], parent: str | None, winner: str | None) -> tuple[Outcome, DailyMetrics | None]:
+def performance(
+    row: dict[str, Any], parent: str | None, winner: str | None
+) -> tuple[Outcome, DailyMetrics | None]:
     """``winner``: the kept row of the same (campaign, day) when it is not this one (a later correction)."""
     out = Outcome("campaign_performance", str(row["id"]))
     if row["campaign_id"] is None:
@@ -155,8 +222,9 @@ class LedgerLine:
     source_id: str
 
 
-def commission(row: dict[str, Any], partner_parent: str | None, campaign_parent: str | None,
-               winner: str | None) -> tuple[Outcome, LedgerLine | None]:
+def commission(
+    row: dict[str, Any], partner_parent: str | None, campaign_parent: str | None, winner: str | None
+) -> tuple[Outcome, LedgerLine | None]:
     out = Outcome("comisiones", str(row["id"]))
     if partner_parent != "kept":
         return out.reject(f"parent rejected: {row['partner_id']}"), None
@@ -177,6 +245,12 @@ def commission(row: dict[str, Any], partner_parent: str | None, campaign_parent:
         out.outcome, out.into, out.notes = "merged", winner, []
         out.reason = f"another record of this partner, campaign and day; the latest ({winner}) is kept"
         return out, None
-    line = CommissionLine(partner_id=str(row["partner_id"]), campaign_id=str(row["campaign_id"]), day=row["fecha"],
-                          revenue=base, commission_rate=rate, commission=amount)  # as recorded, not recomputed
+    line = CommissionLine(
+        partner_id=str(row["partner_id"]),
+        campaign_id=str(row["campaign_id"]),
+        day=row["fecha"],
+        revenue=base,
+        commission_rate=rate,
+        commission=amount,
+    )  # as recorded, not recomputed
     return out, LedgerLine(line, recorded, out.id)

@@ -5,6 +5,7 @@ Connection problems and a database that is not the monolith's become one clear l
 flat whatever the table size. The migration keeps its own bookkeeping (plans, checkpoints) in the
 schema ``hexa_migration``; the legacy tables are never altered.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -27,8 +28,13 @@ def connect(dsn: str | None, *, autocommit: bool = True) -> psycopg.Connection:
     if not dsn:
         raise LegacyError("no legacy database: pass --legacy-dsn or set LEGACY_DATABASE_URL")
     try:
-        return psycopg.connect(dsn, autocommit=autocommit, row_factory=dict_row, connect_timeout=10,
-                               application_name="hexa-migrate")
+        return psycopg.connect(
+            dsn,
+            autocommit=autocommit,
+            row_factory=dict_row,
+            connect_timeout=10,
+            application_name="hexa-migrate",
+        )
     except psycopg.OperationalError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise LegacyError(f"cannot connect to the legacy database ({_redacted(dsn)}): {first}") from None
@@ -48,24 +54,35 @@ def _redacted(dsn: str) -> str:
 
 def check_schema(conn: psycopg.Connection) -> None:
     """The five legacy tables, with the columns the mapping reads; otherwise a clear error."""
-    present = {row["table_name"]: set(row["columns"]) for row in conn.execute(
-        "SELECT table_name, array_agg(column_name::text) AS columns FROM information_schema.columns "
-        "WHERE table_schema = 'public' AND table_name = ANY(%s) GROUP BY table_name", (list(LEGACY_TABLES),))}
+    present = {
+        row["table_name"]: set(row["columns"])
+        for row in conn.execute(
+            "SELECT table_name, array_agg(column_name::text) AS columns FROM information_schema.columns "
+            "WHERE table_schema = 'public' AND table_name = ANY(%s) GROUP BY table_name",
+            (list(LEGACY_TABLES),),
+        )
+    }
     missing = [t for t in LEGACY_TABLES if t not in present]
     if len(missing) == len(LEGACY_TABLES):
-        raise LegacyError("this database has none of the monolith's tables (partners, contratos, campaigns, "
-                          "campaign_performance, comisiones): wrong database?")
+        raise LegacyError(
+            "this database has none of the monolith's tables (partners, contratos, campaigns, "
+            "campaign_performance, comisiones): wrong database?"
+        )
     if missing:
         raise LegacyError(f"the legacy schema is incomplete: no table {', '.join(missing)}")
-    expected = {"partners": {"id", "nombre", "email", "tipo", "pais", "estado", "tasa_comision"},
-                "contratos": {"id", "partner_id", "tipo", "estado", "terminos"},
-                "campaigns": {"id", "partner_id", "nombre", "presupuesto", "estado", "fecha_inicio", "fecha_fin"},
-                "campaign_performance": {"id", "campaign_id", "metricas", "fecha"},
-                "comisiones": {"id", "partner_id", "campaign_id", "fecha", "base", "tasa", "monto"}}
+    expected = {
+        "partners": {"id", "nombre", "email", "tipo", "pais", "estado", "tasa_comision"},
+        "contratos": {"id", "partner_id", "tipo", "estado", "terminos"},
+        "campaigns": {"id", "partner_id", "nombre", "presupuesto", "estado", "fecha_inicio", "fecha_fin"},
+        "campaign_performance": {"id", "campaign_id", "metricas", "fecha"},
+        "comisiones": {"id", "partner_id", "campaign_id", "fecha", "base", "tasa", "monto"},
+    }
     for table, columns in expected.items():
         lacking = sorted(columns - present[table])
         if lacking:
-            raise LegacyError(f"legacy table {table} lacks column(s) {', '.join(lacking)}: not the monolith's schema")
+            raise LegacyError(
+                f"legacy table {table} lacks column(s) {', '.join(lacking)}: not the monolith's schema"
+            )
 
 
 def ensure_own_schema(conn: psycopg.Connection) -> None:

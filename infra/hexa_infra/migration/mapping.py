@@ -5,6 +5,7 @@ of its parents → an :class:`Outcome` (migrated, normalised, merged or rejected
 unless rejected or merged, the record in the platform's vocabulary. ``../shared/legacy/README.md``
 lists the value domains and the data-quality problems handled here; each normalisation is noted.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,13 @@ from typing import Any
 
 from hexa_shared.formats import EARLIEST_DATE, LATEST_DATE, is_uuid, text_problem
 from legacy_writer.vocabulary import (  # noqa: F401 - re-exported: the mapping's value domains
-    CAMPAIGN_STATES, CONTRACT_STATES, CONTRACT_TYPES, METRICS, MONEY_METRICS, PARTNER_STATES, PARTNER_TYPES,
+    CAMPAIGN_STATES,
+    CONTRACT_STATES,
+    CONTRACT_TYPES,
+    METRICS,
+    MONEY_METRICS,
+    PARTNER_STATES,
+    PARTNER_TYPES,
 )
 
 CENT = Decimal("0.01")
@@ -94,7 +101,9 @@ def enum(value: Any, domain: dict[str, str], column: str, out: Outcome) -> str:
     return domain[cleaned]
 
 
-def text(value: Any, column: str, *, max_length: int, required: bool = True, one_line: bool = False) -> str | None:
+def text(
+    value: Any, column: str, *, max_length: int, required: bool = True, one_line: bool = False
+) -> str | None:
     """Text arrives byte for byte (accents, ñ, emoji): never trimmed or re-encoded; only refused."""
     if value is None:
         if required:
@@ -164,7 +173,9 @@ def metrics(raw: Any, out: Outcome) -> dict[str, Any]:
     for legacy, name in MONEY_METRICS.items():
         if raw.get(legacy) is None:
             out.note(f"metricas.{legacy} absent: 0")
-        result[name] = money(raw.get(legacy, 0) if raw.get(legacy) is not None else 0, f"metricas.{legacy}", out)
+        result[name] = money(
+            raw.get(legacy, 0) if raw.get(legacy) is not None else 0, f"metricas.{legacy}", out
+        )
     unknown = sorted(set(raw) - set(METRICS) - set(MONEY_METRICS))
     if unknown:
         out.note(f"metricas keys {', '.join(unknown)} not carried over")

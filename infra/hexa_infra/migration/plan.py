@@ -13,6 +13,7 @@ each is streamed in the order that puts its duplicates side by side, so deduplic
 Each planned row also keeps what derived facts need (a contract's status and type, a campaign's status
 and budget, a day's spend), so open budgets, spend and permissions are aggregated in SQL.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,17 @@ def build(dsn: str, name: str = "outcomes", on_row: Callable[[str], None] = lamb
             writer.execute(f"DELETE FROM {table} WHERE legacy_table = %s", (legacy_table,))
             with writer.cursor().copy(f"COPY {table} ({', '.join(PLAN_COLUMNS)}) FROM STDIN") as copy:
                 for out, parent_id, facts in rows:
-                    copy.write_row((out.table, out.id, out.outcome, out.described(), out.into, parent_id,
-                                    None if facts is None else json.dumps(facts)))
+                    copy.write_row(
+                        (
+                            out.table,
+                            out.id,
+                            out.outcome,
+                            out.described(),
+                            out.into,
+                            parent_id,
+                            None if facts is None else json.dumps(facts),
+                        )
+                    )
                     on_row(legacy_table)
             if legacy_table == "partners":
                 _one_per_email(writer, table)
@@ -85,24 +95,38 @@ def _one_per_email(writer: psycopg.Connection, table: str) -> None:
 
 
 def _contracts(conn: psycopg.Connection, table: str) -> Planned:
-    for row in stream(conn, f"SELECT c.*, o.outcome AS parent FROM contratos c LEFT JOIN {table} o "
-                            "ON o.legacy_table = 'partners' AND o.legacy_id = c.partner_id ORDER BY c.id"):
+    for row in stream(
+        conn,
+        f"SELECT c.*, o.outcome AS parent FROM contratos c LEFT JOIN {table} o "
+        "ON o.legacy_table = 'partners' AND o.legacy_id = c.partner_id ORDER BY c.id",
+    ):
         out, event = entities.contract(row, _parent(row["parent"]))
-        yield out, str(row["partner_id"]), None if event is None else {
-            "status": event.data["status"], "type": event.contract_type}
+        yield (
+            out,
+            str(row["partner_id"]),
+            None if event is None else {"status": event.data["status"], "type": event.contract_type},
+        )
 
 
 def _campaigns(conn: psycopg.Connection, table: str) -> Planned:
-    for row in stream(conn, f"SELECT c.*, o.outcome AS parent FROM campaigns c LEFT JOIN {table} o "
-                            "ON o.legacy_table = 'partners' AND o.legacy_id = c.partner_id ORDER BY c.id"):
+    for row in stream(
+        conn,
+        f"SELECT c.*, o.outcome AS parent FROM campaigns c LEFT JOIN {table} o "
+        "ON o.legacy_table = 'partners' AND o.legacy_id = c.partner_id ORDER BY c.id",
+    ):
         out, campaign = entities.campaign(row, _parent(row["parent"]))
-        yield out, str(row["partner_id"]), None if campaign is None else {
-            "status": campaign.status.value, "budget": str(campaign.budget)}
+        yield (
+            out,
+            str(row["partner_id"]),
+            None if campaign is None else {"status": campaign.status.value, "budget": str(campaign.budget)},
+        )
 
 
-def _latest_first(rows: Iterator[dict[str, Any]], key: Callable[[dict[str, Any]], Any],
-                  mapper: Callable[[dict[str, Any], str | None], tuple[Outcome, Any]]
-                  ) -> Iterator[tuple[dict[str, Any], Outcome, Any]]:
+def _latest_first(
+    rows: Iterator[dict[str, Any]],
+    key: Callable[[dict[str, Any]], Any],
+    mapper: Callable[[dict[str, Any], str | None], tuple[Outcome, Any]],
+) -> Iterator[tuple[dict[str, Any], Outcome, Any]]:
     """Rows sorted by ``key`` then newest first: the first valid row of each key wins, the later valid
     ones are merged into it (invalid ones are rejected on their own account)."""
     current, winner = object(), None
@@ -116,26 +140,38 @@ def _latest_first(rows: Iterator[dict[str, Any]], key: Callable[[dict[str, Any]]
 
 
 def _performance(conn: psycopg.Connection, table: str) -> Planned:
-    rows = stream(conn, f"SELECT p.*, o.outcome AS parent FROM campaign_performance p LEFT JOIN {table} o "
-                        "ON o.legacy_table = 'campaigns' AND o.legacy_id = p.campaign_id "
-                        "ORDER BY p.campaign_id NULLS FIRST, p.fecha NULLS FIRST, p.created_at DESC NULLS LAST, p.id DESC")
-    planned = _latest_first(rows, lambda r: (r["campaign_id"], r["fecha"]),
-                            lambda r, winner: entities.performance(r, _parent(r["parent"]) if r["campaign_id"] else None,
-                                                                   winner))
+    rows = stream(
+        conn,
+        f"SELECT p.*, o.outcome AS parent FROM campaign_performance p LEFT JOIN {table} o "
+        "ON o.legacy_table = 'campaigns' AND o.legacy_id = p.campaign_id "
+        "ORDER BY p.campaign_id NULLS FIRST, p.fecha NULLS FIRST, p.created_at DESC NULLS LAST, p.id DESC",
+    )
+    planned = _latest_first(
+        rows,
+        lambda r: (r["campaign_id"], r["fecha"]),
+        lambda r, winner: entities.performance(r, _parent(r["parent"]) if r["campaign_id"] else None, winner),
+    )
     for row, out, day in planned:
         campaign_id = None if row["campaign_id"] is None else str(row["campaign_id"])
         yield out, campaign_id, None if day is None else {"spend": str(day.spend)}
 
 
 def _commissions(conn: psycopg.Connection, table: str) -> Planned:
-    rows = stream(conn, f"SELECT k.*, p.outcome AS partner_parent, c.outcome AS campaign_parent FROM comisiones k "
-                        f"LEFT JOIN {table} p ON p.legacy_table = 'partners' AND p.legacy_id = k.partner_id "
-                        f"LEFT JOIN {table} c ON c.legacy_table = 'campaigns' AND c.legacy_id = k.campaign_id "
-                        "ORDER BY k.partner_id, k.campaign_id NULLS FIRST, k.fecha NULLS FIRST, "
-                        "k.created_at DESC NULLS LAST, k.id DESC")
-    planned = _latest_first(rows, lambda r: (r["partner_id"], r["campaign_id"], r["fecha"]),
-                            lambda r, winner: entities.commission(r, _parent(r["partner_parent"]),
-                                                                  _parent(r["campaign_parent"]), winner))
+    rows = stream(
+        conn,
+        f"SELECT k.*, p.outcome AS partner_parent, c.outcome AS campaign_parent FROM comisiones k "
+        f"LEFT JOIN {table} p ON p.legacy_table = 'partners' AND p.legacy_id = k.partner_id "
+        f"LEFT JOIN {table} c ON c.legacy_table = 'campaigns' AND c.legacy_id = k.campaign_id "
+        "ORDER BY k.partner_id, k.campaign_id NULLS FIRST, k.fecha NULLS FIRST, "
+        "k.created_at DESC NULLS LAST, k.id DESC",
+    )
+    planned = _latest_first(
+        rows,
+        lambda r: (r["partner_id"], r["campaign_id"], r["fecha"]),
+        lambda r, winner: entities.commission(
+            r, _parent(r["partner_parent"]), _parent(r["campaign_parent"]), winner
+        ),
+    )
     for row, out, line in planned:
         yield out, str(row["partner_id"]), None if line is None else {}
 
@@ -146,4 +182,3 @@ def counts(conn: psycopg.Connection, table: str) -> dict[str, dict[str, int]]:
     for row in conn.execute(f"SELECT legacy_table, outcome, count(*) AS n FROM {table} GROUP BY 1, 2"):
         result[row["legacy_table"]][row["outcome"]] = row["n"]
     return result
-

@@ -4,6 +4,7 @@ The migration never writes a table itself: it hands mapped records to each conte
 cases (``<context>/application/migration.py``), which store them through that context's adapters, and
 reads back through the same adapters to verify. Table names come from the stack (template + endpoint).
 """
+
 from __future__ import annotations
 
 import os
@@ -24,14 +25,21 @@ class Platform:
     identity = ""  # the stack and this incarnation of its tables (a fresh emulator is another platform)
 
     def __init__(self, table: dict[str, str]) -> None:
-        self.partners = DynamoPartnerRepository(table["PartnersTable"], table["PartnerEmailsTable"],
-                                                table["PartnerOutboxTable"])
+        self.partners = DynamoPartnerRepository(
+            table["PartnersTable"], table["PartnerEmailsTable"], table["PartnerOutboxTable"]
+        )
         self.ledger = DynamoCommissionLedger(table["CommissionLedgerTable"])
-        self.contract_events = DynamoEventStore(table["ContractEventsTable"], table["OnboardingPartnersTable"])
+        self.contract_events = DynamoEventStore(
+            table["ContractEventsTable"], table["OnboardingPartnersTable"]
+        )
         self.contracts = DynamoContractReadModel(table["ContractsTable"])
         self.known_partners = DynamoKnownPartners(table["OnboardingPartnersTable"])
-        self.campaigns = DynamoCampaignStore(table["CampaignsTable"], table["PartnerBudgetsTable"],
-                                             table["CampaignPerformanceTable"], table["CampaignOutboxTable"])
+        self.campaigns = DynamoCampaignStore(
+            table["CampaignsTable"],
+            table["PartnerBudgetsTable"],
+            table["CampaignPerformanceTable"],
+            table["CampaignOutboxTable"],
+        )
         self.permissions = DynamoPermissionStore(table["CampaignPermissionsTable"])
 
     @classmethod
@@ -45,9 +53,12 @@ class Platform:
         aws.client.cache_clear()  # clients made before the endpoint was known must not be reused
         aws.bulk_client.cache_clear()
         dynamo.connection.cache_clear()
-        tables = {lid: resource.ref for lid, resource in stack.resources.of_type("AWS::DynamoDB::Table").items()}
+        tables = {
+            lid: resource.ref for lid, resource in stack.resources.of_type("AWS::DynamoDB::Table").items()
+        }
         platform = cls(tables)
-        created = aws.client("dynamodb").describe_table(TableName=tables["PartnersTable"])["Table"]["CreationDateTime"]
+        created = aws.client("dynamodb").describe_table(TableName=tables["PartnersTable"])["Table"][
+            "CreationDateTime"
+        ]
         platform.identity = f"{stack.template.stack_name}@{created.isoformat()}"
         return platform
-

@@ -1,5 +1,6 @@
 """Progress of a long command per table: rows, rows/s and ETA — rich bars on a terminal, plain lines
 (one per table every few seconds, and at the end) when the output is a file or a pipe."""
+
 from __future__ import annotations
 
 import sys
@@ -19,9 +20,18 @@ class TableProgress:
         self._plain_every = plain_every
         self._tasks: dict[str, Any] = {}
         self._state: dict[str, list[float]] = {}  # table → [done, total, started, last printed]
-        self._bars = Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
-                              TextColumn("{task.fields[rate]:>9} rows/s"), TimeRemainingColumn(),
-                              console=self.console) if self.live else None
+        self._bars = (
+            Progress(
+                TextColumn("{task.description:<22}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]:>9} rows/s"),
+                TimeRemainingColumn(),
+                console=self.console,
+            )
+            if self.live
+            else None
+        )
 
     def __enter__(self) -> "TableProgress":
         if self._bars is not None:
@@ -58,6 +68,9 @@ class TableProgress:
         rate = done / elapsed
         eta = (total - done) / rate if rate and total > done else 0
         self._state[table][3] = time.monotonic()
-        print(f"{table}: {done:.0f}/{total:.0f} rows, {rate:,.0f} rows/s, "
-              f"{'done in ' + format(elapsed, '.1f') + ' s' if final else 'eta ' + format(eta, '.0f') + ' s'}",
-              file=sys.stderr if self.console.stderr else sys.stdout, flush=True)
+        print(
+            f"{table}: {done:.0f}/{total:.0f} rows, {rate:,.0f} rows/s, "
+            f"{'done in ' + format(elapsed, '.1f') + ' s' if final else 'eta ' + format(eta, '.0f') + ' s'}",
+            file=sys.stderr if self.console.stderr else sys.stdout,
+            flush=True,
+        )

@@ -2,6 +2,7 @@
 
 Each addition is what the monolith really let through; the comment names the README's problem number.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,10 @@ def add_dirt(g: Generator, partners: list[dict[str, Any]]) -> None:
     _set(g, "campaigns", g.campaign(partners[4])["id"], estado="ARCHIVED")
     # 4. campaigns whose partner_id matches no partner (no foreign key in the monolith)
     for _ in range(2):
-        ghost = {"id": str(__import__("uuid").UUID(int=rng.getrandbits(128), version=4)), "created_at": g.tick()}
+        ghost = {
+            "id": str(__import__("uuid").UUID(int=rng.getrandbits(128), version=4)),
+            "created_at": g.tick(),
+        }
         orphan = g.campaign(ghost)
         g.day(orphan, orphan["fecha_inicio"])
     # 5. campaign dates: end before start, end NULL, start NULL
@@ -67,10 +71,16 @@ def add_dirt(g: Generator, partners: list[dict[str, Any]]) -> None:
     odd = g.campaign(partners[10], estado="ACTIVE")
     start = odd["fecha_inicio"]
     g.day(odd, start, metricas={"impresiones": 1200, "clics": 30})
-    g.day(odd, start + timedelta(days=1), metricas={"impresiones": "1200", "clics": "31", "conversiones": 2,
-                                                     "ingresos": "150.5", "gasto": 20})
-    g.day(odd, start + timedelta(days=2), metricas={"impresiones": 900, "clics": 12, "conversiones": 1,
-                                                     "ingresos": 99.995, "gasto": 10.004})
+    g.day(
+        odd,
+        start + timedelta(days=1),
+        metricas={"impresiones": "1200", "clics": "31", "conversiones": 2, "ingresos": "150.5", "gasto": 20},
+    )
+    g.day(
+        odd,
+        start + timedelta(days=2),
+        metricas={"impresiones": 900, "clics": 12, "conversiones": 1, "ingresos": 99.995, "gasto": 10.004},
+    )
     g.day(odd, start + timedelta(days=3), metricas="NULL")
     # 9. text: accents, ñ, emoji, and descriptions of up to 10,000 characters, byte for byte
     long_text = ("Campaña de señalización en Peñíscola 🌊 con acción «pequeña» y ñandúes. " * 200)[:10_000]
@@ -85,5 +95,10 @@ def add_dirt(g: Generator, partners: list[dict[str, Any]]) -> None:
     _set(g, "partners", over["id"], estado="ACTIVO")
     g.contract(over, kind="ESTANDAR", state="ACTIVO")
     for budget in ("7000", "6000"):
-        g.campaign(over, estado="ACTIVE", presupuesto=Decimal(budget), fecha_inicio=date(2026, 6, 1),
-                   fecha_fin=date(2026, 12, 31))
+        g.campaign(
+            over,
+            estado="ACTIVE",
+            presupuesto=Decimal(budget),
+            fecha_inicio=date(2026, 6, 1),
+            fecha_fin=date(2026, 12, 31),
+        )

@@ -13,6 +13,7 @@ shape is the issue's contract:
 An extra record is reported as a mismatch of field ``(record)`` (legacy ``null``) and counted as
 mismatched; ``migrated`` includes normalised rows, and ``migrated + merged + rejected == legacy``.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,15 +58,24 @@ class VerifyReport:
 
     @property
     def ok(self) -> bool:
-        return all(t.missing == 0 and t.mismatched == 0 and t.migrated + t.merged + t.rejected == t.legacy
-                   for t in self.tables.values())
+        return all(
+            t.missing == 0 and t.mismatched == 0 and t.migrated + t.merged + t.rejected == t.legacy
+            for t in self.tables.values()
+        )
 
     def as_json(self) -> dict[str, Any]:
-        return {"ok": self.ok,
-                "tables": {name: {k: getattr(t, k) for k in ("legacy", "migrated", "merged", "rejected", "missing",
-                                                             "mismatched")} for name, t in self.tables.items()},
-                "rows": [row for t in self.tables.values() for row in t.rows],
-                "mismatches": [m for t in self.tables.values() for m in t.mismatches]}
+        return {
+            "ok": self.ok,
+            "tables": {
+                name: {
+                    k: getattr(t, k)
+                    for k in ("legacy", "migrated", "merged", "rejected", "missing", "mismatched")
+                }
+                for name, t in self.tables.items()
+            },
+            "rows": [row for t in self.tables.values() for row in t.rows],
+            "mismatches": [m for t in self.tables.values() for m in t.mismatches],
+        }
 
     def write(self, path: str) -> None:
         with open(path, "w", encoding="utf-8") as out:
@@ -82,34 +92,55 @@ def verify(dsn: str, stack: Any, *, workers: int = 4, progress: TableProgress | 
         return _verify(dsn, platform, workers, progress, started)
 
 
-def _verify(dsn: str, platform: Platform, workers: int, progress: TableProgress | None,
-            started: float) -> VerifyReport:
+def _verify(
+    dsn: str, platform: Platform, workers: int, progress: TableProgress | None, started: float
+) -> VerifyReport:
     table = plan.build(dsn, "expected")
     with connect(dsn) as conn:
         counts = plan.counts(conn, table)
-        actual = {check.legacy: conn.execute(f"SELECT count(*) AS n FROM {check.legacy}").fetchone()["n"]
-                  for check in CHECKS}
+        actual = {
+            check.legacy: conn.execute(f"SELECT count(*) AS n FROM {check.legacy}").fetchone()["n"]
+            for check in CHECKS
+        }
     ranges = list(zip(RANGES, RANGES[1:] + [None]))
-    tasks = [(check, lo, hi) for check in CHECKS for lo, hi in ranges] + [(check, None, "extras") for check in CHECKS]
+    tasks = [(check, lo, hi) for check in CHECKS for lo, hi in ranges] + [
+        (check, None, "extras") for check in CHECKS
+    ]
     with progress or TableProgress() as shown:
         for check in CHECKS:
             shown.start(check.legacy, sum(counts.get(check.legacy, {}).values()))
         with ThreadPoolExecutor(max(1, workers)) as pool:
-            parts = list(pool.map(lambda task: (task[0].legacy, _task(dsn, platform, table, *task, shown)), tasks))
+            parts = list(
+                pool.map(lambda task: (task[0].legacy, _task(dsn, platform, table, *task, shown)), tasks)
+            )
     results = {check.legacy: TableResult() for check in CHECKS}
     for legacy, part in parts:
         results[legacy].add(part)
     for legacy, result in results.items():  # rows the plan did not account for (legacy changed meanwhile)
         if result.legacy != actual[legacy]:
             result.missing += abs(actual[legacy] - result.legacy)
-            result.mismatches.append({"table": legacy, "id": "(table)", "field": "(row count)",
-                                      "legacy": actual[legacy], "platform": result.legacy})
+            result.mismatches.append(
+                {
+                    "table": legacy,
+                    "id": "(table)",
+                    "field": "(row count)",
+                    "legacy": actual[legacy],
+                    "platform": result.legacy,
+                }
+            )
             result.legacy = actual[legacy]
     return VerifyReport(results, time.monotonic() - started)
 
 
-def _task(dsn: str, platform: Platform, table: str, check: TableCheck, lo: str | None, hi: str | None,
-          shown: TableProgress) -> TableResult:
+def _task(
+    dsn: str,
+    platform: Platform,
+    table: str,
+    check: TableCheck,
+    lo: str | None,
+    hi: str | None,
+    shown: TableProgress,
+) -> TableResult:
     if hi == "extras":
         result = TableResult()
         with connect(dsn) as conn:
@@ -118,15 +149,20 @@ def _task(dsn: str, platform: Platform, table: str, check: TableCheck, lo: str |
     return _check(dsn, platform, table, check, lo or RANGES[0], hi, shown)
 
 
-def _check(dsn: str, platform: Platform, table: str, check: TableCheck, lo: str, hi: str | None,
-           shown: TableProgress) -> TableResult:
+def _check(
+    dsn: str, platform: Platform, table: str, check: TableCheck, lo: str, hi: str | None, shown: TableProgress
+) -> TableResult:
     result, lagging = TableResult(), {}
     extra = (", " + check.extra.format(plan=table)) if check.extra else ""
     with connect(dsn) as conn:
-        rows = stream(conn, f"SELECT t.*, o.outcome AS plan_outcome, o.reason AS plan_reason, "
-                            f"o.into_id::text AS plan_into{extra} FROM {check.legacy} t JOIN {table} o "
-                            f"ON o.legacy_table = %s AND o.legacy_id = t.id WHERE t.id >= %s "
-                            f"AND (%s::uuid IS NULL OR t.id < %s) ORDER BY t.id", (check.legacy, lo, hi, hi))
+        rows = stream(
+            conn,
+            f"SELECT t.*, o.outcome AS plan_outcome, o.reason AS plan_reason, "
+            f"o.into_id::text AS plan_into{extra} FROM {check.legacy} t JOIN {table} o "
+            f"ON o.legacy_table = %s AND o.legacy_id = t.id WHERE t.id >= %s "
+            f"AND (%s::uuid IS NULL OR t.id < %s) ORDER BY t.id",
+            (check.legacy, lo, hi, hi),
+        )
         for batch in chunks(rows, BATCH):
             expected: dict[str, tuple[str, Canonical]] = {}
             for row in batch:
@@ -145,8 +181,13 @@ def _check(dsn: str, platform: Platform, table: str, check: TableCheck, lo: str,
     return result
 
 
-def _settle(result: TableResult, check: TableCheck, platform: Platform,
-            lagging: dict[str, tuple[str, Canonical]], patience: float = 5.0) -> None:
+def _settle(
+    result: TableResult,
+    check: TableCheck,
+    platform: Platform,
+    lagging: dict[str, tuple[str, Canonical]],
+    patience: float = 5.0,
+) -> None:
     """Records a stream projects (contract views) may trail their write by a moment: look again for a
     few seconds before calling them missing."""
     deadline = time.monotonic() + patience
@@ -154,7 +195,7 @@ def _settle(result: TableResult, check: TableCheck, platform: Platform,
         time.sleep(0.25)
         found = {}
         for start in range(0, len(lagging), BATCH):
-            found.update(check.actual(list(lagging)[start:start + BATCH], platform))
+            found.update(check.actual(list(lagging)[start : start + BATCH], platform))
         for key in list(lagging):
             if key in found:
                 legacy_id, canonical = lagging.pop(key)
@@ -179,26 +220,46 @@ def _account(result: TableResult, legacy: str, row: dict[str, Any]) -> None:
         result.rows.append(entry)
 
 
-def _compare(result: TableResult, legacy: str, legacy_id: str, expected: Canonical, actual: Canonical | None) -> None:
+def _compare(
+    result: TableResult, legacy: str, legacy_id: str, expected: Canonical, actual: Canonical | None
+) -> None:
     if actual is None:
         result.missing += 1
-        result.mismatches.append({"table": legacy, "id": legacy_id, "field": "(record)", "legacy": "present",
-                                  "platform": None})
+        result.mismatches.append(
+            {"table": legacy, "id": legacy_id, "field": "(record)", "legacy": "present", "platform": None}
+        )
         return
     differing = [name for name in expected if expected[name] != actual.get(name)]
     if differing:
         result.mismatched += 1
-        result.mismatches += [{"table": legacy, "id": legacy_id, "field": name, "legacy": expected[name],
-                               "platform": actual.get(name)} for name in differing]
+        result.mismatches += [
+            {
+                "table": legacy,
+                "id": legacy_id,
+                "field": name,
+                "legacy": expected[name],
+                "platform": actual.get(name),
+            }
+            for name in differing
+        ]
 
 
 EXTRA_QUERIES = {  # platform keys → those legacy accounts for (kept rows), per legacy table
-    "partners": ("all_ids", "SELECT k.id::text AS key FROM unnest(%s::uuid[]) AS k(id) JOIN {plan} o "
-                            "ON o.legacy_table = 'partners' AND o.legacy_id = k.id AND o.outcome IN " + KEPT_SQL),
-    "contratos": ("all_ids", "SELECT k.id::text AS key FROM unnest(%s::uuid[]) AS k(id) JOIN {plan} o "
-                             "ON o.legacy_table = 'contratos' AND o.legacy_id = k.id AND o.outcome IN " + KEPT_SQL),
-    "campaigns": ("all_ids", "SELECT k.id::text AS key FROM unnest(%s::uuid[]) AS k(id) JOIN {plan} o "
-                             "ON o.legacy_table = 'campaigns' AND o.legacy_id = k.id AND o.outcome IN " + KEPT_SQL),
+    "partners": (
+        "all_ids",
+        "SELECT k.id::text AS key FROM unnest(%s::uuid[]) AS k(id) JOIN {plan} o "
+        "ON o.legacy_table = 'partners' AND o.legacy_id = k.id AND o.outcome IN " + KEPT_SQL,
+    ),
+    "contratos": (
+        "all_ids",
+        "SELECT k.id::text AS key FROM unnest(%s::uuid[]) AS k(id) JOIN {plan} o "
+        "ON o.legacy_table = 'contratos' AND o.legacy_id = k.id AND o.outcome IN " + KEPT_SQL,
+    ),
+    "campaigns": (
+        "all_ids",
+        "SELECT k.id::text AS key FROM unnest(%s::uuid[]) AS k(id) JOIN {plan} o "
+        "ON o.legacy_table = 'campaigns' AND o.legacy_id = k.id AND o.outcome IN " + KEPT_SQL,
+    ),
 }
 
 
@@ -217,26 +278,39 @@ def _extras(conn: Any, platform: Platform, table: str, legacy: str, result: Tabl
         keys = (f"{p}/{d.isoformat()}/{c}" for p, d, c in platform.ledger.all_keys())
     for batch in chunks(({"key": k} for k in keys), 1000):
         wanted = [b["key"] for b in batch]
-        accounted = {r["key"] for r in conn.execute(_accounted_sql(legacy, table), _accounted_args(legacy, wanted))}
+        accounted = {
+            r["key"] for r in conn.execute(_accounted_sql(legacy, table), _accounted_args(legacy, wanted))
+        }
         for key in wanted:
             if key not in accounted:
                 result.mismatched += 1
-                result.mismatches.append({"table": legacy, "id": key, "field": "(record)", "legacy": None,
-                                          "platform": "present: no kept legacy row accounts for it"})
+                result.mismatches.append(
+                    {
+                        "table": legacy,
+                        "id": key,
+                        "field": "(record)",
+                        "legacy": None,
+                        "platform": "present: no kept legacy row accounts for it",
+                    }
+                )
 
 
 def _accounted_sql(legacy: str, table: str) -> str:
     if legacy in EXTRA_QUERIES:
         return EXTRA_QUERIES[legacy][1].format(plan=table)
     if legacy == "campaign_performance":
-        return (f"SELECT DISTINCT k.campaign_id::text || '/' || k.day::text AS key FROM unnest(%s::uuid[], %s::date[]) "
-                f"AS k(campaign_id, day) JOIN campaign_performance p ON p.campaign_id = k.campaign_id "
-                f"AND p.fecha = k.day JOIN {table} o ON o.legacy_table = 'campaign_performance' "
-                f"AND o.legacy_id = p.id AND o.outcome IN {KEPT_SQL}")
-    return (f"SELECT DISTINCT k.partner_id::text || '/' || k.day::text || '/' || k.campaign_id::text AS key "
-            f"FROM unnest(%s::uuid[], %s::date[], %s::uuid[]) AS k(partner_id, day, campaign_id) "
-            f"JOIN comisiones c ON c.partner_id = k.partner_id AND c.fecha = k.day AND c.campaign_id = k.campaign_id "
-            f"JOIN {table} o ON o.legacy_table = 'comisiones' AND o.legacy_id = c.id AND o.outcome IN {KEPT_SQL}")
+        return (
+            f"SELECT DISTINCT k.campaign_id::text || '/' || k.day::text AS key FROM unnest(%s::uuid[], %s::date[]) "
+            f"AS k(campaign_id, day) JOIN campaign_performance p ON p.campaign_id = k.campaign_id "
+            f"AND p.fecha = k.day JOIN {table} o ON o.legacy_table = 'campaign_performance' "
+            f"AND o.legacy_id = p.id AND o.outcome IN {KEPT_SQL}"
+        )
+    return (
+        f"SELECT DISTINCT k.partner_id::text || '/' || k.day::text || '/' || k.campaign_id::text AS key "
+        f"FROM unnest(%s::uuid[], %s::date[], %s::uuid[]) AS k(partner_id, day, campaign_id) "
+        f"JOIN comisiones c ON c.partner_id = k.partner_id AND c.fecha = k.day AND c.campaign_id = k.campaign_id "
+        f"JOIN {table} o ON o.legacy_table = 'comisiones' AND o.legacy_id = c.id AND o.outcome IN {KEPT_SQL}"
+    )
 
 
 def _accounted_args(legacy: str, keys: list[str]) -> tuple[Any, ...]:

@@ -1,5 +1,6 @@
 """What one page of kept legacy rows becomes in the platform, per legacy table: the rows are mapped again
 (the same pure mapping the plan used) and handed to the owning contexts' migration use cases."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,10 @@ def _kept(mapped: tuple[Any, Any]) -> Any:
     """The record of a row the plan kept (the mapping is pure: it cannot decide otherwise now)."""
     out, record = mapped
     if record is None:
-        raise RuntimeError(f"{out.table} {out.id}: the plan kept it but the mapping now says {out.outcome}: "
-                           f"{out.described()} (legacy data changed during the load? run it again)")
+        raise RuntimeError(
+            f"{out.table} {out.id}: the plan kept it but the mapping now says {out.outcome}: "
+            f"{out.described()} (legacy data changed during the load? run it again)"
+        )
     return record
 
 
@@ -39,13 +42,29 @@ def write_partners(rows: list[dict[str, Any]], platform: Platform) -> int:
     mapped = [_kept(entities.partner(row)) for row in rows]
     contract_ids = {str(row["id"]): row["contract_ids"] or [] for row in rows}
     partners.import_partners(mapped, platform.partners)
-    onboarding.import_known_partners([KnownPartner(p.partner_id, registered=True,
-                                                   deactivated=p.status is PartnerStatus.DEACTIVATED,
-                                                   contract_ids=frozenset(contract_ids[p.partner_id])) for p in mapped],
-                                     platform.known_partners)
-    campaigns.import_permission_facts([(p.partner_id, PartnerStanding(registered=True,
-                                                                      deactivated=p.status is PartnerStatus.DEACTIVATED))
-                                       for p in mapped], [], platform.permissions)
+    onboarding.import_known_partners(
+        [
+            KnownPartner(
+                p.partner_id,
+                registered=True,
+                deactivated=p.status is PartnerStatus.DEACTIVATED,
+                contract_ids=frozenset(contract_ids[p.partner_id]),
+            )
+            for p in mapped
+        ],
+        platform.known_partners,
+    )
+    campaigns.import_permission_facts(
+        [
+            (
+                p.partner_id,
+                PartnerStanding(registered=True, deactivated=p.status is PartnerStatus.DEACTIVATED),
+            )
+            for p in mapped
+        ],
+        [],
+        platform.permissions,
+    )
     return len(mapped) * 4  # partner + email guard + Onboarding's partner + Campaign Management's standing
 
 
@@ -79,16 +98,26 @@ def write_days(rows: list[dict[str, Any]], platform: Platform) -> int:
 
 def write_commissions(rows: list[dict[str, Any]], platform: Platform) -> int:
     lines = [_kept(entities.commission(row, "kept", "kept", None)) for row in rows]
-    return partners.import_commission_lines([(x.line, x.recorded_at, x.source_id) for x in lines], platform.ledger)
+    return partners.import_commission_lines(
+        [(x.line, x.recorded_at, x.source_id) for x in lines], platform.ledger
+    )
 
 
 TABLES = (
-    TableLoad("partners", f"(SELECT array_agg(c.legacy_id::text) FROM {{plan}} c WHERE c.legacy_table = 'contratos' "
-                          f"AND c.parent_id = t.id AND c.outcome IN {KEPT_SQL}) AS contract_ids", write_partners),
+    TableLoad(
+        "partners",
+        f"(SELECT array_agg(c.legacy_id::text) FROM {{plan}} c WHERE c.legacy_table = 'contratos' "
+        f"AND c.parent_id = t.id AND c.outcome IN {KEPT_SQL}) AS contract_ids",
+        write_partners,
+    ),
     TableLoad("contratos", "", write_contracts),
-    TableLoad("campaigns", f"(SELECT coalesce(sum((d.facts->>'spend')::numeric), 0) FROM {{plan}} d "
-                           f"WHERE d.legacy_table = 'campaign_performance' AND d.parent_id = t.id "
-                           f"AND d.outcome IN {KEPT_SQL}) AS spent", write_campaigns),
+    TableLoad(
+        "campaigns",
+        f"(SELECT coalesce(sum((d.facts->>'spend')::numeric), 0) FROM {{plan}} d "
+        f"WHERE d.legacy_table = 'campaign_performance' AND d.parent_id = t.id "
+        f"AND d.outcome IN {KEPT_SQL}) AS spent",
+        write_campaigns,
+    ),
     TableLoad("campaign_performance", "", write_days),
     TableLoad("comisiones", "", write_commissions),
 )

@@ -1,5 +1,6 @@
 """The running blue/green's loopback control port, as the controller uses it (``hexa up --legacy-dsn``
 serves it: :mod:`hexa_infra.coexistence.observer`)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,12 +19,19 @@ class Control:
         self.timeout = timeout
 
     def observe(self, error_window: float, p95_window: float, since: float) -> dict[str, Any]:
-        return self._call("GET", "/coexistence", params={"error_window": error_window, "p95_window": p95_window,
-                                                         "since": since})
+        return self._call(
+            "GET",
+            "/coexistence",
+            params={"error_window": error_window, "p95_window": p95_window, "since": since},
+        )
 
     def drain(self, direction: str, low: float, high: float, timeout: float) -> dict[str, Any]:
-        return self._call("POST", "/coexistence/drain", json={"direction": direction, "low": low, "high": high,
-                                                              "timeout": timeout}, timeout=timeout + self.timeout)
+        return self._call(
+            "POST",
+            "/coexistence/drain",
+            json={"direction": direction, "low": low, "high": high, "timeout": timeout},
+            timeout=timeout + self.timeout,
+        )
 
     def scale(self, workers: int) -> dict[str, Any]:
         return self._call("POST", "/coexistence/scale", json={"workers": workers})
@@ -32,9 +40,13 @@ class Control:
         try:
             answer = self.http.request(method, self.base + path, timeout=timeout or self.timeout, **kwargs)
         except requests.RequestException as error:
-            raise ControlUnavailable(f"the blue/green control port {self.base} does not answer: {error}") from None
+            raise ControlUnavailable(
+                f"the blue/green control port {self.base} does not answer: {error}"
+            ) from None
         if answer.status_code == 404:
-            raise ControlUnavailable(f"{self.base} serves no blue/green (start it with `hexa up --legacy-dsn`)")
+            raise ControlUnavailable(
+                f"{self.base} serves no blue/green (start it with `hexa up --legacy-dsn`)"
+            )
         if answer.status_code != 200:
             raise ControlUnavailable(f"{self.base}{path}: {answer.status_code} {answer.text[:300]}")
         return answer.json()

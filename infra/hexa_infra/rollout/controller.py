@@ -14,6 +14,7 @@ gates (:mod:`.gates`), writes the decision to the audit log and acts:
 State lives in the stack (:mod:`.store`): a controller killed at any point and started again finds
 the step it was on; a traffic change it made but did not record is recognised and adopted.
 """
+
 from __future__ import annotations
 
 import getpass
@@ -38,8 +39,16 @@ def _iso(at: float) -> str:
 
 
 class Rollout:
-    def __init__(self, store: RolloutStore, traffic: Any, control: Control, *, say: Callable[[str], None] = print,
-                 drain_timeout: float = 30.0, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self,
+        store: RolloutStore,
+        traffic: Any,
+        control: Control,
+        *,
+        say: Callable[[str], None] = print,
+        drain_timeout: float = 30.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.store, self.traffic, self.control = store, traffic, control
         self.say, self.drain_timeout, self.clock = say, drain_timeout, clock
         self.by = f"hexa rollout ({getpass.getuser()})"
@@ -50,16 +59,28 @@ class Rollout:
         state = self.store.load()
         if state is not None and state["status"] not in TERMINAL:
             if state["plan"] != plan.as_dict():
-                raise BadPlan(f"rollout {state['id']} is {state['status']} at {state['percent']:g}% with another plan "
-                              "(steps/holds/thresholds); run it with the same flags to continue it, or "
-                              "`hexa rollout abort` it first")
+                raise BadPlan(
+                    f"rollout {state['id']} is {state['status']} at {state['percent']:g}% with another plan "
+                    "(steps/holds/thresholds); run it with the same flags to continue it, or "
+                    "`hexa rollout abort` it first"
+                )
             self._audit(state, "controller started again: continuing", {})
             return self._reconcile(state)
         now = self.clock()
-        state = {"id": uuid.uuid4().hex[:12], "status": PROGRESSING, "plan": plan.as_dict(), "step": -1,
-                 "percent": self.traffic.read().green_percent, "started_at": now, "step_started_at": None,
-                 "reason": None, "lag_breach_since": None, "last": None, "outcome": None,
-                 **({"_version": state["_version"]} if state else {})}
+        state = {
+            "id": uuid.uuid4().hex[:12],
+            "status": PROGRESSING,
+            "plan": plan.as_dict(),
+            "step": -1,
+            "percent": self.traffic.read().green_percent,
+            "started_at": now,
+            "step_started_at": None,
+            "reason": None,
+            "lag_breach_since": None,
+            "last": None,
+            "outcome": None,
+            **({"_version": state["_version"]} if state else {}),
+        }
         state = self.store.save(state)
         self._audit(state, "rollout started", {"plan": plan.as_dict()})
         return state
@@ -75,8 +96,11 @@ class Rollout:
             state.update(step=nxt, percent=live.green_percent, step_started_at=self.clock())
             self._audit(state, f"adopted the move to {live.green_percent:g}% made before the restart", {})
         else:
-            state.update(status=PAUSED, reason=f"the facade is at {live.green_percent:g}%, not the rollout's "
-                                               f"{state['percent']:g}% (changed by {live.updated_by}); resume to go on")
+            state.update(
+                status=PAUSED,
+                reason=f"the facade is at {live.green_percent:g}%, not the rollout's "
+                f"{state['percent']:g}% (changed by {live.updated_by}); resume to go on",
+            )
             self._audit(state, "paused: traffic changed outside the rollout", {})
         return self.store.save(state)
 
@@ -109,30 +133,54 @@ class Rollout:
         lag = max(observed["lag"]["blue_to_green"], observed["lag"]["green_to_blue"])
         state["lag_breach_since"] = (state["lag_breach_since"] or now) if lag > th.lag else None
         step = state["step"]
-        evaluation = evaluate(observed, th, lag_breached_for=now - state["lag_breach_since"] if state["lag_breach_since"]
-                              else 0.0, hold_over=now - state["step_started_at"] >= plan.holds[step],
-                              last_step=step == len(plan.steps) - 1)
-        state["last"] = {"at": _iso(now), "decision": evaluation.decision, "reasons": evaluation.reasons,
-                         "gates": evaluation.gates, "shadow": observed["shadow"], "lag": observed["lag"]}
-        self._audit(state, evaluation.decision, {"gates": evaluation.gates, "reasons": evaluation.reasons,
-                                                 "lag": observed["lag"], "thresholds": state["plan"]["thresholds"]})
+        evaluation = evaluate(
+            observed,
+            th,
+            lag_breached_for=now - state["lag_breach_since"] if state["lag_breach_since"] else 0.0,
+            hold_over=now - state["step_started_at"] >= plan.holds[step],
+            last_step=step == len(plan.steps) - 1,
+        )
+        state["last"] = {
+            "at": _iso(now),
+            "decision": evaluation.decision,
+            "reasons": evaluation.reasons,
+            "gates": evaluation.gates,
+            "shadow": observed["shadow"],
+            "lag": observed["lag"],
+        }
+        self._audit(
+            state,
+            evaluation.decision,
+            {
+                "gates": evaluation.gates,
+                "reasons": evaluation.reasons,
+                "lag": observed["lag"],
+                "thresholds": state["plan"]["thresholds"],
+            },
+        )
         if evaluation.scale:
             workers = observed["workers"]["blue_to_green"] * 2
             self.control.scale(workers)
             self._audit(state, f"EventProcessingLag: blue -> green workers → {workers}", {})
         if evaluation.decision == ROLLBACK:
-            return self.roll_back(state, evaluation.reasons[0], first_failing_at=now, blue_url=observed.get("blue_url"))
+            return self.roll_back(
+                state, evaluation.reasons[0], first_failing_at=now, blue_url=observed.get("blue_url")
+            )
         if evaluation.decision == INVESTIGATE:
             state.update(status=INVESTIGATING, reason="; ".join(evaluation.reasons))
             self.say(f"[red]INVESTIGATING[/]: {state['reason']}")
         elif evaluation.decision == COMPLETE:
             self.traffic.write(self.traffic.read(), shadow_percent=0, by=self.by)
-            state.update(status=COMPLETED, reason="every step held healthy", outcome={"completed_at": _iso(now)})
+            state.update(
+                status=COMPLETED, reason="every step held healthy", outcome={"completed_at": _iso(now)}
+            )
             self.say(f"[green]COMPLETED[/]: green serves {state['percent']:g}% of partners")
         elif evaluation.decision == PROMOTE:
             return self._move(state, step + 1)
         else:
-            self.say(f"{state['percent']:g}% · hold · " + ("; ".join(evaluation.reasons) or "healthy, holding"))
+            self.say(
+                f"{state['percent']:g}% · hold · " + ("; ".join(evaluation.reasons) or "healthy, holding")
+            )
         return self.store.save(state)
 
     def _move(self, state: dict[str, Any], index: int) -> dict[str, Any]:
@@ -141,22 +189,36 @@ class Rollout:
         drained = self.control.drain("blue_to_green", before.green_percent, target, self.drain_timeout)
         self._audit(state, f"drain before {before.green_percent:g}% → {target:g}%", {"drain": drained})
         if not drained["drained"]:
-            state["last"] = {"at": _iso(self.clock()), "decision": "hold",
-                             "reasons": [f"{drained['left']} change(s) of the moving partners not on green after "
-                                         f"{self.drain_timeout:g}s: not moving yet"]}
+            state["last"] = {
+                "at": _iso(self.clock()),
+                "decision": "hold",
+                "reasons": [
+                    f"{drained['left']} change(s) of the moving partners not on green after "
+                    f"{self.drain_timeout:g}s: not moving yet"
+                ],
+            }
             self.say(f"[yellow]{state['last']['reasons'][0]}[/]")
             return self.store.save(state)
         self.traffic.write(before, green_percent=target, shadow_percent=plan.shadow, by=self.by)
         state.update(step=index, percent=target, step_started_at=self.clock())
         self._audit(state, f"moved to {target:g}%", {"drain": drained})
-        self.say(f"[cyan]step {index + 1}/{len(plan.steps)}[/]: green {before.green_percent:g}% → {target:g}% "
-                 f"(drained in {drained['seconds']}s), holding {plan.holds[index]:g}s")
+        self.say(
+            f"[cyan]step {index + 1}/{len(plan.steps)}[/]: green {before.green_percent:g}% → {target:g}% "
+            f"(drained in {drained['seconds']}s), holding {plan.holds[index]:g}s"
+        )
         return self.store.save(state)
 
     # ---------------------------------------------------------------- rolling back
-    def roll_back(self, state: dict[str, Any] | None, reason: str, *, status: str = ROLLED_BACK,
-                  first_failing_at: float | None = None, blue_url: str | None = None,
-                  restore: Callable[[], dict[str, Any]] | None = None) -> dict[str, Any]:
+    def roll_back(
+        self,
+        state: dict[str, Any] | None,
+        reason: str,
+        *,
+        status: str = ROLLED_BACK,
+        first_failing_at: float | None = None,
+        blue_url: str | None = None,
+        restore: Callable[[], dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
         """Facade to 0 % (first, in one write), drain green -> blue, health-check blue, optionally restore."""
         while True:
             try:
@@ -184,12 +246,21 @@ class Rollout:
         state = self._terminal(state, status, reason, outcome)
         return state
 
-    def _terminal(self, state: dict[str, Any] | None, status: str, reason: str, outcome: dict[str, Any]) -> dict[str, Any]:
+    def _terminal(
+        self, state: dict[str, Any] | None, status: str, reason: str, outcome: dict[str, Any]
+    ) -> dict[str, Any]:
         while True:
             current = self.store.load()
             if current is None:
-                current = {"id": uuid.uuid4().hex[:12], "plan": None, "step": -1, "started_at": self.clock(),
-                           "step_started_at": None, "lag_breach_since": None, "last": None}
+                current = {
+                    "id": uuid.uuid4().hex[:12],
+                    "plan": None,
+                    "step": -1,
+                    "started_at": self.clock(),
+                    "step_started_at": None,
+                    "lag_breach_since": None,
+                    "last": None,
+                }
             current.update(status=status, reason=reason, percent=0, outcome=outcome)
             try:
                 saved = self.store.save(current)
@@ -199,9 +270,17 @@ class Rollout:
                 continue
 
     def _audit(self, state: dict[str, Any], decision: str, details: dict[str, Any]) -> None:
-        self.store.audit(state["id"], {"at": _iso(self.clock()), "status": state["status"],
-                                                     "step": state["step"], "percent": state["percent"],
-                                                     "decision": decision, **details})
+        self.store.audit(
+            state["id"],
+            {
+                "at": _iso(self.clock()),
+                "status": state["status"],
+                "step": state["step"],
+                "percent": state["percent"],
+                "decision": decision,
+                **details,
+            },
+        )
 
 
 def _health(url: str | None) -> dict[str, Any]:

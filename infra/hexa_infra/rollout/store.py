@@ -5,6 +5,7 @@ read, so the controller and an operator's ``pause``/``rollback`` never overwrite
 a restarted controller finds exactly where it was. Each decision is its own item
 ``rollout-audit/<rollout id>/<ms>-<random>`` (time, step, metrics, thresholds, decision, reasons).
 """
+
 from __future__ import annotations
 
 import json
@@ -32,9 +33,14 @@ class _Item(Model):
 
 class RolloutStore:
     def __init__(self, table_name: str) -> None:
-        meta = type("Meta", (), {"table_name": table_name,
-                                 "region": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
-                                 or "us-east-1"})
+        meta = type(
+            "Meta",
+            (),
+            {
+                "table_name": table_name,
+                "region": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+            },
+        )
         self._item = type("RolloutItem", (_Item,), {"Meta": meta, "__module__": __name__})
 
     def load(self) -> dict[str, Any] | None:
@@ -76,7 +82,9 @@ class RolloutStore:
 
     def audit_log(self, rollout_id: str, last: int | None = None) -> list[dict[str, Any]]:
         prefix = f"{AUDIT_PREFIX}{rollout_id}/"
-        entries = sorted(((i.name, json.loads(i.body)) for i in self._item.scan(self._item.name.startswith(prefix))),
-                         key=lambda pair: pair[0])
+        entries = sorted(
+            ((i.name, json.loads(i.body)) for i in self._item.scan(self._item.name.startswith(prefix))),
+            key=lambda pair: pair[0],
+        )
         picked = [entry for _, entry in entries]
         return picked[-last:] if last else picked

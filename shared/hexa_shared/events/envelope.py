@@ -3,6 +3,7 @@
 On the bus an event is ``source`` + ``detail-type`` (its name) + ``detail`` =
 ``{event_id, event_version, occurred_at, correlation_id, data}``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,12 +29,21 @@ class IntegrationEvent:
 
     @property
     def detail(self) -> dict[str, Any]:
-        return {"event_id": self.event_id, "event_version": self.event_version, "occurred_at": self.occurred_at,
-                "correlation_id": self.correlation_id, "data": self.data}
+        return {
+            "event_id": self.event_id,
+            "event_version": self.event_version,
+            "occurred_at": self.occurred_at,
+            "correlation_id": self.correlation_id,
+            "data": self.data,
+        }
 
     def to_entry(self, bus_name: str) -> dict[str, Any]:
-        entry = {"EventBusName": bus_name, "Source": self.source, "DetailType": self.name,
-                 "Detail": strict_json.dumps(self.detail)}
+        entry = {
+            "EventBusName": bus_name,
+            "Source": self.source,
+            "DetailType": self.name,
+            "Detail": strict_json.dumps(self.detail),
+        }
         if self.trace_header:
             entry["TraceHeader"] = self.trace_header
         return entry
@@ -58,6 +68,12 @@ def parse_eventbridge_message(body: str | dict[str, Any]) -> IntegrationEvent:
     unexpected = sorted(set(detail) - set(ENVELOPE_KEYS))
     if unexpected:
         raise ValueError(f"envelope has unexpected field(s) {', '.join(k[:40] for k in unexpected[:5])}")
-    return IntegrationEvent(name=name, source=source, data=detail["data"], correlation_id=detail["correlation_id"],
-                            event_id=detail["event_id"], occurred_at=detail["occurred_at"],
-                            event_version=detail["event_version"])
+    return IntegrationEvent(
+        name=name,
+        source=source,
+        data=detail["data"],
+        correlation_id=detail["correlation_id"],
+        event_id=detail["event_id"],
+        occurred_at=detail["occurred_at"],
+        event_version=detail["event_version"],
+    )

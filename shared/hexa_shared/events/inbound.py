@@ -7,6 +7,7 @@ does not consume. :class:`InvalidEvent` carries the reason: the message goes to 
 causes no effect. A well-formed event that *later* fails (a table throttles) is an ordinary failure,
 retried.
 """
+
 from __future__ import annotations
 
 from typing import Any, Collection
@@ -26,13 +27,17 @@ def receive(body: str | bytes | dict[str, Any], accepts: Collection[str]) -> Int
     """The validated event in ``body``, or :class:`InvalidEvent` saying why it is refused."""
     size = len(body.encode() if isinstance(body, str) else body) if isinstance(body, (str, bytes)) else 0
     if size > MAX_MESSAGE_BYTES:
-        raise InvalidEvent(f"message of {size} bytes is over the {MAX_MESSAGE_BYTES} an EventBridge event can be")
+        raise InvalidEvent(
+            f"message of {size} bytes is over the {MAX_MESSAGE_BYTES} an EventBridge event can be"
+        )
     try:
         event = parse_eventbridge_message(body)
     except ValueError as error:
         raise InvalidEvent(str(error)) from None
     if event.name not in accepts:
-        raise InvalidEvent(f"'{event.name[:80]}' is not an event this consumer handles ({', '.join(sorted(accepts))})")
+        raise InvalidEvent(
+            f"'{event.name[:80]}' is not an event this consumer handles ({', '.join(sorted(accepts))})"
+        )
     try:
         schema.validate(event)
     except schema.EventSchemaError as error:

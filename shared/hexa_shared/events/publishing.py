@@ -3,6 +3,7 @@
 ``hexa_shared.events.publisher.EventBridgePublisher`` is the adapter; tests/fakes has the in-memory one;
 tests/contract proves they behave alike.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable

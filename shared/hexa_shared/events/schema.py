@@ -8,6 +8,7 @@ names the only ``source`` that may publish it (``x-source``); an entry must fit 
 jsonschema (with referencing, attrs and rpds: a fifth of a handler's cold import) is loaded at the first
 validation, not when a handler module is imported: a request that publishes nothing never pays for it.
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,9 @@ def _formats() -> FormatChecker:
     checker.checks("uuid")(_for_strings(formats.is_uuid))
     checker.checks("date-time")(_for_strings(formats.is_timestamp))
     checker.checks("date")(_for_strings(formats.is_date))
-    checker.checks("email")(_for_strings(lambda value: "@" in value.strip("@")
-                                         and not any(c.isspace() for c in value)))
+    checker.checks("email")(
+        _for_strings(lambda value: "@" in value.strip("@") and not any(c.isspace() for c in value))
+    )
     return checker
 
 
@@ -73,7 +75,11 @@ def _validator(name: str) -> Draft202012Validator:
 @functools.lru_cache(maxsize=1)
 def known_events() -> tuple[str, ...]:
     folder = resources.files("hexa_shared.events").joinpath("schemas")
-    return tuple(sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json") and p.name != "envelope.json"))
+    return tuple(
+        sorted(
+            p.name[:-5] for p in folder.iterdir() if p.name.endswith(".json") and p.name != "envelope.json"
+        )
+    )
 
 
 def source_of(name: str) -> str:
@@ -94,7 +100,9 @@ def validate(event: IntegrationEvent) -> None:
     problems = _problems(_validator("envelope"), event.detail, "detail")
     problems += _problems(_validator(event.name), event.data, "data")
     if event.source != source_of(event.name):
-        problems.append(f"source '{event.source[:80]}' may not publish {event.name} (only {source_of(event.name)})")
+        problems.append(
+            f"source '{event.source[:80]}' may not publish {event.name} (only {source_of(event.name)})"
+        )
     if problems:
         raise EventSchemaError(f"{event.name}: " + "; ".join(problems))
     size = entry_size(event)
@@ -104,8 +112,10 @@ def validate(event: IntegrationEvent) -> None:
 
 def _problems(validator: Draft202012Validator, instance: Any, root: str) -> list[str]:
     """Where and what, never the offending value itself (events carry personal data)."""
-    return [f"{root}.{'.'.join(map(str, e.absolute_path)) or '(root)'}: {_what(e)}"
-            for e in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path)))]
+    return [
+        f"{root}.{'.'.join(map(str, e.absolute_path)) or '(root)'}: {_what(e)}"
+        for e in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path)))
+    ]
 
 
 def _what(error: Any) -> str:

@@ -12,6 +12,7 @@ Before any model sees it, a body is parsed strictly (:mod:`hexa_shared.strict_js
 in it, keys included, is checked for control characters and broken Unicode (→ 422 naming the field).
 ``next_token`` is signed on the way out and checked on the way in (:class:`CursorSigner`).
 """
+
 from __future__ import annotations
 
 import functools
@@ -84,18 +85,24 @@ class RequestContext:
 
     def _declared(self, kind: str, model: Any) -> None:
         if getattr(self.operation, kind) is not model:
-            raise UndeclaredInput(f"{self.operation.method} {self.operation.path} reads a {kind} "
-                                  f"{getattr(model, '__name__', model)} it does not declare")
+            raise UndeclaredInput(
+                f"{self.operation.method} {self.operation.path} reads a {kind} "
+                f"{getattr(model, '__name__', model)} it does not declare"
+            )
 
     def body(self, model: type[M]) -> M:
         self._declared("body", model)
         raw = self.raw.raw_body or b""
         if len(raw) > MAX_BODY_BYTES:
-            raise MalformedRequest(f"body larger than {MAX_BODY_BYTES} bytes", [FieldIssue("(body)", "too large")])
+            raise MalformedRequest(
+                f"body larger than {MAX_BODY_BYTES} bytes", [FieldIssue("(body)", "too large")]
+            )
         try:
             data = strict_json.loads(raw or b"{}")
         except strict_json.JsonRejected as exc:
-            raise MalformedRequest(f"body is not acceptable JSON: {exc}", [FieldIssue("(body)", str(exc))]) from None
+            raise MalformedRequest(
+                f"body is not acceptable JSON: {exc}", [FieldIssue("(body)", str(exc))]
+            ) from None
         if not isinstance(data, dict):
             raise InvalidInput("body must be a JSON object", [FieldIssue("(body)", "must be a JSON object")])
         _refuse_bad_text(data)
@@ -117,7 +124,9 @@ class RequestContext:
             return None
         text = value.strip().removeprefix("W/").strip('"')
         if not text.isdigit():
-            raise MalformedRequest("If-Match must be a version number", [FieldIssue("If-Match", "not a version")])
+            raise MalformedRequest(
+                "If-Match must be a version number", [FieldIssue("If-Match", "not a version")]
+            )
         return int(text)
 
 
@@ -145,14 +154,19 @@ def _check_answer(operation: Operation, result: Any) -> None:
         operation.response.model_validate(result)
     except ValidationError as error:  # only where and what kind: the values may be personal data
         where = "; ".join(f"{'.'.join(map(str, e['loc'])) or '(body)'}: {e['type']}" for e in error.errors())
-        raise AnswerBreaksContract(f"{operation.method} {operation.path} answer breaks "
-                                   f"{operation.response.__name__}: {where}") from None
+        raise AnswerBreaksContract(
+            f"{operation.method} {operation.path} answer breaks {operation.response.__name__}: {where}"
+        ) from None
 
 
 class HttpApi:
-    def __init__(self, app: Chalice, service: str,
-                 verifier: Callable[[], TokenVerifier] = verifier_from_env,
-                 signing_key: Callable[[], Callable[[], str]] = lambda: signing_key_from_env()) -> None:
+    def __init__(
+        self,
+        app: Chalice,
+        service: str,
+        verifier: Callable[[], TokenVerifier] = verifier_from_env,
+        signing_key: Callable[[], Callable[[], str]] = lambda: signing_key_from_env(),
+    ) -> None:
         self.app = app
         self.service = service
         self.log = logger(service)
@@ -169,24 +183,45 @@ class HttpApi:
     def cursors(self) -> CursorSigner:
         return CursorSigner(self._signing_key_factory())
 
-    def route(self, path: str, methods: list[str], *, public: bool = False, status: int = 200,
-              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-              response: type[BaseModel] | None = None, if_match: bool = False,
-              headers: dict[str, str] | None = None) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def route(
+        self,
+        path: str,
+        methods: list[str],
+        *,
+        public: bool = False,
+        status: int = 200,
+        body: type[BaseModel] | None = None,
+        query: type[BaseModel] | None = None,
+        response: type[BaseModel] | None = None,
+        if_match: bool = False,
+        headers: dict[str, str] | None = None,
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             summary = (view.__doc__ or view.__name__.replace("_", " ")).strip().splitlines()[0]
             for method in methods:
-                operation = Operation(path=path, method=method, operation_id=f"{self.service}.{view.__name__}",
-                                      summary=summary, status=status, public=public, body=body, query=query,
-                                      response=response, if_match=if_match, tags=(self.service,),
-                                      headers=tuple((headers or {}).items()))
+                operation = Operation(
+                    path=path,
+                    method=method,
+                    operation_id=f"{self.service}.{view.__name__}",
+                    summary=summary,
+                    status=status,
+                    public=public,
+                    body=body,
+                    query=query,
+                    response=response,
+                    if_match=if_match,
+                    tags=(self.service,),
+                    headers=tuple((headers or {}).items()),
+                )
                 self.operations.append(operation)
 
                 @functools.wraps(view)
                 def endpoint(_operation: Operation = operation, **path_params: str) -> Response:
                     return self._serve(view, path_params, _operation)
 
-                self.app.route(path, methods=[method], content_types=["application/json", "text/plain"])(endpoint)
+                self.app.route(path, methods=[method], content_types=["application/json", "text/plain"])(
+                    endpoint
+                )
             return view
 
         return register
@@ -207,21 +242,31 @@ class HttpApi:
     def _serve(self, view: Callable[..., Any], path_params: dict[str, str], operation: Operation) -> Response:
         started = time.perf_counter()
         response = self._answer(view, path_params, operation)
-        metrics.record_request(self.service, f"{operation.method} {operation.path}", response.status_code,
-                               (time.perf_counter() - started) * 1000)
+        metrics.record_request(
+            self.service,
+            f"{operation.method} {operation.path}",
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
         return response
 
-    def _answer(self, view: Callable[..., Any], path_params: dict[str, str], operation: Operation) -> Response:
+    def _answer(
+        self, view: Callable[..., Any], path_params: dict[str, str], operation: Operation
+    ) -> Response:
         request = self.app.current_request
         fallback = (request.context or {}).get("requestId") or new_id()
         correlation_id = safe_correlation_id((request.headers or {}).get(CORRELATION_HEADER), fallback)
         headers = {"X-Correlation-Id": correlation_id}
         with bound_correlation_id(self.log, correlation_id):
             try:
-                principal = (Principal("anonymous", "anonymous") if operation.public
-                             else self.verifier.principal((request.headers or {}).get("authorization")))
-                result = view(RequestContext(request, principal, correlation_id, operation, self.cursors),
-                              **path_params)
+                principal = (
+                    Principal("anonymous", "anonymous")
+                    if operation.public
+                    else self.verifier.principal((request.headers or {}).get("authorization"))
+                )
+                result = view(
+                    RequestContext(request, principal, correlation_id, operation, self.cursors), **path_params
+                )
                 if isinstance(result, Reply):
                     headers.update(result.headers)
                     result = result.body
@@ -233,13 +278,26 @@ class HttpApi:
                 if error.status >= 500:
                     self.log.exception("request failed")
                 else:
-                    self.log.info("request rejected", extra={"status": error.status, "code": error.code,
-                                                             "path": request.path, "method": request.method})
+                    self.log.info(
+                        "request rejected",
+                        extra={
+                            "status": error.status,
+                            "code": error.code,
+                            "path": request.path,
+                            "method": request.method,
+                        },
+                    )
                 return error_response(error, headers)
             except Exception:
                 self.log.exception("unhandled error", extra={"path": request.path, "method": request.method})
-                return json_response(error_body("internal_error", "an internal error occurred; quote the "
-                                                f"correlation id {correlation_id}"), 500, headers)
+                return json_response(
+                    error_body(
+                        "internal_error",
+                        f"an internal error occurred; quote the correlation id {correlation_id}",
+                    ),
+                    500,
+                    headers,
+                )
         if isinstance(result, Response):
             result.headers = {**headers, **(result.headers or {})}
             return result

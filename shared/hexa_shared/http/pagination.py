@@ -6,6 +6,7 @@ never a 500 from DynamoDB. On the wire, :class:`CursorSigner` adds an HMAC made 
 from the stack's signing key, so a client can neither forge nor edit a cursor (a re-encoded key with
 an attribute of another type used to reach the store and fail there): any change is a 400.
 """
+
 from __future__ import annotations
 
 import base64
@@ -22,7 +23,11 @@ DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 
 def encode_opaque(value: Any) -> str:
     """Any JSON value as an opaque URL-safe token (base64url, no padding)."""
-    return base64.urlsafe_b64encode(json.dumps(value, sort_keys=True, separators=(",", ":")).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps(value, sort_keys=True, separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def decode_opaque(token: str) -> Any:
@@ -42,16 +47,26 @@ def decode_token(token: str | None, expected_keys: set[str]) -> dict[str, Any] |
         return None
     key = decode_opaque(token)
     if not _is_key(key, expected_keys):
-        raise MalformedRequest("next_token is not a token this list issued",
-                               [FieldIssue("next_token", "malformed or issued by another list")])
+        raise MalformedRequest(
+            "next_token is not a token this list issued",
+            [FieldIssue("next_token", "malformed or issued by another list")],
+        )
     return key
 
 
 def _is_key(key: Any, expected_keys: set[str]) -> bool:
-    return (isinstance(key, dict) and set(key) == expected_keys
-            and all(isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("S", "N")
-                    and isinstance(next(iter(v.values())), str) and len(next(iter(v.values()))) <= 1024
-                    for v in key.values()))
+    return (
+        isinstance(key, dict)
+        and set(key) == expected_keys
+        and all(
+            isinstance(v, dict)
+            and len(v) == 1
+            and next(iter(v)) in ("S", "N")
+            and isinstance(next(iter(v.values())), str)
+            and len(next(iter(v.values()))) <= 1024
+            for v in key.values()
+        )
+    )
 
 
 class CursorSigner:
@@ -74,6 +89,8 @@ class CursorSigner:
         """The token inside, or a 400 naming ``next_token`` if it is not one this API signed."""
         token, _, mac = signed.rpartition(".")
         if not token or not hmac.compare_digest(mac.encode(), self._mac(token).encode()):
-            raise MalformedRequest("next_token is not a token this API issued (it is signed: copy it unchanged)",
-                                   [FieldIssue("next_token", "tampered with, truncated or issued elsewhere")])
+            raise MalformedRequest(
+                "next_token is not a token this API issued (it is signed: copy it unchanged)",
+                [FieldIssue("next_token", "tampered with, truncated or issued elsewhere")],
+            )
         return token

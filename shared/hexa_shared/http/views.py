@@ -4,6 +4,7 @@ Every route's answer goes through its response model (strict: no coercion, no un
 leaves, and the OpenAPI document is generated from the same models, so the spec cannot drift from
 the code without a test noticing.
 """
+
 from __future__ import annotations
 
 from enum import Enum
@@ -20,8 +21,9 @@ MoneyText = Annotated[StrictStr, Field(pattern=r"^-?\d+\.\d{2}$", examples=["150
 RatioText = Annotated[StrictStr, Field(pattern=r"^-?\d+(\.\d+)?$", examples=["0.0420"])]
 DateText = Annotated[StrictStr, Field(json_schema_extra={"format": "date"})]
 Timestamp = Annotated[StrictStr, Field(description="ISO 8601 UTC timestamp")]
-NextToken = Annotated[Optional[StrictStr], Field(description="pass back as next_token for the next page; "
-                                                             "null on the last page")]
+NextToken = Annotated[
+    Optional[StrictStr], Field(description="pass back as next_token for the next page; null on the last page")
+]
 
 
 def values_of(enum: type[Enum]) -> Any:

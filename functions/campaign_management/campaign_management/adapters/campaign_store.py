@@ -4,6 +4,7 @@ The open-budget total (ACTIVE + PAUSED budgets) lives in one row per partner and
 transaction as the campaign, with a condition that it stays within the limit — so two concurrent
 creates can never both squeeze under it. Events go to the outbox in that same transaction.
 """
+
 from __future__ import annotations
 
 import functools
@@ -19,13 +20,19 @@ from campaign_management.application.ports import BudgetLimitExceeded, Concurren
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
 from hexa_shared.dynamo import (
-    batch_put, bound, by_partner_index, cancelled_by_condition, DecimalAttribute, query_page, scan_page, Transaction,
+    batch_put,
+    bound,
+    by_partner_index,
+    cancelled_by_condition,
+    DecimalAttribute,
+    query_page,
+    scan_page,
+    Transaction,
 )
 from hexa_shared.errors import FieldIssue
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.money import money
 from hexa_shared.outbox import outbox_entry
-
 
 
 class _CampaignItem(Model):
@@ -66,25 +73,45 @@ class _DayItem(Model):
 
 @functools.lru_cache(maxsize=None)
 def _models(campaigns: str, budgets: str, days: str) -> tuple[Any, Any, Any]:
-    return tuple(bound(base, table)
-                 for base, table in ((_CampaignItem, campaigns), (_OpenBudget, budgets), (_DayItem, days)))
+    return tuple(
+        bound(base, table)
+        for base, table in ((_CampaignItem, campaigns), (_OpenBudget, budgets), (_DayItem, days))
+    )
 
 
 def _to_campaign(item: _CampaignItem) -> Campaign:
-    return Campaign(campaign_id=item.campaign_id, partner_id=item.partner_id, name=item.name,
-                    description=item.description or "", budget=item.budget, status=CampaignStatus(item.status),
-                    start_date=date.fromisoformat(item.start_date), end_date=date.fromisoformat(item.end_date),
-                    spent=item.spent, created_at=item.created_at, updated_at=item.updated_at,
-                    budget_exhausted=bool(item.budget_exhausted), version=item.version or 0)
+    return Campaign(
+        campaign_id=item.campaign_id,
+        partner_id=item.partner_id,
+        name=item.name,
+        description=item.description or "",
+        budget=item.budget,
+        status=CampaignStatus(item.status),
+        start_date=date.fromisoformat(item.start_date),
+        end_date=date.fromisoformat(item.end_date),
+        spent=item.spent,
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        budget_exhausted=bool(item.budget_exhausted),
+        version=item.version or 0,
+    )
 
 
 def _to_metrics(item: _DayItem) -> DailyMetrics:
-    return DailyMetrics(day=date.fromisoformat(item.day), impressions=int(item.impressions), clicks=int(item.clicks),
-                        conversions=int(item.conversions), revenue=item.revenue, spend=item.spend)
+    return DailyMetrics(
+        day=date.fromisoformat(item.day),
+        impressions=int(item.impressions),
+        clicks=int(item.clicks),
+        conversions=int(item.conversions),
+        revenue=item.revenue,
+        spend=item.spend,
+    )
 
 
 class DynamoCampaignStore:
-    def __init__(self, campaigns_table: str, budgets_table: str, performance_table: str, outbox_table: str) -> None:
+    def __init__(
+        self, campaigns_table: str, budgets_table: str, performance_table: str, outbox_table: str
+    ) -> None:
         self._campaign, self._budget, self._day = _models(campaigns_table, budgets_table, performance_table)
         self._outbox_table = outbox_table
 
@@ -95,14 +122,17 @@ class DynamoCampaignStore:
         except self._campaign.DoesNotExist:
             return None
 
-    def list_for_partner(self, partner_id: str, status: CampaignStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Campaign], str | None]:
-        items, token = query_page(self._campaign, self._campaign.by_partner, partner_id, self._status(status), limit,
-                                  next_token)
+    def list_for_partner(
+        self, partner_id: str, status: CampaignStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Campaign], str | None]:
+        items, token = query_page(
+            self._campaign, self._campaign.by_partner, partner_id, self._status(status), limit, next_token
+        )
         return [_to_campaign(item) for item in items], token
 
-    def list_all(self, status: CampaignStatus | None, limit: int,
-                 next_token: str | None) -> tuple[list[Campaign], str | None]:
+    def list_all(
+        self, status: CampaignStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Campaign], str | None]:
         items, token = scan_page(self._campaign, self._status(status), limit, next_token)
         return [_to_campaign(item) for item in items], token
 
@@ -124,8 +154,10 @@ class DynamoCampaignStore:
             condition = self._day.day <= end.isoformat()
         else:
             condition = None
-        return [_to_metrics(i) for i in self._day.query(campaign_id, range_key_condition=condition,
-                                                         consistent_read=True)]
+        return [
+            _to_metrics(i)
+            for i in self._day.query(campaign_id, range_key_condition=condition, consistent_read=True)
+        ]
 
     # ------------------------------------------------------------------ writes
     def create(self, campaign: Campaign, limit: Decimal) -> None:
@@ -138,8 +170,9 @@ class DynamoCampaignStore:
                 raise self._over_limit(limit) from None
             raise
 
-    def save(self, before: Campaign, after: Campaign, limit: Decimal | None,
-             events: list[IntegrationEvent] = ()) -> Campaign:  # type: ignore[assignment]
+    def save(
+        self, before: Campaign, after: Campaign, limit: Decimal | None, events: list[IntegrationEvent] = ()
+    ) -> Campaign:  # type: ignore[assignment]
         item = self._item(after, version=before.version)
         delta = after.committed_budget - before.committed_budget
         budget = None
@@ -157,8 +190,14 @@ class DynamoCampaignStore:
             raise
         return _to_campaign(item)
 
-    def record_day(self, before: Campaign, after: Campaign, metrics: DailyMetrics, previous: DailyMetrics | None,
-                   events: list[IntegrationEvent]) -> None:
+    def record_day(
+        self,
+        before: Campaign,
+        after: Campaign,
+        metrics: DailyMetrics,
+        previous: DailyMetrics | None,
+        events: list[IntegrationEvent],
+    ) -> None:
         """The campaign's version guards the day too: every write of a day rewrites its campaign, so
         a caller that read the campaign *before* the day cannot commit on a stale day."""
         day = self._day_item(before.campaign_id, metrics)
@@ -176,8 +215,12 @@ class DynamoCampaignStore:
     def import_campaigns(self, campaigns: list[Campaign], days: list[tuple[str, DailyMetrics]]) -> int:
         """Campaigns as the monolith had them (spend already summed from their days) and their days,
         25 per BatchWriteItem, no events (nothing new happened). A re-run writes the same items."""
-        requests = batch_put(self._campaign, [self._item(c, version=1, replicated_from="blue") for c in campaigns])
-        return requests + batch_put(self._day, [self._day_item(campaign_id, m, "blue") for campaign_id, m in days])
+        requests = batch_put(
+            self._campaign, [self._item(c, version=1, replicated_from="blue") for c in campaigns]
+        )
+        return requests + batch_put(
+            self._day, [self._day_item(campaign_id, m, "blue") for campaign_id, m in days]
+        )
 
     def replicate(self, campaign: Campaign, previous: Campaign | None) -> None:
         """Change capture: the monolith's state of a campaign over ``previous`` (conditional on its
@@ -192,44 +235,75 @@ class DynamoCampaignStore:
 
     def import_open_budgets(self, totals: list[tuple[str, Decimal]]) -> int:
         """Each partner's open (ACTIVE + PAUSED) total, set (not added): derived, so a re-run is a no-op."""
-        return batch_put(self._budget, [self._budget(partner_id, committed=total) for partner_id, total in totals])
+        return batch_put(
+            self._budget, [self._budget(partner_id, committed=total) for partner_id, total in totals]
+        )
 
     def get_many(self, campaign_ids: list[str]) -> dict[str, Campaign]:
-        return {i.campaign_id: _to_campaign(i) for i in self._campaign.batch_get(campaign_ids, consistent_read=True)}
+        return {
+            i.campaign_id: _to_campaign(i)
+            for i in self._campaign.batch_get(campaign_ids, consistent_read=True)
+        }
 
     def days_of(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], DailyMetrics]:
         found = self._day.batch_get([(c, d.isoformat()) for c, d in keys], consistent_read=True)
         return {(i.campaign_id, date.fromisoformat(i.day)): _to_metrics(i) for i in found}
 
     def open_budgets(self, partner_ids: list[str]) -> dict[str, Decimal]:
-        return {i.partner_id: i.committed or Decimal("0")
-                for i in self._budget.batch_get(partner_ids, consistent_read=True)}
+        return {
+            i.partner_id: i.committed or Decimal("0")
+            for i in self._budget.batch_get(partner_ids, consistent_read=True)
+        }
 
     def all_ids(self) -> Iterator[str]:
         return (item.campaign_id for item in self._campaign.scan(attributes_to_get=["campaign_id"]))
 
     def all_day_keys(self) -> Iterator[tuple[str, date]]:
-        return ((i.campaign_id, date.fromisoformat(i.day)) for i in self._day.scan(attributes_to_get=["campaign_id", "day"]))
+        return (
+            (i.campaign_id, date.fromisoformat(i.day))
+            for i in self._day.scan(attributes_to_get=["campaign_id", "day"])
+        )
 
     # ------------------------------------------------------------------ helpers
-    def _day_item(self, campaign_id: str, metrics: DailyMetrics, replicated_from: str | None = None) -> _DayItem:
-        return self._day(campaign_id, metrics.day.isoformat(), impressions=metrics.impressions, clicks=metrics.clicks,
-                         conversions=metrics.conversions, revenue=metrics.revenue, spend=metrics.spend,
-                         replicated_from=replicated_from)
+    def _day_item(
+        self, campaign_id: str, metrics: DailyMetrics, replicated_from: str | None = None
+    ) -> _DayItem:
+        return self._day(
+            campaign_id,
+            metrics.day.isoformat(),
+            impressions=metrics.impressions,
+            clicks=metrics.clicks,
+            conversions=metrics.conversions,
+            revenue=metrics.revenue,
+            spend=metrics.spend,
+            replicated_from=replicated_from,
+        )
 
-    def _item(self, campaign: Campaign, version: int | None = None,
-              replicated_from: str | None = None) -> _CampaignItem:
-        item = self._campaign(campaign.campaign_id, partner_id=campaign.partner_id, name=campaign.name,
-                              description=campaign.description, budget=campaign.budget, status=campaign.status.value,
-                              start_date=campaign.start_date.isoformat(), end_date=campaign.end_date.isoformat(),
-                              spent=campaign.spent, budget_exhausted=campaign.budget_exhausted,
-                              created_at=campaign.created_at, updated_at=campaign.updated_at,
-                              replicated_from=replicated_from)
+    def _item(
+        self, campaign: Campaign, version: int | None = None, replicated_from: str | None = None
+    ) -> _CampaignItem:
+        item = self._campaign(
+            campaign.campaign_id,
+            partner_id=campaign.partner_id,
+            name=campaign.name,
+            description=campaign.description,
+            budget=campaign.budget,
+            status=campaign.status.value,
+            start_date=campaign.start_date.isoformat(),
+            end_date=campaign.end_date.isoformat(),
+            spent=campaign.spent,
+            budget_exhausted=campaign.budget_exhausted,
+            created_at=campaign.created_at,
+            updated_at=campaign.updated_at,
+            replicated_from=replicated_from,
+        )
         if version:
             item.version = version
         return item
 
-    def _move_budget(self, transaction: Transaction, partner_id: str, delta: Decimal, limit: Decimal | None) -> int:
+    def _move_budget(
+        self, transaction: Transaction, partner_id: str, delta: Decimal, limit: Decimal | None
+    ) -> int:
         """ADD ``delta`` to the partner's open total; an increase only while the result stays ≤ limit."""
         row = self._budget(partner_id)
         committed = self._budget.committed
@@ -247,4 +321,9 @@ class DynamoCampaignStore:
     def _over_limit(limit: Decimal | None) -> BudgetLimitExceeded:
         return BudgetLimitExceeded(
             f"the partner's open campaign budgets would exceed its limit of {money(limit or Decimal('0'))}",
-            [FieldIssue("budget", f"open (ACTIVE+PAUSED) budgets would exceed {money(limit or Decimal('0'))}")])
+            [
+                FieldIssue(
+                    "budget", f"open (ACTIVE+PAUSED) budgets would exceed {money(limit or Decimal('0'))}"
+                )
+            ],
+        )

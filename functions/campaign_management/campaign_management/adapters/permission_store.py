@@ -3,6 +3,7 @@
 Every write is an idempotent, commutative ``SET flag = true``: facts may arrive in any order and
 any number of times and the rows end up the same.
 """
+
 from __future__ import annotations
 
 import functools
@@ -42,25 +43,44 @@ class DynamoPermissionStore:
             if row.fact_key == PARTNER_ROW:
                 standing = PartnerStanding(registered=bool(row.registered), deactivated=bool(row.deactivated))
             else:
-                contracts.append(ContractFacts(contract_id=row.fact_key.removeprefix(CONTRACT_PREFIX),
-                                               contract_type=row.contract_type, activated=bool(row.activated),
-                                               terminated=bool(row.terminated)))
+                contracts.append(
+                    ContractFacts(
+                        contract_id=row.fact_key.removeprefix(CONTRACT_PREFIX),
+                        contract_type=row.contract_type,
+                        activated=bool(row.activated),
+                        terminated=bool(row.terminated),
+                    )
+                )
         return contracts, standing
 
     def contract_activated(self, partner_id: str, contract_id: str, contract_type: str) -> None:
         self._row(partner_id, CONTRACT_PREFIX + contract_id).update(
-            actions=[self._row.activated.set(True), self._row.contract_type.set(contract_type)])
+            actions=[self._row.activated.set(True), self._row.contract_type.set(contract_type)]
+        )
 
     def contract_terminated(self, partner_id: str, contract_id: str) -> None:
         self._row(partner_id, CONTRACT_PREFIX + contract_id).update(actions=[self._row.terminated.set(True)])
 
-    def import_facts(self, standings: list[tuple[str, PartnerStanding]], contracts: list[tuple[str, ContractFacts]]
-                     ) -> int:
+    def import_facts(
+        self, standings: list[tuple[str, PartnerStanding]], contracts: list[tuple[str, ContractFacts]]
+    ) -> int:
         """Migration: partners' standings and their contracts' facts as the monolith had them."""
-        rows = [self._row(partner_id, PARTNER_ROW, registered=s.registered or None, deactivated=s.deactivated or None)
-                for partner_id, s in standings]
-        rows += [self._row(partner_id, CONTRACT_PREFIX + c.contract_id, contract_type=c.contract_type,
-                           activated=c.activated or None, terminated=c.terminated or None) for partner_id, c in contracts]
+        rows = [
+            self._row(
+                partner_id, PARTNER_ROW, registered=s.registered or None, deactivated=s.deactivated or None
+            )
+            for partner_id, s in standings
+        ]
+        rows += [
+            self._row(
+                partner_id,
+                CONTRACT_PREFIX + c.contract_id,
+                contract_type=c.contract_type,
+                activated=c.activated or None,
+                terminated=c.terminated or None,
+            )
+            for partner_id, c in contracts
+        ]
         return batch_put(self._row, rows)
 
     def standings(self, partner_ids: list[str]) -> dict[str, PartnerStanding]:
@@ -70,9 +90,15 @@ class DynamoPermissionStore:
     def contract_facts(self, keys: list[tuple[str, str]]) -> dict[str, ContractFacts]:
         """(partner_id, contract_id) → that contract's facts, for the keys that exist."""
         rows = self._row.batch_get([(p, CONTRACT_PREFIX + c) for p, c in keys], consistent_read=True)
-        return {r.fact_key.removeprefix(CONTRACT_PREFIX): ContractFacts(
-            r.fact_key.removeprefix(CONTRACT_PREFIX), r.contract_type, bool(r.activated), bool(r.terminated))
-            for r in rows}
+        return {
+            r.fact_key.removeprefix(CONTRACT_PREFIX): ContractFacts(
+                r.fact_key.removeprefix(CONTRACT_PREFIX),
+                r.contract_type,
+                bool(r.activated),
+                bool(r.terminated),
+            )
+            for r in rows
+        }
 
     def partner_registered(self, partner_id: str) -> None:
         self._row(partner_id, PARTNER_ROW).update(actions=[self._row.registered.set(True)])

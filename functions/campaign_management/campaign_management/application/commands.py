@@ -1,4 +1,5 @@
 """Validated inputs of the Campaign Management use cases."""
+
 from __future__ import annotations
 
 from typing import Annotated, Optional

@@ -1,4 +1,5 @@
 """Integration events Campaign Management publishes (DESIGN.md §3)."""
+
 from __future__ import annotations
 
 from campaign_management.domain.campaign import Campaign
@@ -10,12 +11,28 @@ SOURCE = "hexabuilders.campaign-management"
 
 
 def performance_recorded(campaign: Campaign, metrics: DailyMetrics, correlation_id: str) -> IntegrationEvent:
-    return IntegrationEvent(name="CampaignPerformanceRecorded", source=SOURCE, correlation_id=correlation_id,
-                            data={"partner_id": campaign.partner_id, "campaign_id": campaign.campaign_id,
-                                  "date": metrics.day.isoformat(), "metrics": metrics.metrics_dict()})
+    return IntegrationEvent(
+        name="CampaignPerformanceRecorded",
+        source=SOURCE,
+        correlation_id=correlation_id,
+        data={
+            "partner_id": campaign.partner_id,
+            "campaign_id": campaign.campaign_id,
+            "date": metrics.day.isoformat(),
+            "metrics": metrics.metrics_dict(),
+        },
+    )
 
 
 def budget_exhausted(campaign: Campaign, correlation_id: str) -> IntegrationEvent:
-    return IntegrationEvent(name="CampaignBudgetExhausted", source=SOURCE, correlation_id=correlation_id,
-                            data={"partner_id": campaign.partner_id, "campaign_id": campaign.campaign_id,
-                                  "budget": money(campaign.budget), "spent": money(campaign.spent)})
+    return IntegrationEvent(
+        name="CampaignBudgetExhausted",
+        source=SOURCE,
+        correlation_id=correlation_id,
+        data={
+            "partner_id": campaign.partner_id,
+            "campaign_id": campaign.campaign_id,
+            "budget": money(campaign.budget),
+            "spent": money(campaign.spent),
+        },
+    )

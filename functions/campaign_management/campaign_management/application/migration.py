@@ -6,6 +6,7 @@ the monolith's own commissions). Limits are not enforced on the way in: an open 
 the partner's contract allows today is a fact of the past, kept (and reported by the tooling); new
 campaigns for that partner then meet the normal 422.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -24,14 +25,17 @@ class CampaignImport(Protocol):
 
 
 class PermissionImport(Protocol):
-    def import_facts(self, standings: list[tuple[str, PartnerStanding]],
-                     contracts: list[tuple[str, ContractFacts]]) -> int: ...
+    def import_facts(
+        self, standings: list[tuple[str, PartnerStanding]], contracts: list[tuple[str, ContractFacts]]
+    ) -> int: ...
 
 
 def import_campaigns(campaigns: list[tuple[Campaign, Decimal]], store: CampaignImport) -> int:
     """(campaign, its spend: the sum of its migrated days); a campaign whose spend reached its budget is
     marked exhausted, as the platform would have marked it."""
-    store.import_campaigns([replace(c, spent=spent, budget_exhausted=spent >= c.budget) for c, spent in campaigns], [])
+    store.import_campaigns(
+        [replace(c, spent=spent, budget_exhausted=spent >= c.budget) for c, spent in campaigns], []
+    )
     return len(campaigns)
 
 
@@ -46,8 +50,11 @@ def import_open_budgets(totals: list[tuple[str, Decimal]], store: CampaignImport
     return len(totals)
 
 
-def import_permission_facts(standings: list[tuple[str, PartnerStanding]], contracts: list[tuple[str, ContractFacts]],
-                            store: PermissionImport) -> int:
+def import_permission_facts(
+    standings: list[tuple[str, PartnerStanding]],
+    contracts: list[tuple[str, ContractFacts]],
+    store: PermissionImport,
+) -> int:
     """Partners' standings and contracts' facts: the permission is folded from them as for live events."""
     store.import_facts(standings, contracts)
     return len(standings) + len(contracts)

@@ -6,6 +6,7 @@ the first time spend reaches the budget, which also pauses an ACTIVE campaign). 
 already holds changes nothing and emits nothing; a version race with a concurrent writer is retried
 inside (with jitter), so twenty identical PUTs at once all answer 200.
 """
+
 from __future__ import annotations
 
 import random
@@ -25,20 +26,32 @@ from hexa_shared.errors import FieldIssue, InvalidInput
 ATTEMPTS = 8
 
 
-def record_performance(campaign_id: str, day: date, command: RecordPerformance, campaigns: CampaignStore,
-                       principal: Principal, correlation_id: str) -> Campaign:
+def record_performance(
+    campaign_id: str,
+    day: date,
+    command: RecordPerformance,
+    campaigns: CampaignStore,
+    principal: Principal,
+    correlation_id: str,
+) -> Campaign:
     principal.require_role(ADMIN)
     metrics = DailyMetrics(day=day, **command.model_dump())
     problems = metrics.check()
     if problems:
-        raise InvalidInput("; ".join(f"{f}: {i}" for f, i in problems), [FieldIssue(f, i) for f, i in problems])
+        raise InvalidInput(
+            "; ".join(f"{f}: {i}" for f, i in problems), [FieldIssue(f, i) for f, i in problems]
+        )
     if day > utc_now().date():
-        raise InvalidInput("performance cannot be recorded for a future day", [FieldIssue("date", "is in the future")])
+        raise InvalidInput(
+            "performance cannot be recorded for a future day", [FieldIssue("date", "is in the future")]
+        )
     for attempt in range(ATTEMPTS):
         before = load_visible(campaigns, campaign_id, principal)  # the campaign first, then its day
         if not before.start_date <= day <= before.end_date:
-            raise InvalidInput("the day is outside the campaign's dates",
-                               [FieldIssue("date", f"must be within {before.start_date}..{before.end_date}")])
+            raise InvalidInput(
+                "the day is outside the campaign's dates",
+                [FieldIssue("date", f"must be within {before.start_date}..{before.end_date}")],
+            )
         previous = campaigns.day(campaign_id, day)
         if previous == metrics:  # already recorded (a retry, or a concurrent twin that won): nothing to do
             return before
@@ -53,5 +66,5 @@ def record_performance(campaign_id: str, day: date, command: RecordPerformance, 
         except ConcurrentChange:
             if attempt == ATTEMPTS - 1:
                 raise
-            time.sleep(random.uniform(0, 0.005 * 2 ** attempt))  # spread the racers out
+            time.sleep(random.uniform(0, 0.005 * 2**attempt))  # spread the racers out
     raise AssertionError("unreachable")

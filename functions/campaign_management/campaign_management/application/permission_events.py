@@ -7,6 +7,7 @@ leaves the partner without permission, its ACTIVE campaigns are paused. Each rev
 (``event_id`` ledger): a redelivered ContractTerminated must not pause campaigns that were resumed
 under a newer contract since.
 """
+
 from __future__ import annotations
 
 from campaign_management.application.ports import CampaignStore, ConcurrentChange, PermissionStore
@@ -19,8 +20,9 @@ from hexa_shared.event_ledger import EventLedger
 ATTEMPTS = 5
 
 
-def on_permission_fact(event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore,
-                       ledger: EventLedger) -> None:
+def on_permission_fact(
+    event: IntegrationEvent, permissions: PermissionStore, campaigns: CampaignStore, ledger: EventLedger
+) -> None:
     """A granting fact is a sticky ``SET``: idempotent by state, and it can take no permission away, so
     there is nothing to pause and no ledger entry to keep (one write per event). A revoking fact is
     acted on once (the ledger) and pauses the partner's ACTIVE campaigns if the permission is gone."""

@@ -1,4 +1,5 @@
 """Read use cases: a partner's permission, campaigns, a campaign's performance report."""
+
 from __future__ import annotations
 
 from campaign_management.application.commands import DateRange, ListCampaigns
@@ -27,16 +28,21 @@ def load_visible(campaigns: CampaignStore, campaign_id: str, principal: Principa
     return campaign
 
 
-def list_campaigns(query: ListCampaigns, campaigns: CampaignStore,
-                   principal: Principal) -> tuple[list[Campaign], str | None]:
+def list_campaigns(
+    query: ListCampaigns, campaigns: CampaignStore, principal: Principal
+) -> tuple[list[Campaign], str | None]:
     return principal.scoped_list(
         query.partner_id,
-        lambda partner_id: campaigns.list_for_partner(partner_id, query.status, query.limit, query.next_token),
-        lambda: campaigns.list_all(query.status, query.limit, query.next_token))
+        lambda partner_id: campaigns.list_for_partner(
+            partner_id, query.status, query.limit, query.next_token
+        ),
+        lambda: campaigns.list_all(query.status, query.limit, query.next_token),
+    )
 
 
-def performance_report(campaign_id: str, window: DateRange, campaigns: CampaignStore,
-                       principal: Principal) -> dict[str, object]:
+def performance_report(
+    campaign_id: str, window: DateRange, campaigns: CampaignStore, principal: Principal
+) -> dict[str, object]:
     campaign = load_visible(campaigns, campaign_id, principal)
     if window.from_ and window.to and window.to < window.from_:
         raise invalid("to", "must not be before from")

@@ -6,6 +6,7 @@ days, recomputed when a day arrives, and the partner's open-budget total is reco
 campaigns (set, not added: applying a change twice changes nothing). Limits are not enforced on the
 way in — the monolith accepted the campaign; the platform records what happened.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -28,8 +29,9 @@ class CampaignReplica(Protocol):
 
     def series(self, campaign_id: str, start: date | None, end: date | None) -> list[DailyMetrics]: ...
 
-    def list_for_partner(self, partner_id: str, status: CampaignStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Campaign], str | None]: ...
+    def list_for_partner(
+        self, partner_id: str, status: CampaignStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Campaign], str | None]: ...
 
     def import_campaigns(self, campaigns: list[Campaign], days: list[tuple[str, DailyMetrics]]) -> int: ...
 
@@ -41,12 +43,21 @@ def replicate_campaign(campaign: Campaign, store: CampaignReplica) -> bool:
     current = store.get(campaign.campaign_id)
     if current is None:
         spent = _spent(campaign.campaign_id, store)
-        store.replicate(replace(campaign, spent=spent, budget_exhausted=spent >= campaign.budget, version=1), None)
+        store.replicate(
+            replace(campaign, spent=spent, budget_exhausted=spent >= campaign.budget, version=1), None
+        )
     elif all(getattr(current, name) == getattr(campaign, name) for name in COMPARED):
         return False
     else:
-        store.replicate(replace(campaign, spent=current.spent, version=current.version,
-                                budget_exhausted=current.spent >= campaign.budget), current)
+        store.replicate(
+            replace(
+                campaign,
+                spent=current.spent,
+                version=current.version,
+                budget_exhausted=current.spent >= campaign.budget,
+            ),
+            current,
+        )
     _recount_open_budget(campaign.partner_id, store)
     return True
 
@@ -60,7 +71,9 @@ def replicate_day(campaign_id: str, metrics: DailyMetrics, store: CampaignReplic
     if campaign is not None:
         spent = _spent(campaign_id, store)
         if spent != campaign.spent:
-            store.replicate(replace(campaign, spent=spent, budget_exhausted=spent >= campaign.budget), campaign)
+            store.replicate(
+                replace(campaign, spent=spent, budget_exhausted=spent >= campaign.budget), campaign
+            )
     return True
 
 

@@ -1,4 +1,5 @@
 """What Campaign Management answers: one response model per shape (checked on the way out, and the spec)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
@@ -18,7 +19,9 @@ class Permission(View):
     partner_id: StrictStr
     can_create_campaigns: StrictBool
     max_budget_limit: MoneyText
-    contract_id: Optional[StrictStr] = Field(description="the active contract that grants it; null without one")
+    contract_id: Optional[StrictStr] = Field(
+        description="the active contract that grants it; null without one"
+    )
 
 
 class Campaign(View):

@@ -1,4 +1,5 @@
 """Daily performance metrics and the KPIs derived from them (Decimal math only)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,8 +29,13 @@ class DailyMetrics:
         return problems
 
     def metrics_dict(self) -> dict[str, object]:
-        return {"impressions": self.impressions, "clicks": self.clicks, "conversions": self.conversions,
-                "revenue": money(self.revenue), "spend": money(self.spend)}
+        return {
+            "impressions": self.impressions,
+            "clicks": self.clicks,
+            "conversions": self.conversions,
+            "revenue": money(self.revenue),
+            "spend": money(self.spend),
+        }
 
 
 def report(series: Iterable[DailyMetrics], budget: Decimal, spent: Decimal) -> dict[str, object]:
@@ -42,8 +48,13 @@ def report(series: Iterable[DailyMetrics], budget: Decimal, spent: Decimal) -> d
     spend = sum((m.spend for m in days), Decimal("0"))
     return {
         "series": [{"date": m.day.isoformat(), **m.metrics_dict()} for m in days],
-        "totals": {"impressions": impressions, "clicks": clicks, "conversions": conversions,
-                   "revenue": money(revenue), "spend": money(spend)},
+        "totals": {
+            "impressions": impressions,
+            "clicks": clicks,
+            "conversions": conversions,
+            "revenue": money(revenue),
+            "spend": money(spend),
+        },
         "ctr": ratio(Decimal(clicks), Decimal(impressions)),
         "conversion_rate": ratio(Decimal(conversions), Decimal(clicks)),
         "cpa": None if conversions == 0 else money(spend / conversions),

@@ -7,6 +7,7 @@ a ContractTerminated processed before its ContractActivated (retries, redeliveri
 partner without permission, and a ContractActivated for a partner whose registration has not arrived
 — or never will: the partner does not exist — grants nothing until (unless) it does.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,11 +46,17 @@ class Permission:
     contract_id: str | None
 
     def to_dict(self) -> dict[str, object]:
-        return {"partner_id": self.partner_id, "can_create_campaigns": self.can_create_campaigns,
-                "max_budget_limit": money(self.max_budget_limit), "contract_id": self.contract_id}
+        return {
+            "partner_id": self.partner_id,
+            "can_create_campaigns": self.can_create_campaigns,
+            "max_budget_limit": money(self.max_budget_limit),
+            "contract_id": self.contract_id,
+        }
 
 
-def effective_permission(partner_id: str, contracts: list[ContractFacts], partner: PartnerStanding) -> Permission:
+def effective_permission(
+    partner_id: str, contracts: list[ContractFacts], partner: PartnerStanding
+) -> Permission:
     """Only a registered, active partner has one; the best contract that grants wins (highest limit,
     then the smallest id for determinism)."""
     in_good_standing = partner.registered and not partner.deactivated

@@ -7,6 +7,7 @@ transaction, only while the partner takes contracts (registered, not deactivated
 The table's NEW_IMAGE stream feeds the projector and the publisher. Each item keeps the X-Ray trace
 header current when it was appended (older items have none), which the published event carries on.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,7 +23,10 @@ from hexa_shared.idempotency import ProcessedEvents
 from hexa_shared.tracing import current_trace_header
 from hexa_shared import strict_json
 from onboarding.adapters.known_partners import (
-    DynamoKnownPartners, not_deactivated, partner_row_model, takes_contracts,
+    DynamoKnownPartners,
+    not_deactivated,
+    partner_row_model,
+    takes_contracts,
 )
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
 from onboarding.domain.events import ContractDrafted, ContractEvent
@@ -49,41 +53,69 @@ def _model(table_name: str) -> type[_EventItem]:
 def event_from_image(image: dict[str, Any]) -> ContractEvent:
     """A stream record's NEW_IMAGE (DynamoDB JSON) → the domain event."""
     text = {k: v["S"] for k, v in image.items() if "S" in v}
-    return ContractEvent.stored(contract_id=text["contract_id"], version=int(image["version"]["N"]),
-                         event_type=text["event_type"], occurred_at=text["occurred_at"], data=json.loads(text["data"]),
-                         partner_id=text["partner_id"], contract_type=text["contract_type"],
-                         correlation_id=text.get("correlation_id", ""), event_id=text["event_id"],
-                         trace_header=text.get("trace_header"))
+    return ContractEvent.stored(
+        contract_id=text["contract_id"],
+        version=int(image["version"]["N"]),
+        event_type=text["event_type"],
+        occurred_at=text["occurred_at"],
+        data=json.loads(text["data"]),
+        partner_id=text["partner_id"],
+        contract_type=text["contract_type"],
+        correlation_id=text.get("correlation_id", ""),
+        event_id=text["event_id"],
+        trace_header=text.get("trace_header"),
+    )
 
 
 def _to_event(item: _EventItem) -> ContractEvent:
-    return ContractEvent.stored(contract_id=item.contract_id, version=int(item.version), event_type=item.event_type,
-                         occurred_at=item.occurred_at, data=json.loads(item.data), partner_id=item.partner_id,
-                         contract_type=item.contract_type, correlation_id=item.correlation_id or "",
-                         event_id=item.event_id, trace_header=item.trace_header)
+    return ContractEvent.stored(
+        contract_id=item.contract_id,
+        version=int(item.version),
+        event_type=item.event_type,
+        occurred_at=item.occurred_at,
+        data=json.loads(item.data),
+        partner_id=item.partner_id,
+        contract_type=item.contract_type,
+        correlation_id=item.correlation_id or "",
+        event_id=item.event_id,
+        trace_header=item.trace_header,
+    )
 
 
 class DynamoEventStore:
     """``processed``: the consumer's dedup ledger whose marker an ``append(..., processed_event_id=…)``
     writes in the same transaction (a store without one refuses such an append)."""
 
-    def __init__(self, table_name: str, partners_table: str, processed: ProcessedEvents | None = None) -> None:
+    def __init__(
+        self, table_name: str, partners_table: str, processed: ProcessedEvents | None = None
+    ) -> None:
         self._model = _model(table_name)
         self._partners = partners_table
         self._processed = processed
 
     def _item(self, event: ContractEvent) -> _EventItem:
-        return self._model(event.contract_id, event.version, event_type=event.event_type,
-                           occurred_at=event.occurred_at, data=strict_json.dumps(event.data),
-                           partner_id=event.partner_id, contract_type=event.contract_type,
-                           correlation_id=event.correlation_id or None, event_id=event.event_id,
-                           trace_header=event.trace_header or current_trace_header())
+        return self._model(
+            event.contract_id,
+            event.version,
+            event_type=event.event_type,
+            occurred_at=event.occurred_at,
+            data=strict_json.dumps(event.data),
+            partner_id=event.partner_id,
+            contract_type=event.contract_type,
+            correlation_id=event.correlation_id or None,
+            event_id=event.event_id,
+            trace_header=event.trace_header or current_trace_header(),
+        )
 
     def load(self, contract_id: str) -> list[ContractEvent]:
-        return [_to_event(i) for i in self._model.query(contract_id, consistent_read=True, scan_index_forward=True)]
+        return [
+            _to_event(i)
+            for i in self._model.query(contract_id, consistent_read=True, scan_index_forward=True)
+        ]
 
-    def append(self, events: list[ContractEvent], processed_event_id: str | None = None,
-               registering: bool = False) -> None:
+    def append(
+        self, events: list[ContractEvent], processed_event_id: str | None = None, registering: bool = False
+    ) -> None:
         """A ``ContractDrafted`` among ``events`` also claims the contract for its partner, in the same
         transaction, only while the partner takes contracts (else ``PartnerNotKnown``/``PartnerClosed``).
         ``registering``: the draft comes with the partner's registration, which it records in that same
@@ -91,10 +123,14 @@ class DynamoEventStore:
         if not events:
             return
         if processed_event_id is not None and self._processed is None:
-            raise ValueError("this event store was built without a dedup ledger: it cannot mark an event processed")
+            raise ValueError(
+                "this event store was built without a dedup ledger: it cannot mark an event processed"
+            )
         free = self._model.version.does_not_exist()
         drafted = [e for e in events if isinstance(e.payload, ContractDrafted)]
-        if len(events) == 1 and processed_event_id is None and not drafted:  # the common case: one conditional put
+        if (
+            len(events) == 1 and processed_event_id is None and not drafted
+        ):  # the common case: one conditional put
             try:
                 self._item(events[0]).save(condition=free)
             except PutError as error:
@@ -110,8 +146,10 @@ class DynamoEventStore:
                 for event in drafted:
                     claim = self._claim(transaction, event, registering)
                 if processed_event_id is not None and self._processed is not None:
-                    marker = transaction.save(self._processed.marker(processed_event_id),
-                                              condition=self._processed.marker_condition())
+                    marker = transaction.save(
+                        self._processed.marker(processed_event_id),
+                        condition=self._processed.marker_condition(),
+                    )
         except TransactWriteError as error:
             if marker is not None and transaction.blames(error, marker):
                 raise AlreadyProcessed() from None
@@ -136,7 +174,9 @@ class DynamoEventStore:
                 transaction.save(self._item(event), condition=free)
                 if event.version == 1:
                     row = partner_row_model(self._partners)
-                    transaction.update(row(event.partner_id), actions=[row.contract_ids.add({event.contract_id})])
+                    transaction.update(
+                        row(event.partner_id), actions=[row.contract_ids.add({event.contract_id})]
+                    )
         except TransactWriteError as error:
             if cancelled_by_condition(error):
                 raise self._conflict(event) from None
@@ -144,16 +184,21 @@ class DynamoEventStore:
 
     def first_events(self, contract_ids: list[str]) -> dict[str, ContractEvent]:
         """Each contract's version 1 (its ``ContractDrafted`` or ``ContractMigrated``)."""
-        return {i.contract_id: _to_event(i) for i in self._model.batch_get([(c, 1) for c in contract_ids],
-                                                                            consistent_read=True)}
+        return {
+            i.contract_id: _to_event(i)
+            for i in self._model.batch_get([(c, 1) for c in contract_ids], consistent_read=True)
+        }
 
     def _claim(self, transaction: Transaction, event: ContractEvent, registering: bool) -> int:
         row = partner_row_model(self._partners)
         actions = [row.contract_ids.add({event.contract_id})]
         if registering:
             actions.append(row.registered.set(True))
-        return transaction.update(row(event.partner_id), actions=actions,
-                                  condition=not_deactivated(row) if registering else takes_contracts(row))
+        return transaction.update(
+            row(event.partner_id),
+            actions=actions,
+            condition=not_deactivated(row) if registering else takes_contracts(row),
+        )
 
     def _refusal(self, partner_id: str) -> Exception:
         known = DynamoKnownPartners(self._partners).get(partner_id)
@@ -163,10 +208,13 @@ class DynamoEventStore:
 
     @staticmethod
     def _conflict(event: ContractEvent) -> ConcurrencyConflict:
-        return ConcurrencyConflict(f"contract {event.contract_id} already has version {event.version}; "
-                                   "it was changed concurrently")
+        return ConcurrencyConflict(
+            f"contract {event.contract_id} already has version {event.version}; it was changed concurrently"
+        )
 
     def all_events(self) -> Iterator[ContractEvent]:
         """Every event, sorted by (contract_id, version). Holds the table in memory: fine for rebuilds
         up to a few hundred thousand events; beyond that, rebuild per contract id."""
-        return iter(sorted((_to_event(i) for i in self._model.scan()), key=lambda e: (e.contract_id, e.version)))
+        return iter(
+            sorted((_to_event(i) for i in self._model.scan()), key=lambda e: (e.contract_id, e.version))
+        )

@@ -4,6 +4,7 @@ Flags are set with ``SET flag = true`` (idempotent, commutative). A draft adds i
 ``ADD contract_ids`` inside the event store's transaction (see :mod:`onboarding.adapters.event_store`),
 on the condition that the partner takes contracts, so no contract can slip in after a deactivation.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,8 +30,12 @@ def partner_row_model(table_name: str) -> type[_PartnerRow]:
 
 
 def _known(row: Any) -> KnownPartner:
-    return KnownPartner(partner_id=row.partner_id, registered=bool(row.registered),
-                        deactivated=bool(row.deactivated), contract_ids=frozenset(row.contract_ids or ()))
+    return KnownPartner(
+        partner_id=row.partner_id,
+        registered=bool(row.registered),
+        deactivated=bool(row.deactivated),
+        contract_ids=frozenset(row.contract_ids or ()),
+    )
 
 
 def not_deactivated(model: type[_PartnerRow]) -> Any:
@@ -48,8 +53,18 @@ class DynamoKnownPartners:
 
     def import_partners(self, partners: list[KnownPartner]) -> int:
         """Migration: the partners as the monolith had them, each with every contract id it had."""
-        return batch_put(self._row, [self._row(p.partner_id, registered=p.registered, deactivated=p.deactivated,
-                                                contract_ids=set(p.contract_ids) or None) for p in partners])
+        return batch_put(
+            self._row,
+            [
+                self._row(
+                    p.partner_id,
+                    registered=p.registered,
+                    deactivated=p.deactivated,
+                    contract_ids=set(p.contract_ids) or None,
+                )
+                for p in partners
+            ],
+        )
 
     def get_many(self, partner_ids: list[str]) -> dict[str, KnownPartner]:
         return {row.partner_id: _known(row) for row in self._row.batch_get(partner_ids, consistent_read=True)}

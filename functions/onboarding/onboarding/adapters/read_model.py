@@ -1,4 +1,5 @@
 """The contracts read model (current state per contract, by partner), kept by the stream projector."""
+
 from __future__ import annotations
 
 import functools
@@ -14,7 +15,6 @@ from hexa_shared.dynamo import bound, by_partner_index, query_page, scan_page
 from onboarding.application.ports import ConcurrencyConflict
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
 from onboarding.domain.events import ContractEvent
-
 
 
 class _ContractItem(Model):
@@ -40,10 +40,18 @@ def _model(table_name: str) -> type[_ContractItem]:
 
 
 def _to_contract(item: _ContractItem) -> Contract:
-    return Contract(contract_id=item.contract_id, partner_id=item.partner_id,
-                    contract_type=ContractType(item.contract_type), status=ContractStatus(item.status),
-                    terms=json.loads(item.terms), version=int(item.version), created_at=item.created_at,
-                    updated_at=item.updated_at, signed_by=item.signed_by, termination_reason=item.termination_reason)
+    return Contract(
+        contract_id=item.contract_id,
+        partner_id=item.partner_id,
+        contract_type=ContractType(item.contract_type),
+        status=ContractStatus(item.status),
+        terms=json.loads(item.terms),
+        version=int(item.version),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        signed_by=item.signed_by,
+        termination_reason=item.termination_reason,
+    )
 
 
 class DynamoContractReadModel:
@@ -51,12 +59,19 @@ class DynamoContractReadModel:
         self._model = _model(table_name)
 
     def _item(self, contract: Contract, from_monolith: bool = False) -> _ContractItem:
-        return self._model(contract.contract_id, partner_id=contract.partner_id,
-                           contract_type=contract.contract_type.value, status=contract.status.value,
-                           terms=strict_json.dumps(contract.terms), version=contract.version,
-                           created_at=contract.created_at, updated_at=contract.updated_at,
-                           signed_by=contract.signed_by, termination_reason=contract.termination_reason,
-                           replicated_from="blue" if from_monolith else None)
+        return self._model(
+            contract.contract_id,
+            partner_id=contract.partner_id,
+            contract_type=contract.contract_type.value,
+            status=contract.status.value,
+            terms=strict_json.dumps(contract.terms),
+            version=contract.version,
+            created_at=contract.created_at,
+            updated_at=contract.updated_at,
+            signed_by=contract.signed_by,
+            termination_reason=contract.termination_reason,
+            replicated_from="blue" if from_monolith else None,
+        )
 
     def get(self, contract_id: str) -> Contract | None:
         try:
@@ -65,20 +80,25 @@ class DynamoContractReadModel:
             return None
 
     def get_many(self, contract_ids: list[str]) -> dict[str, Contract]:
-        return {item.contract_id: _to_contract(item)
-                for item in self._model.batch_get(contract_ids, consistent_read=True)}
+        return {
+            item.contract_id: _to_contract(item)
+            for item in self._model.batch_get(contract_ids, consistent_read=True)
+        }
 
     def all_ids(self) -> Iterator[str]:
         return (item.contract_id for item in self._model.scan(attributes_to_get=["contract_id"]))
 
-    def list_for_partner(self, partner_id: str, status: ContractStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Contract], str | None]:
-        items, token = query_page(self._model, self._model.by_partner, partner_id, self._status(status), limit,
-                                  next_token)
+    def list_for_partner(
+        self, partner_id: str, status: ContractStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Contract], str | None]:
+        items, token = query_page(
+            self._model, self._model.by_partner, partner_id, self._status(status), limit, next_token
+        )
         return [_to_contract(item) for item in items], token
 
-    def list_all(self, status: ContractStatus | None, limit: int,
-                 next_token: str | None) -> tuple[list[Contract], str | None]:
+    def list_all(
+        self, status: ContractStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Contract], str | None]:
         items, token = scan_page(self._model, self._status(status), limit, next_token)
         return [_to_contract(item) for item in items], token
 
@@ -90,7 +110,8 @@ class DynamoContractReadModel:
         if event.version == 1:  # a new contract: no row to read first, only one to create
             try:
                 self._item(Contract(event.contract_id).apply(event), event.from_monolith).save(
-                    condition=self._model.contract_id.does_not_exist())
+                    condition=self._model.contract_id.does_not_exist()
+                )
                 return True
             except PutError as error:
                 if error.cause_response_code == "ConditionalCheckFailedException":
@@ -106,7 +127,9 @@ class DynamoContractReadModel:
         else:  # a gap (e.g. a skipped batch): fold the whole stored history instead
             stored = history()
             updated, from_monolith = Contract.from_history(stored), stored[-1].from_monolith
-        condition = self._model.contract_id.does_not_exist() if current is None else self._model.version == seen
+        condition = (
+            self._model.contract_id.does_not_exist() if current is None else self._model.version == seen
+        )
         try:
             self._item(updated, from_monolith).save(condition=condition)
         except PutError as error:
@@ -123,12 +146,17 @@ class DynamoContractReadModel:
         (a corrupt row), which the fresh fold then replaces."""
         for contract in contracts:
             try:
-                self._item(contract).save(condition=self._model.contract_id.does_not_exist()
-                                          | (self._model.version <= contract.version))
+                self._item(contract).save(
+                    condition=self._model.contract_id.does_not_exist()
+                    | (self._model.version <= contract.version)
+                )
             except PutError as error:
                 if error.cause_response_code != "ConditionalCheckFailedException":
                     raise
-                fresh, row = Contract.from_history(reload(contract.contract_id)), self.get(contract.contract_id)
+                fresh, row = (
+                    Contract.from_history(reload(contract.contract_id)),
+                    self.get(contract.contract_id),
+                )
                 if row is None or row.version > fresh.version:
                     self._item(fresh).save()
         keep = {c.contract_id for c in contracts}

@@ -4,6 +4,7 @@ Each loads the aggregate from the event store (never the read model), checks who
 caller's ``If-Match`` version, runs the domain command and appends the new events conditionally.
 Of concurrent commands exactly one wins; the others get 409 (or 412 when they sent ``If-Match``).
 """
+
 from __future__ import annotations
 
 from typing import Callable
@@ -16,12 +17,18 @@ from onboarding.application.ports import ConcurrencyConflict, EventStore
 from onboarding.domain.contract import Contract
 
 
-def create_contract(command: CreateContract, store: EventStore, principal: Principal,
-                    correlation_id: str) -> Contract:
+def create_contract(
+    command: CreateContract, store: EventStore, principal: Principal, correlation_id: str
+) -> Contract:
     principal.require_role(ADMIN)
-    contract = Contract.draft(contract_id=new_id(), partner_id=command.partner_id,
-                              contract_type=command.contract_type, terms=command.terms, now=now_iso(),
-                              correlation_id=correlation_id)
+    contract = Contract.draft(
+        contract_id=new_id(),
+        partner_id=command.partner_id,
+        contract_type=command.contract_type,
+        terms=command.terms,
+        now=now_iso(),
+        correlation_id=correlation_id,
+    )
     store.append(list(contract.pending))
     return contract
 
@@ -35,8 +42,13 @@ def load_contract(store: EventStore, contract_id: str, principal: Principal) -> 
     return contract
 
 
-def _change(store: EventStore, contract_id: str, principal: Principal, if_match: int | None,
-            command: Callable[[Contract], Contract]) -> Contract:
+def _change(
+    store: EventStore,
+    contract_id: str,
+    principal: Principal,
+    if_match: int | None,
+    command: Callable[[Contract], Contract],
+) -> Contract:
     contract = load_contract(store, contract_id, principal)
     if if_match is not None and if_match != contract.version:
         raise PreconditionFailed(f"contract is at version {contract.version}, not {if_match}")
@@ -50,35 +62,70 @@ def _change(store: EventStore, contract_id: str, principal: Principal, if_match:
     return changed
 
 
-def amend_terms(contract_id: str, command: AmendTerms, store: EventStore, principal: Principal,
-                if_match: int | None, correlation_id: str) -> Contract:
+def amend_terms(
+    contract_id: str,
+    command: AmendTerms,
+    store: EventStore,
+    principal: Principal,
+    if_match: int | None,
+    correlation_id: str,
+) -> Contract:
     principal.require_role(ADMIN)
-    return _change(store, contract_id, principal, if_match,
-                   lambda c: c.amend_terms(command.terms, now_iso(), correlation_id))
+    return _change(
+        store,
+        contract_id,
+        principal,
+        if_match,
+        lambda c: c.amend_terms(command.terms, now_iso(), correlation_id),
+    )
 
 
-def submit(contract_id: str, store: EventStore, principal: Principal, if_match: int | None,
-           correlation_id: str) -> Contract:
+def submit(
+    contract_id: str, store: EventStore, principal: Principal, if_match: int | None, correlation_id: str
+) -> Contract:
     principal.require_role(ADMIN)
     return _change(store, contract_id, principal, if_match, lambda c: c.submit(now_iso(), correlation_id))
 
 
-def sign(contract_id: str, command: SignContract, store: EventStore, principal: Principal,
-         if_match: int | None, correlation_id: str) -> Contract:
+def sign(
+    contract_id: str,
+    command: SignContract,
+    store: EventStore,
+    principal: Principal,
+    if_match: int | None,
+    correlation_id: str,
+) -> Contract:
     """The partner itself (or an admin on its behalf) signs."""
     principal.require_role(ADMIN, PARTNER)
-    return _change(store, contract_id, principal, if_match,
-                   lambda c: c.sign(command.signed_by, now_iso(), correlation_id))
+    return _change(
+        store,
+        contract_id,
+        principal,
+        if_match,
+        lambda c: c.sign(command.signed_by, now_iso(), correlation_id),
+    )
 
 
-def activate(contract_id: str, store: EventStore, principal: Principal, if_match: int | None,
-             correlation_id: str) -> Contract:
+def activate(
+    contract_id: str, store: EventStore, principal: Principal, if_match: int | None, correlation_id: str
+) -> Contract:
     principal.require_role(ADMIN)
     return _change(store, contract_id, principal, if_match, lambda c: c.activate(now_iso(), correlation_id))
 
 
-def terminate(contract_id: str, command: TerminateContract, store: EventStore, principal: Principal,
-              if_match: int | None, correlation_id: str) -> Contract:
+def terminate(
+    contract_id: str,
+    command: TerminateContract,
+    store: EventStore,
+    principal: Principal,
+    if_match: int | None,
+    correlation_id: str,
+) -> Contract:
     principal.require_role(ADMIN)
-    return _change(store, contract_id, principal, if_match,
-                   lambda c: c.terminate(command.reason, now_iso(), correlation_id))
+    return _change(
+        store,
+        contract_id,
+        principal,
+        if_match,
+        lambda c: c.terminate(command.reason, now_iso(), correlation_id),
+    )

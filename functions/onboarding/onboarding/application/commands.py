@@ -1,4 +1,5 @@
 """Validated inputs of the Onboarding use cases."""
+
 from __future__ import annotations
 
 from typing import Any, Optional

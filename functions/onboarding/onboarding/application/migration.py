@@ -6,6 +6,7 @@ publishes nothing for it; the platform then works on it as on any contract (a mi
 PENDING_SIGNATURE contract can be signed). Each migrated partner is known, registered, deactivated if
 it was, with every contract id it had, so deactivating it later terminates them all.
 """
+
 from __future__ import annotations
 
 from typing import Protocol

@@ -12,13 +12,19 @@ whichever arrives first, the outcome is the same:
   draft, strongly consistent) and the read model (contracts drafted before the projection kept ids),
   each re-read from the event store. Idempotent by state; marked processed afterwards.
 """
+
 from __future__ import annotations
 
 from hexa_shared.clock import new_id, now_iso
 from hexa_shared.events.envelope import IntegrationEvent
 from hexa_shared.event_ledger import EventLedger
 from onboarding.application.ports import (
-    AlreadyProcessed, ConcurrencyConflict, ContractReadModel, EventStore, KnownPartners, PartnerClosed,
+    AlreadyProcessed,
+    ConcurrencyConflict,
+    ContractReadModel,
+    EventStore,
+    KnownPartners,
+    PartnerClosed,
 )
 from onboarding.domain.contract import Contract, ContractStatus, ContractType
 
@@ -26,15 +32,22 @@ CONCURRENCY_RETRIES = 3
 DEACTIVATION_REASON = "partner deactivated"
 
 
-def draft_contract_for_new_partner(event: IntegrationEvent, store: EventStore, partners: KnownPartners,
-                                   ledger: EventLedger) -> str | None:
+def draft_contract_for_new_partner(
+    event: IntegrationEvent, store: EventStore, partners: KnownPartners, ledger: EventLedger
+) -> str | None:
     """Returns the new contract id, or ``None`` when this event was already handled or the partner is
     deactivated."""
     if ledger.already_processed(event.event_id):
         return None
     partner_id = event.data["partner_id"]
-    contract = Contract.draft(contract_id=new_id(), partner_id=partner_id, contract_type=ContractType.STANDARD,
-                              terms={}, now=now_iso(), correlation_id=event.correlation_id)
+    contract = Contract.draft(
+        contract_id=new_id(),
+        partner_id=partner_id,
+        contract_type=ContractType.STANDARD,
+        terms={},
+        now=now_iso(),
+        correlation_id=event.correlation_id,
+    )
     try:  # the draft, the partner's registration and the marker: one transaction
         store.append(list(contract.pending), processed_event_id=event.event_id, registering=True)
     except AlreadyProcessed:
@@ -46,15 +59,22 @@ def draft_contract_for_new_partner(event: IntegrationEvent, store: EventStore, p
     return contract.contract_id
 
 
-def terminate_partner_contracts(event: IntegrationEvent, store: EventStore, read_model: ContractReadModel,
-                                partners: KnownPartners, ledger: EventLedger) -> list[str]:
+def terminate_partner_contracts(
+    event: IntegrationEvent,
+    store: EventStore,
+    read_model: ContractReadModel,
+    partners: KnownPartners,
+    ledger: EventLedger,
+) -> list[str]:
     """Returns the ids of the contracts this delivery terminated."""
     if ledger.already_processed(event.event_id):
         return []
     partner_id = event.data["partner_id"]
     claimed = partners.record_deactivated(partner_id).contract_ids
     candidates = sorted(claimed | set(_listed_contract_ids(read_model, partner_id)))
-    terminated = [contract_id for contract_id in candidates if _terminate(store, contract_id, event.correlation_id)]
+    terminated = [
+        contract_id for contract_id in candidates if _terminate(store, contract_id, event.correlation_id)
+    ]
     ledger.record(event.event_id)
     return terminated
 

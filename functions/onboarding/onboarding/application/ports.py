@@ -1,4 +1,5 @@
 """What the Onboarding use cases need from the outside world."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -22,9 +23,11 @@ class PartnerNotKnown(InvalidInput):
     code = "partner_not_known"
 
     def __init__(self, partner_id: str) -> None:
-        super().__init__(f"partner {partner_id} is not known to Onboarding (yet): a partner's registration "
-                         "reaches Onboarding as an event, usually within a second",
-                         [FieldIssue("partner_id", "not a registered partner (yet)")])
+        super().__init__(
+            f"partner {partner_id} is not known to Onboarding (yet): a partner's registration "
+            "reaches Onboarding as an event, usually within a second",
+            [FieldIssue("partner_id", "not a registered partner (yet)")],
+        )
 
 
 class PartnerClosed(Conflict):
@@ -40,8 +43,9 @@ class AlreadyProcessed(Exception):
 class EventStore(Protocol):
     def load(self, contract_id: str) -> list[ContractEvent]: ...
 
-    def append(self, events: list[ContractEvent], processed_event_id: str | None = None,
-               registering: bool = False) -> None:
+    def append(
+        self, events: list[ContractEvent], processed_event_id: str | None = None, registering: bool = False
+    ) -> None:
         """Store ``events`` (consecutive versions of one contract) atomically, each version only if free.
         Raises ``ConcurrencyConflict``; with ``processed_event_id``, the same write marks that integration
         event processed by this store's consumer, and raises ``AlreadyProcessed`` if it already was; a draft
@@ -55,11 +59,13 @@ class EventStore(Protocol):
 class ContractReadModel(Protocol):
     def get(self, contract_id: str) -> Contract | None: ...
 
-    def list_for_partner(self, partner_id: str, status: ContractStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Contract], str | None]: ...
+    def list_for_partner(
+        self, partner_id: str, status: ContractStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Contract], str | None]: ...
 
-    def list_all(self, status: ContractStatus | None, limit: int,
-                 next_token: str | None) -> tuple[list[Contract], str | None]:
+    def list_all(
+        self, status: ContractStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Contract], str | None]:
         """Every partner's contracts: asked for by name, never by passing no partner."""
 
     def project(self, event: ContractEvent, history: Callable[[], list[ContractEvent]]) -> bool:

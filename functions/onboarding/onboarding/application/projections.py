@@ -1,4 +1,5 @@
 """Stream-driven work on stored contract events: the read model, the published events, rebuilds."""
+
 from __future__ import annotations
 
 from itertools import groupby
@@ -29,9 +30,15 @@ def integration_event(event: ContractEvent) -> IntegrationEvent | None:
         data["reason"] = event.payload.reason
     else:
         data["contract_type"] = event.contract_type
-    return IntegrationEvent(name=event.event_type, source=SOURCE, data=data, correlation_id=event.correlation_id or
-                            event.event_id, event_id=event.event_id, occurred_at=event.occurred_at,
-                            trace_header=event.trace_header)
+    return IntegrationEvent(
+        name=event.event_type,
+        source=SOURCE,
+        data=data,
+        correlation_id=event.correlation_id or event.event_id,
+        event_id=event.event_id,
+        occurred_at=event.occurred_at,
+        trace_header=event.trace_header,
+    )
 
 
 def publish(event: ContractEvent, publisher: EventPublisher) -> bool:
@@ -47,6 +54,8 @@ def publish(event: ContractEvent, publisher: EventPublisher) -> bool:
 
 def rebuild_read_model(store: EventStore, read_model: ContractReadModel) -> int:
     """Fold every contract's history again and overwrite the read model; returns the contract count."""
-    contracts = [Contract.from_history(history)
-                 for _, history in groupby(store.all_events(), key=lambda e: e.contract_id)]
+    contracts = [
+        Contract.from_history(history)
+        for _, history in groupby(store.all_events(), key=lambda e: e.contract_id)
+    ]
     return read_model.replace_all(contracts, store.load)

@@ -1,4 +1,5 @@
 """Read use cases: the current state (read model), lists, and the full history (event store)."""
+
 from __future__ import annotations
 
 from hexa_shared.auth import Principal
@@ -16,12 +17,16 @@ def get_contract(contract_id: str, read_model: ContractReadModel, principal: Pri
     return contract
 
 
-def list_contracts(query: ListContracts, read_model: ContractReadModel,
-                   principal: Principal) -> tuple[list[Contract], str | None]:
+def list_contracts(
+    query: ListContracts, read_model: ContractReadModel, principal: Principal
+) -> tuple[list[Contract], str | None]:
     return principal.scoped_list(
         query.partner_id,
-        lambda partner_id: read_model.list_for_partner(partner_id, query.status, query.limit, query.next_token),
-        lambda: read_model.list_all(query.status, query.limit, query.next_token))
+        lambda partner_id: read_model.list_for_partner(
+            partner_id, query.status, query.limit, query.next_token
+        ),
+        lambda: read_model.list_all(query.status, query.limit, query.next_token),
+    )
 
 
 def contract_history(contract_id: str, store: EventStore, principal: Principal) -> list[ContractEvent]:

@@ -7,6 +7,7 @@ event id derives from the monolith's change, and a state the stream already ends
 again, so a duplicated or replayed change adds nothing. Neither event is published: what the monolith
 did has had its effects there already (its permission facts are applied directly, by the caller).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, replace
@@ -34,7 +35,11 @@ def replicate_contract(state: ContractEvent, event_id: str, store: ContractRepli
         current = Contract.from_history(history)
         if current.same_state_as(state.payload, state.occurred_at):
             return None
-        event = replace(state, version=current.version + 1, payload=ContractReplicated(**asdict(state.payload)),
-                        event_id=event_id)
+        event = replace(
+            state,
+            version=current.version + 1,
+            payload=ContractReplicated(**asdict(state.payload)),
+            event_id=event_id,
+        )
     store.replicate(event)
     return event

@@ -1,4 +1,5 @@
 """What Onboarding answers: one response model per shape (checked on the way out, and the spec)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional

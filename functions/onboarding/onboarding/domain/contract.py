@@ -5,6 +5,7 @@
 
 Terms change only in DRAFT. Every illegal command raises :class:`IllegalTransition` (HTTP 409).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -68,9 +69,15 @@ class Contract:
         common: dict[str, Any] = {"version": event.version, "updated_at": event.occurred_at}
         match event.payload:
             case ev.ContractDrafted(contract_type=kind, terms=terms):
-                return replace(self, partner_id=event.partner_id, contract_type=ContractType(kind),
-                               terms=dict(terms), status=ContractStatus.DRAFT, created_at=event.occurred_at,
-                               **common)
+                return replace(
+                    self,
+                    partner_id=event.partner_id,
+                    contract_type=ContractType(kind),
+                    terms=dict(terms),
+                    status=ContractStatus.DRAFT,
+                    created_at=event.occurred_at,
+                    **common,
+                )
             case ev.ContractTermsAmended(terms=terms):
                 return replace(self, terms=dict(terms), **common)
             case ev.ContractSubmitted():
@@ -83,24 +90,44 @@ class Contract:
                 return replace(self, status=ContractStatus.TERMINATED, termination_reason=reason, **common)
             case ev.ContractMigrated() | ev.ContractReplicated():  # the monolith's state, as it was
                 state = event.payload
-                return replace(self, partner_id=event.partner_id, contract_type=ContractType(state.contract_type),
-                               status=ContractStatus(state.status), terms=dict(state.terms),
-                               signed_by=state.signed_by, termination_reason=state.termination_reason,
-                               created_at=state.created_at, **common)
+                return replace(
+                    self,
+                    partner_id=event.partner_id,
+                    contract_type=ContractType(state.contract_type),
+                    status=ContractStatus(state.status),
+                    terms=dict(state.terms),
+                    signed_by=state.signed_by,
+                    termination_reason=state.termination_reason,
+                    created_at=state.created_at,
+                    **common,
+                )
             case _ as unknown:
                 assert_never(unknown)
 
     def same_state_as(self, state: ev.MonolithState, updated_at: str) -> bool:
         """Is this the monolith's ``state`` of the contract (a ContractMigrated/ContractReplicated payload)?"""
-        return (self.status is not None and self.status.value == state.status
-                and self.contract_type.value == state.contract_type and self.terms == state.terms
-                and self.signed_by == state.signed_by
-                and self.termination_reason == state.termination_reason and self.updated_at == updated_at)
+        return (
+            self.status is not None
+            and self.status.value == state.status
+            and self.contract_type.value == state.contract_type
+            and self.terms == state.terms
+            and self.signed_by == state.signed_by
+            and self.termination_reason == state.termination_reason
+            and self.updated_at == updated_at
+        )
 
     # ------------------------------------------------------------------ commands
     @classmethod
-    def draft(cls, *, contract_id: str, partner_id: str, contract_type: ContractType, terms: dict[str, Any],
-              now: str, correlation_id: str = "") -> "Contract":
+    def draft(
+        cls,
+        *,
+        contract_id: str,
+        partner_id: str,
+        contract_type: ContractType,
+        terms: dict[str, Any],
+        now: str,
+        correlation_id: str = "",
+    ) -> "Contract":
         drafted = ev.ContractDrafted(contract_type=ContractType(contract_type).value, terms=terms)
         return cls(contract_id)._record(drafted, now, correlation_id, partner_id)
 
@@ -135,19 +162,35 @@ class Contract:
 
     def _require(self, allowed: set[ContractStatus] | frozenset[ContractStatus], action: str) -> None:
         if self.status not in allowed:
-            raise IllegalTransition(f"cannot {action} a contract in status {self.status.value if self.status else None}")
+            raise IllegalTransition(
+                f"cannot {action} a contract in status {self.status.value if self.status else None}"
+            )
 
-    def _record(self, payload: ev.ContractPayload, now: str, correlation_id: str,
-                partner_id: str | None = None) -> "Contract":
+    def _record(
+        self, payload: ev.ContractPayload, now: str, correlation_id: str, partner_id: str | None = None
+    ) -> "Contract":
         kind = payload.contract_type if isinstance(payload, ev.ContractDrafted) else self.contract_type.value
-        event = ContractEvent(contract_id=self.contract_id, version=self.version + 1, occurred_at=now,
-                              payload=payload, partner_id=partner_id or self.partner_id, contract_type=kind,
-                              correlation_id=correlation_id)
+        event = ContractEvent(
+            contract_id=self.contract_id,
+            version=self.version + 1,
+            occurred_at=now,
+            payload=payload,
+            partner_id=partner_id or self.partner_id,
+            contract_type=kind,
+            correlation_id=correlation_id,
+        )
         return replace(self.apply(event), pending=self.pending + (event,))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"contract_id": self.contract_id, "partner_id": self.partner_id,
-                "contract_type": self.contract_type.value, "status": self.status.value if self.status else None,
-                "terms": self.terms, "version": self.version, "created_at": self.created_at,
-                "updated_at": self.updated_at, "signed_by": self.signed_by,
-                "termination_reason": self.termination_reason}
+        return {
+            "contract_id": self.contract_id,
+            "partner_id": self.partner_id,
+            "contract_type": self.contract_type.value,
+            "status": self.status.value if self.status else None,
+            "terms": self.terms,
+            "version": self.version,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+            "signed_by": self.signed_by,
+            "termination_reason": self.termination_reason,
+        }

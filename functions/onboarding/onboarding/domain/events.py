@@ -5,6 +5,7 @@ envelope around one payload: which contract, which version, when, and the trace 
 store keeps a payload as its class name plus its fields as JSON, and :func:`payload_from` turns those
 back into the dataclass, refusing a name or a field it does not know.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
@@ -70,11 +71,29 @@ class ContractReplicated(MonolithState):
     capture; like ContractMigrated never published, the monolith's own side effects already happened)."""
 
 
-ContractPayload = Union[ContractDrafted, ContractTermsAmended, ContractSubmitted, ContractSigned,
-                        ContractActivated, ContractTerminated, ContractMigrated, ContractReplicated]
-PAYLOADS: dict[str, type[ContractPayload]] = {cls.__name__: cls for cls in (
-    ContractDrafted, ContractTermsAmended, ContractSubmitted, ContractSigned, ContractActivated,
-    ContractTerminated, ContractMigrated, ContractReplicated)}
+ContractPayload = Union[
+    ContractDrafted,
+    ContractTermsAmended,
+    ContractSubmitted,
+    ContractSigned,
+    ContractActivated,
+    ContractTerminated,
+    ContractMigrated,
+    ContractReplicated,
+]
+PAYLOADS: dict[str, type[ContractPayload]] = {
+    cls.__name__: cls
+    for cls in (
+        ContractDrafted,
+        ContractTermsAmended,
+        ContractSubmitted,
+        ContractSigned,
+        ContractActivated,
+        ContractTerminated,
+        ContractMigrated,
+        ContractReplicated,
+    )
+}
 EVENT_TYPES = tuple(PAYLOADS)
 
 
@@ -125,5 +144,9 @@ class ContractEvent:
 
     def public_view(self) -> dict[str, Any]:
         """The shape of ``GET /contracts/{id}/events`` items."""
-        return {"version": self.version, "event_type": self.event_type, "occurred_at": self.occurred_at,
-                "data": self.data}
+        return {
+            "version": self.version,
+            "event_type": self.event_type,
+            "occurred_at": self.occurred_at,
+            "data": self.data,
+        }

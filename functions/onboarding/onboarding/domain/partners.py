@@ -6,6 +6,7 @@ contracts only while it is registered and not deactivated; ``contract_ids`` list
 drafted for it, written in the same transaction as the draft, so a deactivation finds them all
 without waiting for the (eventually consistent) read model.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -4,6 +4,7 @@ Keyed ``partner_id`` + ``date#campaign_id`` so a date range is one key-range que
 moves forward in time: an older ``CampaignPerformanceRecorded`` delivered after a newer correction
 (retries, redeliveries) is ignored, so the ledger converges whatever the arrival order.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,8 +40,14 @@ def _model(table_name: str) -> type[_LineItem]:
 
 
 def _to_line(item: _LineItem) -> CommissionLine:
-    return CommissionLine(partner_id=item.partner_id, campaign_id=item.campaign_id, day=date.fromisoformat(item.day),
-                          revenue=item.revenue, commission_rate=item.commission_rate, commission=item.commission)
+    return CommissionLine(
+        partner_id=item.partner_id,
+        campaign_id=item.campaign_id,
+        day=date.fromisoformat(item.day),
+        revenue=item.revenue,
+        commission_rate=item.commission_rate,
+        commission=item.commission,
+    )
 
 
 class DynamoCommissionLedger:
@@ -49,13 +56,22 @@ class DynamoCommissionLedger:
 
     def record(self, line: CommissionLine, occurred_at: str, event_id: str) -> bool:
         """Store the line unless a newer one is there already; ``False`` when it was older."""
-        item = self._line(line.partner_id, f"{line.day.isoformat()}#{line.campaign_id}", campaign_id=line.campaign_id,
-                          day=line.day.isoformat(), revenue=line.revenue, commission=line.commission,
-                          commission_rate=line.commission_rate, source_occurred_at=occurred_at,
-                          source_event_id=event_id)
+        item = self._line(
+            line.partner_id,
+            f"{line.day.isoformat()}#{line.campaign_id}",
+            campaign_id=line.campaign_id,
+            day=line.day.isoformat(),
+            revenue=line.revenue,
+            commission=line.commission,
+            commission_rate=line.commission_rate,
+            source_occurred_at=occurred_at,
+            source_event_id=event_id,
+        )
         try:
-            item.save(condition=self._line.partner_id.does_not_exist()
-                      | (self._line.source_occurred_at <= occurred_at))
+            item.save(
+                condition=self._line.partner_id.does_not_exist()
+                | (self._line.source_occurred_at <= occurred_at)
+            )
             return True
         except PutError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
@@ -65,11 +81,21 @@ class DynamoCommissionLedger:
     def import_lines(self, lines: list[tuple[CommissionLine, str, str]]) -> int:
         """Migration and change capture: (line, recorded_at, source id) as recorded by the monolith, 25 per
         BatchWriteItem, marked as the monolith's (not written back to it). A later ``CampaignPerformanceRecorded`` for the same day replaces a line as usual."""
-        items = [self._line(line.partner_id, f"{line.day.isoformat()}#{line.campaign_id}", campaign_id=line.campaign_id,
-                            day=line.day.isoformat(), revenue=line.revenue, commission=line.commission,
-                            commission_rate=line.commission_rate, source_occurred_at=recorded_at,
-                            source_event_id=source_id, replicated_from="blue")
-                 for line, recorded_at, source_id in lines]
+        items = [
+            self._line(
+                line.partner_id,
+                f"{line.day.isoformat()}#{line.campaign_id}",
+                campaign_id=line.campaign_id,
+                day=line.day.isoformat(),
+                revenue=line.revenue,
+                commission=line.commission,
+                commission_rate=line.commission_rate,
+                source_occurred_at=recorded_at,
+                source_event_id=source_id,
+                replicated_from="blue",
+            )
+            for line, recorded_at, source_id in lines
+        ]
         return batch_put(self._line, items)
 
     def get_many(self, keys: list[tuple[str, date, str]]) -> dict[tuple[str, date, str], CommissionLine]:
@@ -82,12 +108,23 @@ class DynamoCommissionLedger:
             day, _, campaign_id = item.line_key.partition("#")
             yield item.partner_id, date.fromisoformat(day), campaign_id
 
-    def lines(self, partner_id: str, start: date | None, end: date | None, limit: int | None = None,
-              next_token: str | None = None) -> tuple[list[CommissionLine], str | None]:
+    def lines(
+        self,
+        partner_id: str,
+        start: date | None,
+        end: date | None,
+        limit: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[CommissionLine], str | None]:
         low, high = (start.isoformat() if start else "0000"), (end.isoformat() + "#~" if end else "9999")
-        results = self._line.query(partner_id, range_key_condition=self._line.line_key.between(low, high),
-                                   consistent_read=True, limit=limit, page_size=limit,
-                                   last_evaluated_key=decode_token(next_token, {"partner_id", "line_key"}))
+        results = self._line.query(
+            partner_id,
+            range_key_condition=self._line.line_key.between(low, high),
+            consistent_read=True,
+            limit=limit,
+            page_size=limit,
+            last_evaluated_key=decode_token(next_token, {"partner_id", "line_key"}),
+        )
         return [_to_line(i) for i in results], encode_token(results.last_evaluated_key) if limit else None
 
     def total(self, partner_id: str, start: date | None, end: date | None) -> Decimal:

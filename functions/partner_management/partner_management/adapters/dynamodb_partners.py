@@ -4,6 +4,7 @@ Email uniqueness holds under concurrent registration because the guard row ``ema
 ``attribute_not_exists`` in the same transaction as the partner: of two racing registrations exactly
 one commits, never "read, then write".
 """
+
 from __future__ import annotations
 
 import functools
@@ -70,11 +71,23 @@ def _models(partners_table: str, emails_table: str) -> tuple[type[_PartnerItem],
 
 
 def _to_domain(item: _PartnerItem) -> Partner:
-    return Partner(partner_id=item.partner_id, name=item.name, email=item.email,
-                   partner_type=PartnerType(item.partner_type), country=item.country, tax_id=item.tax_id,
-                   phone=item.phone, commission_rate=Decimal(item.commission_rate), status=PartnerStatus(item.status),
-                   created_at=item.created_at, updated_at=item.updated_at, version=item.version or 0,
-                   commission_history=tuple((at, Decimal(rate)) for at, rate in json.loads(item.commission_history or "[]")))
+    return Partner(
+        partner_id=item.partner_id,
+        name=item.name,
+        email=item.email,
+        partner_type=PartnerType(item.partner_type),
+        country=item.country,
+        tax_id=item.tax_id,
+        phone=item.phone,
+        commission_rate=Decimal(item.commission_rate),
+        status=PartnerStatus(item.status),
+        created_at=item.created_at,
+        updated_at=item.updated_at,
+        version=item.version or 0,
+        commission_history=tuple(
+            (at, Decimal(rate)) for at, rate in json.loads(item.commission_history or "[]")
+        ),
+    )
 
 
 class DynamoPartnerRepository:
@@ -83,12 +96,21 @@ class DynamoPartnerRepository:
         self._outbox_table = outbox_table
 
     def _to_item(self, partner: Partner, replicated_from: str | None = None) -> _PartnerItem:
-        item = self._item(partner.partner_id, name=partner.name, email=partner.email,
-                          partner_type=partner.partner_type.value, country=partner.country, tax_id=partner.tax_id,
-                          phone=partner.phone, commission_rate=str(partner.commission_rate),
-                          status=partner.status.value, created_at=partner.created_at, updated_at=partner.updated_at,
-                          commission_history=json.dumps([[at, str(rate)] for at, rate in partner.commission_history]),
-                          replicated_from=replicated_from)
+        item = self._item(
+            partner.partner_id,
+            name=partner.name,
+            email=partner.email,
+            partner_type=partner.partner_type.value,
+            country=partner.country,
+            tax_id=partner.tax_id,
+            phone=partner.phone,
+            commission_rate=str(partner.commission_rate),
+            status=partner.status.value,
+            created_at=partner.created_at,
+            updated_at=partner.updated_at,
+            commission_history=json.dumps([[at, str(rate)] for at, rate in partner.commission_history]),
+            replicated_from=replicated_from,
+        )
         if partner.version:  # a new partner has no version yet: pynamodb starts it at 1
             item.version = partner.version
         return item
@@ -113,20 +135,39 @@ class DynamoPartnerRepository:
         dynamodb = client("dynamodb")
         guards, items = self._guard.Meta.table_name, self._item.Meta.table_name
         for start in range(0, len(partners), 50):
-            chunk = partners[start:start + 50]
-            writes = [{"Put": {"TableName": guards, "Item": self._guard(p.email, partner_id=p.partner_id).serialize(),
-                               "ConditionExpression": "attribute_not_exists(email) OR partner_id = :partner",
-                               "ExpressionAttributeValues": {":partner": {"S": p.partner_id}}}} for p in chunk]
-            writes += [{"Put": {"TableName": items, "Item": self._to_item(replace(p, version=1), "blue").serialize()}}
-                       for p in chunk]  # as it was: version 1, no condition (a re-run writes the same)
+            chunk = partners[start : start + 50]
+            writes = [
+                {
+                    "Put": {
+                        "TableName": guards,
+                        "Item": self._guard(p.email, partner_id=p.partner_id).serialize(),
+                        "ConditionExpression": "attribute_not_exists(email) OR partner_id = :partner",
+                        "ExpressionAttributeValues": {":partner": {"S": p.partner_id}},
+                    }
+                }
+                for p in chunk
+            ]
+            writes += [
+                {
+                    "Put": {
+                        "TableName": items,
+                        "Item": self._to_item(replace(p, version=1), "blue").serialize(),
+                    }
+                }
+                for p in chunk
+            ]  # as it was: version 1, no condition (a re-run writes the same)
             try:
                 dynamodb.transact_write_items(TransactItems=writes)
             except ClientError as error:
                 reasons = error.response.get("CancellationReasons") or []
-                taken = [p for p, reason in zip(chunk, reasons) if reason.get("Code") == "ConditionalCheckFailed"]
+                taken = [
+                    p for p, reason in zip(chunk, reasons) if reason.get("Code") == "ConditionalCheckFailed"
+                ]
                 if taken:
-                    raise DuplicateEmail(f"{len(taken)} migrated partner(s) have an email another partner of the "
-                                         f"platform holds, e.g. {taken[0].partner_id}") from None
+                    raise DuplicateEmail(
+                        f"{len(taken)} migrated partner(s) have an email another partner of the "
+                        f"platform holds, e.g. {taken[0].partner_id}"
+                    ) from None
                 raise
 
     def replicate(self, partner: Partner, previous: Partner | None) -> None:
@@ -137,21 +178,32 @@ class DynamoPartnerRepository:
         try:
             with Transaction() as transaction:
                 if previous is None or previous.email != partner.email:
-                    email = transaction.save(self._guard(partner.email, partner_id=partner.partner_id),
-                                             condition=self._guard.email.does_not_exist()
-                                             | (self._guard.partner_id == partner.partner_id))
+                    email = transaction.save(
+                        self._guard(partner.email, partner_id=partner.partner_id),
+                        condition=self._guard.email.does_not_exist()
+                        | (self._guard.partner_id == partner.partner_id),
+                    )
                 if previous is not None and previous.email != partner.email:
-                    transaction.delete(self._guard(previous.email), condition=self._guard.partner_id == partner.partner_id)
-                transaction.save(item, condition=self._item.partner_id.does_not_exist() if previous is None else None)
+                    transaction.delete(
+                        self._guard(previous.email), condition=self._guard.partner_id == partner.partner_id
+                    )
+                transaction.save(
+                    item, condition=self._item.partner_id.does_not_exist() if previous is None else None
+                )
         except TransactWriteError as error:
             if (previous is None or previous.email != partner.email) and transaction.blames(error, email):
-                raise DuplicateEmail(f"another partner of the platform has the email {partner.email}") from None
+                raise DuplicateEmail(
+                    f"another partner of the platform has the email {partner.email}"
+                ) from None
             if cancelled_by_condition(error):
                 raise Conflict("partner was changed concurrently; reload and retry") from None
             raise
 
     def get_many(self, partner_ids: list[str]) -> dict[str, Partner]:
-        return {item.partner_id: _to_domain(item) for item in self._item.batch_get(partner_ids, consistent_read=True)}
+        return {
+            item.partner_id: _to_domain(item)
+            for item in self._item.batch_get(partner_ids, consistent_read=True)
+        }
 
     def all_ids(self) -> Iterator[str]:
         """Every partner id (keys only): a migration's check for records legacy does not have."""
@@ -178,12 +230,19 @@ class DynamoPartnerRepository:
             raise
         return _to_domain(item)
 
-    def list(self, status: PartnerStatus | None, partner_type: PartnerType | None, limit: int,
-             next_token: str | None) -> tuple[list[Partner], str | None]:
+    def list(
+        self,
+        status: PartnerStatus | None,
+        partner_type: PartnerType | None,
+        limit: int,
+        next_token: str | None,
+    ) -> tuple[list[Partner], str | None]:
         """One status (its index) or every status (a scan), optionally of one type."""
         condition = None if partner_type is None else self._item.partner_type == partner_type.value
         if status is None:
             items, token = scan_page(self._item, condition, limit, next_token)
         else:
-            items, token = query_page(self._item, self._item.by_status, status.value, condition, limit, next_token)
+            items, token = query_page(
+                self._item, self._item.by_status, status.value, condition, limit, next_token
+            )
         return [_to_domain(item) for item in items], token

@@ -1,5 +1,6 @@
 """The three owners Profile 360 asks, over their public HTTP APIs (DESIGN.md §1: cross-context reads
 go through the owner's API), on one pooled keep-alive session per container."""
+
 from __future__ import annotations
 
 import functools
@@ -31,8 +32,12 @@ class OwnerApis:
         self._timeout = timeout_seconds
 
     def _items(self, path: str, partner_id: str, headers: dict[str, str]) -> list[dict[str, Any]]:
-        response = _session().get(f"{self._base}{path}", params={"partner_id": partner_id, "limit": PAGE},
-                                  headers=headers, timeout=(self._timeout, self._timeout))
+        response = _session().get(
+            f"{self._base}{path}",
+            params={"partner_id": partner_id, "limit": PAGE},
+            headers=headers,
+            timeout=(self._timeout, self._timeout),
+        )
         if response.status_code != 200:
             try:
                 code = response.json()["error"]["code"]

@@ -1,4 +1,5 @@
 """Validated inputs of the Partner Management use cases (pydantic: field-level 422 details)."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,14 @@ from typing import TYPE_CHECKING, Annotated, Optional
 from pydantic import BeforeValidator, Field, StrictStr, field_validator
 
 from partner_management.domain.partner import (
-    DEFAULT_COMMISSION, PartnerStatus, PartnerType, check_commission_rate, check_country, check_phone,
-    check_tax_id, normalise_email,
+    DEFAULT_COMMISSION,
+    PartnerStatus,
+    PartnerType,
+    check_commission_rate,
+    check_country,
+    check_phone,
+    check_tax_id,
+    normalise_email,
 )
 from hexa_shared.fields import StrictModel, line
 from hexa_shared.http.pagination import DEFAULT_LIMIT, MAX_LIMIT
@@ -21,7 +28,9 @@ RATE = re.compile(r"\d(\.\d{1,4})?", re.ASCII)
 def _rate(value: object) -> Decimal:
     """A decimal string (``"0.10"``) or the integer 0: never a JSON float, an exponent or a sign."""
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not RATE.fullmatch(str(value)):
-        raise ValueError('must be a decimal string between "0" and "0.5" with at most 4 decimals, e.g. "0.10"')
+        raise ValueError(
+            'must be a decimal string between "0" and "0.5" with at most 4 decimals, e.g. "0.10"'
+        )
     return check_commission_rate(str(value))
 
 

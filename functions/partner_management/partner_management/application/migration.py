@@ -4,6 +4,7 @@ Called by the migration tooling (``hexa migrate load``) with records already map
 vocabulary; nothing here publishes an event: a migrated partner is no new business (no contract is
 drafted for it), and a migrated commission line is a fact as the monolith recorded it.
 """
+
 from __future__ import annotations
 
 from typing import Protocol

@@ -1,4 +1,5 @@
 """What the Partner Management use cases need from the outside world."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -27,8 +28,13 @@ class PartnerRepository(Protocol):
     def save(self, partner: Partner, event: IntegrationEvent | None = None) -> Partner:
         """Store a changed partner if nobody changed it meanwhile (else ``Conflict``), with its event."""
 
-    def list(self, status: PartnerStatus | None, partner_type: PartnerType | None, limit: int,
-             next_token: str | None) -> tuple[list[Partner], str | None]: ...
+    def list(
+        self,
+        status: PartnerStatus | None,
+        partner_type: PartnerType | None,
+        limit: int,
+        next_token: str | None,
+    ) -> tuple[list[Partner], str | None]: ...
 
 
 class CommissionLedger(Protocol):
@@ -37,8 +43,14 @@ class CommissionLedger(Protocol):
     def record(self, line: CommissionLine, occurred_at: str, event_id: str) -> bool:
         """Store ``line`` unless a line of a later (or the same) event is there; True if it was stored."""
 
-    def lines(self, partner_id: str, start: date | None, end: date | None, limit: int | None = None,
-              next_token: str | None = None) -> tuple[list[CommissionLine], str | None]: ...
+    def lines(
+        self,
+        partner_id: str,
+        start: date | None,
+        end: date | None,
+        limit: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[CommissionLine], str | None]: ...
 
     def total(self, partner_id: str, start: date | None, end: date | None) -> Decimal: ...
 

@@ -5,6 +5,7 @@ partner token still sees only its own data). An owner that fails or is late mark
 ``unavailable`` with a reason; the answer is still a 200 within the timeout. Only an unknown (or
 invisible) partner is a 404.
 """
+
 from __future__ import annotations
 
 import functools
@@ -31,21 +32,34 @@ def campaign_summary(campaigns: list[dict[str, Any]]) -> dict[str, Any]:
     open_ = [c for c in campaigns if c["status"] in ("ACTIVE", "PAUSED")]
     budget = sum((Decimal(c["budget"]) for c in open_), Decimal("0"))
     spent = sum((Decimal(c["spent"]) for c in campaigns), Decimal("0"))
-    return {"count": len(campaigns), "active": sum(c["status"] == "ACTIVE" for c in campaigns),
-            "open_budget": money(budget), "total_spent": money(spent),
-            "open_budget_remaining": money(sum((max(Decimal(c["budget"]) - Decimal(c["spent"]), Decimal("0"))
-                                                for c in open_), Decimal("0")))}
+    return {
+        "count": len(campaigns),
+        "active": sum(c["status"] == "ACTIVE" for c in campaigns),
+        "open_budget": money(budget),
+        "total_spent": money(spent),
+        "open_budget_remaining": money(
+            sum((max(Decimal(c["budget"]) - Decimal(c["spent"]), Decimal("0")) for c in open_), Decimal("0"))
+        ),
+    }
 
 
-def profile_360(partner_id: str, repository: PartnerRepository, owners: Owners, principal: Principal,
-                forwarded_headers: dict[str, str], timeout_seconds: float) -> dict[str, Any]:
+def profile_360(
+    partner_id: str,
+    repository: PartnerRepository,
+    owners: Owners,
+    principal: Principal,
+    forwarded_headers: dict[str, str],
+    timeout_seconds: float,
+) -> dict[str, Any]:
     partner = load_visible(repository, partner_id, principal)
     calls: dict[str, Callable[[], Any]] = {
         "contracts": lambda: owners.contracts(partner_id, forwarded_headers),
         "campaigns": lambda: owners.campaigns(partner_id, forwarded_headers),
         "recruitment": lambda: owners.jobs(partner_id, forwarded_headers),
     }
-    futures: dict[str, Future[Any]] = {name: _pool().submit(in_current_trace(call)) for name, call in calls.items()}
+    futures: dict[str, Future[Any]] = {
+        name: _pool().submit(in_current_trace(call)) for name, call in calls.items()
+    }
     wait(futures.values(), timeout=timeout_seconds)  # one budget for all: they run side by side
     results, sources, reasons = {}, {}, {}
     for name, future in futures.items():

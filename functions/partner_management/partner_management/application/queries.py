@@ -1,4 +1,5 @@
 """Read use cases: one partner, a filtered page of partners (a partner token sees only itself)."""
+
 from __future__ import annotations
 
 from hexa_shared.auth import Principal
@@ -12,11 +13,16 @@ def get_partner(partner_id: str, repository: PartnerRepository, principal: Princ
     return load_visible(repository, partner_id, principal)
 
 
-def list_partners(query: ListPartners, repository: PartnerRepository,
-                  principal: Principal) -> tuple[list[Partner], str | None]:
+def list_partners(
+    query: ListPartners, repository: PartnerRepository, principal: Principal
+) -> tuple[list[Partner], str | None]:
     if not principal.is_admin:
         own = repository.get(principal.partner_id or "")
-        if own is None or query.status not in (None, own.status) or query.partner_type not in (None, own.partner_type):
+        if (
+            own is None
+            or query.status not in (None, own.status)
+            or query.partner_type not in (None, own.partner_type)
+        ):
             return [], None
         return [own], None
     return repository.list(query.status, query.partner_type, query.limit, query.next_token)

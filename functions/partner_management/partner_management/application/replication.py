@@ -5,6 +5,7 @@ The monolith has no version and no rate history, so the platform keeps its own: 
 (a reader's ``If-Match`` stays meaningful) and a changed commission rate is appended to the history
 from the moment the monolith changed it. Applying the same state twice changes nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -12,7 +13,17 @@ from typing import Protocol
 
 from partner_management.domain.partner import Partner
 
-COMPARED = ("name", "email", "partner_type", "country", "commission_rate", "status", "tax_id", "phone", "created_at")
+COMPARED = (
+    "name",
+    "email",
+    "partner_type",
+    "country",
+    "commission_rate",
+    "status",
+    "tax_id",
+    "phone",
+    "created_at",
+)
 
 
 class PartnerReplica(Protocol):
@@ -23,7 +34,7 @@ class PartnerReplica(Protocol):
 
 @dataclass(frozen=True)
 class Replicated:
-    changed: bool        # the platform's partner was written
+    changed: bool  # the platform's partner was written
     facts_changed: bool  # new, or its status moved: what the other contexts derive from it must follow
 
 

@@ -1,4 +1,5 @@
 """Use cases that change an existing partner: edit its details, deactivate it."""
+
 from __future__ import annotations
 
 from hexa_shared.auth import ADMIN, Principal
@@ -17,20 +18,24 @@ def load_visible(repository: PartnerRepository, partner_id: str, principal: Prin
     return partner
 
 
-def update_partner(partner_id: str, command: UpdatePartner, repository: PartnerRepository,
-                   principal: Principal) -> Partner:
+def update_partner(
+    partner_id: str, command: UpdatePartner, repository: PartnerRepository, principal: Principal
+) -> Partner:
     try:
         changes = command.changes()
     except ValueError as cleared:
-        raise InvalidInput(f"{cleared} cannot be null", [FieldIssue(str(cleared), "cannot be null")]) from None
+        raise InvalidInput(
+            f"{cleared} cannot be null", [FieldIssue(str(cleared), "cannot be null")]
+        ) from None
     partner = load_visible(repository, partner_id, principal)
     if not changes:
         return partner
     return repository.save(partner.update(changes, now_iso()))
 
 
-def deactivate_partner(partner_id: str, repository: PartnerRepository, principal: Principal,
-                       correlation_id: str) -> Partner:
+def deactivate_partner(
+    partner_id: str, repository: PartnerRepository, principal: Principal, correlation_id: str
+) -> Partner:
     principal.require_role(ADMIN)  # before any read: a partner learns nothing, not even whether it exists
     partner = load_visible(repository, partner_id, principal).deactivate(now_iso())
     return repository.save(partner, partner_deactivated(partner, correlation_id))

@@ -1,4 +1,5 @@
 """What Partner Management answers: one response model per shape (checked on the way out, and the spec)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, Optional
@@ -80,8 +81,12 @@ class Profile360(View):
     """Sections are null when their owner failed or was late; ``sources`` and the reasons say which."""
 
     partner: Partner
-    contracts: Optional[list[dict[str, Any]]] = Field(description="as GET /contracts?partner_id= answers them")
-    campaigns: Optional[list[dict[str, Any]]] = Field(description="as GET /campaigns?partner_id= answers them")
+    contracts: Optional[list[dict[str, Any]]] = Field(
+        description="as GET /contracts?partner_id= answers them"
+    )
+    campaigns: Optional[list[dict[str, Any]]] = Field(
+        description="as GET /campaigns?partner_id= answers them"
+    )
     campaign_summary: Optional[CampaignSummary]
     recruitment: Optional[RecruitmentSection]
     sources: Sources

@@ -1,4 +1,5 @@
 """Commission on a campaign's day: its revenue × the partner's commission rate at that moment."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,9 +19,18 @@ class CommissionLine:
     commission: Decimal
 
     @classmethod
-    def earn(cls, *, partner_id: str, campaign_id: str, day: date, revenue: Decimal, rate: Decimal) -> "CommissionLine":
-        return cls(partner_id, campaign_id, day, revenue, rate, (revenue * rate).quantize(CENT, ROUND_HALF_EVEN))
+    def earn(
+        cls, *, partner_id: str, campaign_id: str, day: date, revenue: Decimal, rate: Decimal
+    ) -> "CommissionLine":
+        return cls(
+            partner_id, campaign_id, day, revenue, rate, (revenue * rate).quantize(CENT, ROUND_HALF_EVEN)
+        )
 
     def to_dict(self) -> dict[str, object]:
-        return {"campaign_id": self.campaign_id, "date": self.day.isoformat(), "revenue": money(self.revenue),
-                "commission_rate": str(self.commission_rate), "commission": money(self.commission)}
+        return {
+            "campaign_id": self.campaign_id,
+            "date": self.day.isoformat(),
+            "revenue": money(self.revenue),
+            "commission_rate": str(self.commission_rate),
+            "commission": money(self.commission),
+        }

@@ -1,4 +1,5 @@
 """The Partner entity and its rules (pure: no I/O)."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,9 @@ from partner_management.domain.countries import ISO_3166_ALPHA_2
 
 E164 = re.compile(r"^\+[1-9]\d{1,14}$")
 TAX_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./-]{0,31}$")
-EMAIL = re.compile(r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+EMAIL = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 MAX_COMMISSION = Decimal("0.5")
 DEFAULT_COMMISSION = Decimal("0.10")
 
@@ -89,13 +92,34 @@ class Partner:
     commission_history: tuple[tuple[str, Decimal], ...] = ()
 
     @classmethod
-    def register(cls, *, partner_id: str, name: str, email: str, partner_type: PartnerType, country: str,
-                 now: str, tax_id: str | None = None, phone: str | None = None,
-                 commission_rate: Decimal = DEFAULT_COMMISSION) -> "Partner":
+    def register(
+        cls,
+        *,
+        partner_id: str,
+        name: str,
+        email: str,
+        partner_type: PartnerType,
+        country: str,
+        now: str,
+        tax_id: str | None = None,
+        phone: str | None = None,
+        commission_rate: Decimal = DEFAULT_COMMISSION,
+    ) -> "Partner":
         rate = check_commission_rate(commission_rate)
-        return cls(partner_id=partner_id, name=name, email=normalise_email(email), partner_type=partner_type,
-                   country=check_country(country), commission_rate=rate, status=PartnerStatus.ACTIVE,
-                   created_at=now, updated_at=now, tax_id=tax_id, phone=phone, commission_history=((now, rate),))
+        return cls(
+            partner_id=partner_id,
+            name=name,
+            email=normalise_email(email),
+            partner_type=partner_type,
+            country=check_country(country),
+            commission_rate=rate,
+            status=PartnerStatus.ACTIVE,
+            created_at=now,
+            updated_at=now,
+            tax_id=tax_id,
+            phone=phone,
+            commission_history=((now, rate),),
+        )
 
     def update(self, changes: dict[str, object], now: str) -> "Partner":
         """Apply a PATCH (name, phone, commission_rate, tax_id); a deactivated partner is frozen."""
@@ -123,7 +147,16 @@ class Partner:
         return replace(self, status=PartnerStatus.DEACTIVATED, updated_at=now)
 
     def to_dict(self) -> dict[str, object]:
-        return {"partner_id": self.partner_id, "name": self.name, "email": self.email,
-                "partner_type": self.partner_type.value, "country": self.country, "tax_id": self.tax_id,
-                "phone": self.phone, "commission_rate": str(self.commission_rate), "status": self.status.value,
-                "created_at": self.created_at, "updated_at": self.updated_at}
+        return {
+            "partner_id": self.partner_id,
+            "name": self.name,
+            "email": self.email,
+            "partner_type": self.partner_type.value,
+            "country": self.country,
+            "tax_id": self.tax_id,
+            "phone": self.phone,
+            "commission_rate": str(self.commission_rate),
+            "status": self.status.value,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }

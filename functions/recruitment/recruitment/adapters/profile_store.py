@@ -1,4 +1,5 @@
 """Candidates and jobs in DynamoDB (pynamodb): the system of record the search index is built from."""
+
 from __future__ import annotations
 
 import functools
@@ -31,7 +32,6 @@ class _CandidateItem(Model):
     version = VersionAttribute()
 
 
-
 class _JobItem(Model):
     job_id = UnicodeAttribute(hash_key=True)
     partner_id = UnicodeAttribute()
@@ -53,19 +53,35 @@ def _model(base: type, table_name: str) -> Any:
 
 
 def candidate_from(values: dict[str, Any]) -> Candidate:
-    return Candidate(candidate_id=values["candidate_id"], name=values["name"], email=values.get("email"),
-                     skills=tuple(values.get("skills") or ()), experience_years=int(values["experience_years"]),
-                     location=values["location"], availability=Availability(values["availability"]),
-                     profile_summary=values.get("profile_summary") or "", created_at=values["created_at"],
-                     updated_at=values["updated_at"], version=int(values.get("version") or 0))
+    return Candidate(
+        candidate_id=values["candidate_id"],
+        name=values["name"],
+        email=values.get("email"),
+        skills=tuple(values.get("skills") or ()),
+        experience_years=int(values["experience_years"]),
+        location=values["location"],
+        availability=Availability(values["availability"]),
+        profile_summary=values.get("profile_summary") or "",
+        created_at=values["created_at"],
+        updated_at=values["updated_at"],
+        version=int(values.get("version") or 0),
+    )
 
 
 def job_from(values: dict[str, Any]) -> Job:
-    return Job(job_id=values["job_id"], partner_id=values["partner_id"], title=values["title"],
-               description=values.get("description") or "", required_skills=tuple(values.get("required_skills") or ()),
-               experience_required=int(values["experience_required"]), location=values["location"],
-               status=JobStatus(values["status"]), created_at=values["created_at"], updated_at=values["updated_at"],
-               version=int(values.get("version") or 0))
+    return Job(
+        job_id=values["job_id"],
+        partner_id=values["partner_id"],
+        title=values["title"],
+        description=values.get("description") or "",
+        required_skills=tuple(values.get("required_skills") or ()),
+        experience_required=int(values["experience_required"]),
+        location=values["location"],
+        status=JobStatus(values["status"]),
+        created_at=values["created_at"],
+        updated_at=values["updated_at"],
+        version=int(values.get("version") or 0),
+    )
 
 
 def from_image(image: dict[str, Any]) -> dict[str, Any]:
@@ -126,14 +142,27 @@ class DynamoCandidateStore(_VersionedStore):
     base, parse = _CandidateItem, staticmethod(candidate_from)
 
     def _item(self, c: Candidate) -> _CandidateItem:
-        return self._versioned(self._model(
-            c.candidate_id, name=c.name, email=c.email, skills=list(c.skills), experience_years=c.experience_years,
-            location=c.location, availability=c.availability.value, profile_summary=c.profile_summary,
-            created_at=c.created_at, updated_at=c.updated_at), c.version)
+        return self._versioned(
+            self._model(
+                c.candidate_id,
+                name=c.name,
+                email=c.email,
+                skills=list(c.skills),
+                experience_years=c.experience_years,
+                location=c.location,
+                availability=c.availability.value,
+                profile_summary=c.profile_summary,
+                created_at=c.created_at,
+                updated_at=c.updated_at,
+            ),
+            c.version,
+        )
 
     def delete(self, candidate_id: str) -> bool:
         try:
-            self._model(candidate_id).delete(condition=self._model.candidate_id.exists(), add_version_condition=False)
+            self._model(candidate_id).delete(
+                condition=self._model.candidate_id.exists(), add_version_condition=False
+            )
             return True
         except DeleteError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
@@ -145,18 +174,33 @@ class DynamoJobStore(_VersionedStore):
     base, parse = _JobItem, staticmethod(job_from)
 
     def _item(self, j: Job) -> _JobItem:
-        return self._versioned(self._model(
-            j.job_id, partner_id=j.partner_id, title=j.title, description=j.description,
-            required_skills=list(j.required_skills), experience_required=j.experience_required, location=j.location,
-            status=j.status.value, created_at=j.created_at, updated_at=j.updated_at), j.version)
+        return self._versioned(
+            self._model(
+                j.job_id,
+                partner_id=j.partner_id,
+                title=j.title,
+                description=j.description,
+                required_skills=list(j.required_skills),
+                experience_required=j.experience_required,
+                location=j.location,
+                status=j.status.value,
+                created_at=j.created_at,
+                updated_at=j.updated_at,
+            ),
+            j.version,
+        )
 
-    def list_for_partner(self, partner_id: str, status: JobStatus | None, limit: int,
-                         next_token: str | None) -> tuple[list[Job], str | None]:
-        items, token = query_page(self._model, self._model.by_partner, partner_id, self._status(status), limit,
-                                  next_token)
+    def list_for_partner(
+        self, partner_id: str, status: JobStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Job], str | None]:
+        items, token = query_page(
+            self._model, self._model.by_partner, partner_id, self._status(status), limit, next_token
+        )
         return [self._parse(item) for item in items], token
 
-    def list_all(self, status: JobStatus | None, limit: int, next_token: str | None) -> tuple[list[Job], str | None]:
+    def list_all(
+        self, status: JobStatus | None, limit: int, next_token: str | None
+    ) -> tuple[list[Job], str | None]:
         items, token = scan_page(self._model, self._status(status), limit, next_token)
         return [self._parse(item) for item in items], token
 

@@ -1,4 +1,5 @@
 """Validated inputs of the Recruitment use cases."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Optional

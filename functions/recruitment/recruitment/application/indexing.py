@@ -1,4 +1,5 @@
 """Keeping the search index in step with DynamoDB: the stream indexer and the full rebuild."""
+
 from __future__ import annotations
 
 import time
@@ -11,8 +12,12 @@ from recruitment.application.ports import CANDIDATES, JOBS, CandidateStore, JobS
 BATCH = 500
 
 
-def index_stream_record(kind: str, record: dict[str, Any], index: SearchIndex,
-                        to_document: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+def index_stream_record(
+    kind: str,
+    record: dict[str, Any],
+    index: SearchIndex,
+    to_document: Callable[[dict[str, Any]], dict[str, Any]],
+) -> None:
     """INSERT/MODIFY → upsert the new image; REMOVE → delete by key. Raises on failure (retried)."""
     if record["eventName"] == "REMOVE":
         key = next(iter(record["dynamodb"]["Keys"].values()))["S"]
@@ -54,7 +59,9 @@ def rebuild(kind: str, source: Callable[[], Iterator[Any]], index: SearchIndex) 
     if gone:
         index.delete(kind, sorted(gone))
     index.refresh()
-    return RebuildReport(kind, generation, previous, copied, len(recent), len(gone), time.monotonic() - started)
+    return RebuildReport(
+        kind, generation, previous, copied, len(recent), len(gone), time.monotonic() - started
+    )
 
 
 def rebuild_all(candidates: CandidateStore, jobs: JobStore, index: SearchIndex) -> list[RebuildReport]:

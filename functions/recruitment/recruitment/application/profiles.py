@@ -1,4 +1,5 @@
 """Use cases on candidates and jobs (the system of record; the index follows through the stream)."""
+
 from __future__ import annotations
 
 from hexa_shared.auth import ADMIN, PARTNER, Principal
@@ -12,8 +13,12 @@ from recruitment.domain.profiles import Candidate, Job, JobStatus
 def create_candidate(command: CreateCandidate, store: CandidateStore, principal: Principal) -> Candidate:
     principal.require_role(ADMIN)
     now = now_iso()
-    candidate = Candidate(candidate_id=new_id(), created_at=now, updated_at=now,
-                          **{**command.model_dump(), "skills": tuple(command.skills)})
+    candidate = Candidate(
+        candidate_id=new_id(),
+        created_at=now,
+        updated_at=now,
+        **{**command.model_dump(), "skills": tuple(command.skills)},
+    )
     store.add(candidate)
     return candidate
 
@@ -26,7 +31,9 @@ def get_candidate(candidate_id: str, store: CandidateStore, principal: Principal
     return candidate
 
 
-def edit_candidate(candidate_id: str, command: EditCandidate, store: CandidateStore, principal: Principal) -> Candidate:
+def edit_candidate(
+    candidate_id: str, command: EditCandidate, store: CandidateStore, principal: Principal
+) -> Candidate:
     principal.require_role(ADMIN)
     candidate = get_candidate(candidate_id, store, principal)
     changes = command.model_dump(exclude_unset=True, exclude_none=True)
@@ -43,8 +50,13 @@ def create_job(command: CreateJob, store: JobStore, principal: Principal) -> Job
     if not principal.can_see_partner(command.partner_id):
         raise NotFound("partner not found")
     now = now_iso()
-    job = Job(job_id=new_id(), status=JobStatus.OPEN, created_at=now, updated_at=now,
-              **{**command.model_dump(), "required_skills": tuple(command.required_skills)})
+    job = Job(
+        job_id=new_id(),
+        status=JobStatus.OPEN,
+        created_at=now,
+        updated_at=now,
+        **{**command.model_dump(), "required_skills": tuple(command.required_skills)},
+    )
     store.add(job)
     return job
 
@@ -66,4 +78,5 @@ def list_jobs(query: ListJobs, store: JobStore, principal: Principal) -> tuple[l
     return principal.scoped_list(
         query.partner_id,
         lambda partner_id: store.list_for_partner(partner_id, query.status, query.limit, query.next_token),
-        lambda: store.list_all(query.status, query.limit, query.next_token))
+        lambda: store.list_all(query.status, query.limit, query.next_token),
+    )

@@ -1,4 +1,5 @@
 """What Recruitment answers: one response model per shape (checked on the way out, and the spec)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Optional
@@ -50,13 +51,17 @@ class JobPage(View):
 class SearchHit(View):
     candidate: Candidate
     score: StrictFloat | StrictInt
-    highlights: dict[str, list[StrictStr]] = Field(description="field → fragments with <em> around the matches")
+    highlights: dict[str, list[StrictStr]] = Field(
+        description="field → fragments with <em> around the matches"
+    )
 
 
 class SearchResults(View):
     total: StrictInt = Field(description="exact number of candidates matching, over all pages")
     results: list[SearchHit]
-    facets: dict[str, dict[str, StrictInt]] = Field(description="skills, location, availability → value → count")
+    facets: dict[str, dict[str, StrictInt]] = Field(
+        description="skills, location, availability → value → count"
+    )
     next_token: NextToken
 
 

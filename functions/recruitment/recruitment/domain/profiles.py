@@ -1,4 +1,5 @@
 """Candidates and jobs (pure): normalised skills, experience bounds, availability and job status."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -61,10 +62,18 @@ class Candidate:
         return replace(self, **changes, updated_at=now)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"candidate_id": self.candidate_id, "name": self.name, "email": self.email, "skills": list(self.skills),
-                "experience_years": self.experience_years, "location": self.location,
-                "availability": self.availability.value, "profile_summary": self.profile_summary,
-                "created_at": self.created_at, "updated_at": self.updated_at}
+        return {
+            "candidate_id": self.candidate_id,
+            "name": self.name,
+            "email": self.email,
+            "skills": list(self.skills),
+            "experience_years": self.experience_years,
+            "location": self.location,
+            "availability": self.availability.value,
+            "profile_summary": self.profile_summary,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -87,7 +96,15 @@ class Job:
         return replace(self, **changes, updated_at=now)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"job_id": self.job_id, "partner_id": self.partner_id, "title": self.title,
-                "description": self.description, "required_skills": list(self.required_skills),
-                "experience_required": self.experience_required, "location": self.location,
-                "status": self.status.value, "created_at": self.created_at, "updated_at": self.updated_at}
+        return {
+            "job_id": self.job_id,
+            "partner_id": self.partner_id,
+            "title": self.title,
+            "description": self.description,
+            "required_skills": list(self.required_skills),
+            "experience_required": self.experience_required,
+            "location": self.location,
+            "status": self.status.value,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }

@@ -14,6 +14,7 @@ Semantics both adapters implement and the shared contract suite checks:
   ``SKILL_POINTS`` × overlap + ``EXPERIENCE_POINTS`` if experience ≥ required +
   ``LOCATION_POINTS`` if same location; then ``candidate_id``.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,7 +66,12 @@ class Match:
     matched_skills: list[str]
 
 
-def match_score(candidate: dict[str, Any], required: tuple[str, ...], experience: int, location: str) -> float:
+def match_score(
+    candidate: dict[str, Any], required: tuple[str, ...], experience: int, location: str
+) -> float:
     overlap = len(set(candidate["skills"]) & set(required))
-    return (SKILL_POINTS * overlap + (EXPERIENCE_POINTS if candidate["experience_years"] >= experience else 0)
-            + (LOCATION_POINTS if candidate["location"] == location else 0))
+    return (
+        SKILL_POINTS * overlap
+        + (EXPERIENCE_POINTS if candidate["experience_years"] >= experience else 0)
+        + (LOCATION_POINTS if candidate["location"] == location else 0)
+    )

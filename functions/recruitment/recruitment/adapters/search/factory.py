@@ -4,6 +4,7 @@
 * ``sqlite:///absolute/path.db`` → the embedded engine (the local default: no JVM needed).
 ``SEARCH_INDEX_PREFIX`` (the stack name) keeps stacks apart on one engine.
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,13 +36,22 @@ def _opensearch(endpoint: str, prefix: str) -> SearchIndex:
 
     from recruitment.adapters.search.opensearch_index import OpenSearchIndex
 
-    options: dict = {"hosts": [endpoint], "timeout": 10, "max_retries": 2, "retry_on_timeout": True,
-                     "pool_maxsize": 16}
+    options: dict = {
+        "hosts": [endpoint],
+        "timeout": 10,
+        "max_retries": 2,
+        "retry_on_timeout": True,
+        "pool_maxsize": 16,
+    }
     host = urlparse(endpoint).hostname or ""
     if host.endswith(".amazonaws.com"):
         import boto3
         from opensearchpy import AWSV4SignerAuth
 
-        options.update(http_auth=AWSV4SignerAuth(boto3.Session().get_credentials(), os.environ["AWS_REGION"], "es"),
-                       use_ssl=True, verify_certs=True, connection_class=RequestsHttpConnection)
+        options.update(
+            http_auth=AWSV4SignerAuth(boto3.Session().get_credentials(), os.environ["AWS_REGION"], "es"),
+            use_ssl=True,
+            verify_certs=True,
+            connection_class=RequestsHttpConnection,
+        )
     return OpenSearchIndex(OpenSearch(**options), prefix, os.environ.get("SEARCH_REFRESH_INTERVAL", "1s"))

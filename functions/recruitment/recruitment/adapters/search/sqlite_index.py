@@ -9,6 +9,7 @@ Layout per kind and generation ``g`` (a rebuild fills a new generation, then ``a
 ``<kind>_<g>_docs`` (rowid, id, version, JSON doc, filter columns), ``<kind>_<g>_skills`` (rowid,
 skill) and, for candidates, ``<kind>_<g>_fts`` (FTS5 over name, profile_summary; rowid = docs.rowid).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,22 @@ from typing import Any, Iterator
 
 from recruitment.application.ports import CANDIDATES, JOBS
 from recruitment.domain.search import (
-    EXPERIENCE_POINTS, FACET_SIZE, LOCATION_POINTS, NAME_BOOST, SKILL_POINTS, CandidateQuery, Hit, Match, SearchPage,
+    EXPERIENCE_POINTS,
+    FACET_SIZE,
+    LOCATION_POINTS,
+    NAME_BOOST,
+    SKILL_POINTS,
+    CandidateQuery,
+    Hit,
+    Match,
+    SearchPage,
     words,
 )
 
-KINDS = {CANDIDATES: ("candidate_id", "skills", "experience_years"), JOBS: ("job_id", "required_skills",
-                                                                            "experience_required")}
+KINDS = {
+    CANDIDATES: ("candidate_id", "skills", "experience_years"),
+    JOBS: ("job_id", "required_skills", "experience_required"),
+}
 
 
 class SqliteSearchIndex:
@@ -40,7 +51,9 @@ class SqliteSearchIndex:
     def _db(self) -> sqlite3.Connection:
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection = sqlite3.connect(
+                self._path, timeout=30, isolation_level=None, check_same_thread=False
+            )
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             self._local.connection = connection
@@ -61,7 +74,9 @@ class SqliteSearchIndex:
         return f"{self._prefix}alias"
 
     def _live(self, kind: str) -> str:
-        row = self._db.execute(f"SELECT generation FROM {self._alias_table()} WHERE kind = ?", (kind,)).fetchone()
+        row = self._db.execute(
+            f"SELECT generation FROM {self._alias_table()} WHERE kind = ?", (kind,)
+        ).fetchone()
         if row is None:
             raise RuntimeError(f"search index for {kind} missing: call ensure()")
         return row[0]
@@ -84,7 +99,9 @@ class SqliteSearchIndex:
 
     # ------------------------------------------------------------------ lifecycle
     def ensure(self) -> None:
-        self._db.execute(f"CREATE TABLE IF NOT EXISTS {self._alias_table()} (kind TEXT PRIMARY KEY, generation TEXT)")
+        self._db.execute(
+            f"CREATE TABLE IF NOT EXISTS {self._alias_table()} (kind TEXT PRIMARY KEY, generation TEXT)"
+        )
         for kind in KINDS:
             self._create(kind, "g000001")
             self._db.execute(f"INSERT OR IGNORE INTO {self._alias_table()} VALUES (?, 'g000001')", (kind,))
@@ -103,7 +120,9 @@ class SqliteSearchIndex:
         """Switch and drop the old generation in one write transaction (readers keep their snapshot)."""
         with self._writing():
             previous = self._live(kind)
-            self._db.execute(f"UPDATE {self._alias_table()} SET generation = ? WHERE kind = ?", (generation, kind))
+            self._db.execute(
+                f"UPDATE {self._alias_table()} SET generation = ? WHERE kind = ?", (generation, kind)
+            )
             if previous != generation:
                 self._drop(kind, previous)
         return previous
@@ -138,20 +157,33 @@ class SqliteSearchIndex:
         docs, skills, fts = self._tables(kind, generation)
         db = self._db
         for document in documents:
-            row = db.execute(f"SELECT rowid, version FROM {docs} WHERE id = ?", (document[id_field],)).fetchone()
+            row = db.execute(
+                f"SELECT rowid, version FROM {docs} WHERE id = ?", (document[id_field],)
+            ).fetchone()
             if row is not None and row[1] > document["version"]:
                 continue  # never replace a newer version with an older one
             if row is not None:
                 self._remove_row(kind, generation, row[0])
             rowid = db.execute(
                 f"INSERT INTO {docs} (id, version, doc, experience, location, availability) VALUES (?,?,?,?,?,?)",
-                (document[id_field], document["version"], json.dumps(document), document[experience_field],
-                 document["location"], document.get("availability"))).lastrowid
-            db.executemany(f"INSERT OR IGNORE INTO {skills} VALUES (?, ?)",
-                           [(rowid, skill) for skill in document[skills_field]])
+                (
+                    document[id_field],
+                    document["version"],
+                    json.dumps(document),
+                    document[experience_field],
+                    document["location"],
+                    document.get("availability"),
+                ),
+            ).lastrowid
+            db.executemany(
+                f"INSERT OR IGNORE INTO {skills} VALUES (?, ?)",
+                [(rowid, skill) for skill in document[skills_field]],
+            )
             if kind == CANDIDATES:
-                db.execute(f"INSERT INTO {fts} (rowid, name, profile_summary) VALUES (?, ?, ?)",
-                           (rowid, document["name"], document.get("profile_summary") or ""))
+                db.execute(
+                    f"INSERT INTO {fts} (rowid, name, profile_summary) VALUES (?, ?, ?)",
+                    (rowid, document["name"], document.get("profile_summary") or ""),
+                )
 
     def delete(self, kind: str, ids: list[str]) -> None:
         with self._writing() as db:
@@ -189,8 +221,10 @@ class SqliteSearchIndex:
         terms = words(query.text)
         if terms:
             match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
-            matched = (f"SELECT d.rowid AS rowid, d.id AS id, -bm25({fts}, {NAME_BOOST}, 1.0) AS score "
-                       f"FROM {fts} JOIN {docs} d ON d.rowid = {fts}.rowid WHERE {fts} MATCH ? {filters}")
+            matched = (
+                f"SELECT d.rowid AS rowid, d.id AS id, -bm25({fts}, {NAME_BOOST}, 1.0) AS score "
+                f"FROM {fts} JOIN {docs} d ON d.rowid = {fts}.rowid WHERE {fts} MATCH ? {filters}"
+            )
             params = [match, *params]
         else:
             matched = f"SELECT d.rowid AS rowid, d.id AS id, 0.0 AS score FROM {docs} d WHERE 1 = 1 {filters}"
@@ -203,14 +237,25 @@ class SqliteSearchIndex:
             if query.after is not None:
                 page_filter = "WHERE m.score < ? OR (m.score = ? AND m.id > ?)"
                 page_params = [query.after[0], query.after[0], query.after[1]]
-            rows = db.execute(f"SELECT m.rowid, m.score, d.doc FROM temp.matched m JOIN {docs} d ON d.rowid = m.rowid "
-                              f"{page_filter} ORDER BY m.score DESC, m.id ASC LIMIT ?",
-                              [*page_params, query.limit]).fetchall()
-            hits = [Hit(json.loads(doc), score, self._highlights(fts, rowid, terms)) for rowid, score, doc in rows]
-            facets = {"skills": self._facet(f"SELECT s.skill AS value FROM {skills} s JOIN temp.matched m ON m.rowid = s.rowid"),
-                      "location": self._facet(f"SELECT d.location AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid"),
-                      "availability": self._facet(
-                          f"SELECT d.availability AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid")}
+            rows = db.execute(
+                f"SELECT m.rowid, m.score, d.doc FROM temp.matched m JOIN {docs} d ON d.rowid = m.rowid "
+                f"{page_filter} ORDER BY m.score DESC, m.id ASC LIMIT ?",
+                [*page_params, query.limit],
+            ).fetchall()
+            hits = [
+                Hit(json.loads(doc), score, self._highlights(fts, rowid, terms)) for rowid, score, doc in rows
+            ]
+            facets = {
+                "skills": self._facet(
+                    f"SELECT s.skill AS value FROM {skills} s JOIN temp.matched m ON m.rowid = s.rowid"
+                ),
+                "location": self._facet(
+                    f"SELECT d.location AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid"
+                ),
+                "availability": self._facet(
+                    f"SELECT d.availability AS value FROM {docs} d JOIN temp.matched m ON m.rowid = d.rowid"
+                ),
+            }
         finally:
             db.execute("DROP TABLE IF EXISTS temp.matched")
         next_after = (hits[-1].score, hits[-1].document["candidate_id"]) if len(hits) == query.limit else None
@@ -220,40 +265,53 @@ class SqliteSearchIndex:
         clauses, params = [], []
         if query.skills:
             marks = ",".join("?" * len(query.skills))
-            clauses.append(f"d.rowid IN (SELECT rowid FROM {skills} WHERE skill IN ({marks}) GROUP BY rowid "
-                           f"HAVING COUNT(*) = ?)")
+            clauses.append(
+                f"d.rowid IN (SELECT rowid FROM {skills} WHERE skill IN ({marks}) GROUP BY rowid "
+                f"HAVING COUNT(*) = ?)"
+            )
             params += [*query.skills, len(query.skills)]
-        for column, operator, value in (("experience", ">=", query.min_experience),
-                                        ("experience", "<=", query.max_experience),
-                                        ("location", "=", query.location), ("availability", "=", query.availability)):
+        for column, operator, value in (
+            ("experience", ">=", query.min_experience),
+            ("experience", "<=", query.max_experience),
+            ("location", "=", query.location),
+            ("availability", "=", query.availability),
+        ):
             if value is not None:
                 clauses.append(f"d.{column} {operator} ?")
                 params.append(value)
         return "".join(f" AND {clause}" for clause in clauses), params
 
     def _facet(self, values_sql: str) -> dict[str, int]:
-        rows = self._db.execute(f"SELECT value, COUNT(*) AS n FROM ({values_sql}) GROUP BY value "
-                                f"ORDER BY n DESC, value ASC LIMIT {FACET_SIZE}").fetchall()
+        rows = self._db.execute(
+            f"SELECT value, COUNT(*) AS n FROM ({values_sql}) GROUP BY value "
+            f"ORDER BY n DESC, value ASC LIMIT {FACET_SIZE}"
+        ).fetchall()
         return {value: n for value, n in rows}
 
     def _highlights(self, fts: str, rowid: int, terms: list[str]) -> dict[str, list[str]]:
         if not terms:
             return {}
         match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
-        row = self._db.execute(f"SELECT highlight({fts}, 0, '<em>', '</em>'), highlight({fts}, 1, '<em>', '</em>') "
-                               f"FROM {fts} WHERE {fts} MATCH ? AND rowid = ?", (match, rowid)).fetchone()
+        row = self._db.execute(
+            f"SELECT highlight({fts}, 0, '<em>', '</em>'), highlight({fts}, 1, '<em>', '</em>') "
+            f"FROM {fts} WHERE {fts} MATCH ? AND rowid = ?",
+            (match, rowid),
+        ).fetchone()
         if row is None:
             return {}
         return {field: [text] for field, text in zip(("name", "profile_summary"), row) if "<em>" in text}
 
-    def match_candidates(self, required: tuple[str, ...], experience: int, location: str, limit: int) -> list[Match]:
+    def match_candidates(
+        self, required: tuple[str, ...], experience: int, location: str, limit: int
+    ) -> list[Match]:
         if not required:
             return []
         with self._snapshot() as db:
             return self._match(db, required, experience, location, limit)
 
-    def _match(self, db: sqlite3.Connection, required: tuple[str, ...], experience: int, location: str,
-               limit: int) -> list[Match]:
+    def _match(
+        self, db: sqlite3.Connection, required: tuple[str, ...], experience: int, location: str, limit: int
+    ) -> list[Match]:
         docs, skills, _ = self._tables(CANDIDATES, self._live(CANDIDATES))
         marks = ",".join("?" * len(required))
         rows = db.execute(
@@ -263,7 +321,8 @@ class SqliteSearchIndex:
             f"FROM {docs} d JOIN {skills} s ON s.rowid = d.rowid "
             f"WHERE s.skill IN ({marks}) AND d.availability != 'UNAVAILABLE' "
             f"GROUP BY d.rowid ORDER BY score DESC, d.id ASC LIMIT ?",
-            [experience, location, *required, limit]).fetchall()
+            [experience, location, *required, limit],
+        ).fetchall()
         matches = []
         for doc, score in rows:
             document = json.loads(doc)
