@@ -193,7 +193,8 @@ def green_to_blue(info: dict, dsn: str, partners: list[str], writes: int, rate: 
     watcher.join()
     lags = [max(0.0, seen[n] - acked[n]) for n in acked if n in seen]
     print(
-        f"\ngreen -> blue at {writes / took:.0f} writes/s ({len(lags)} of {writes} writes seen in PostgreSQL; "
+        f"\ngreen -> blue at {writes / took:.0f} writes/s ({len(lags)} of {writes} writes seen in "
+        "PostgreSQL; "
         "acknowledged → first seen, 10 ms polls; a name replaced before a poll saw it is not counted)"
     )
     print_row("lag", percentiles(lags))

@@ -59,7 +59,8 @@ def main() -> None:
         idle = cpu_percent(info["pid"], args.seconds)
         watched = cpu_percent(info["pid"], args.seconds, during=lambda: http.get(data).raise_for_status())
         print(
-            f"\n`hexa up` CPU, % of one core, over {args.seconds:g} s: nobody watching {idle:.2f} %, page open "
+            f"\n`hexa up` CPU, % of one core, over {args.seconds:g} s: nobody watching {idle:.2f} %, page "
+            "open "
             f"(a poll every 2 s) {watched:.2f} % → added {watched - idle:+.2f} % (target < 2 %)"
         )
 

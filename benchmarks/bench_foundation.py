@@ -69,7 +69,8 @@ def report(info: dict, runs: int, flows: int) -> None:
         "\n(idle: the previous registration's events have been fully processed; burst: back to back, so the"
     )
     print(
-        " outbox relay, consumer and projectors of earlier calls share the process, its GIL and the emulator.)"
+        " outbox relay, consumer and projectors of earlier calls share the process, its GIL and the "
+        "emulator.)"
     )
     print("DESIGN.md §4 service levels: p95 API < 1000 ms, event processed < 2000 ms after publish.")
 

@@ -1,4 +1,5 @@
-"""Migration benchmark: `hexa migrate load` and `verify` on a realistic monolith, next to the emulator's floor.
+"""Migration benchmark: `hexa migrate load` and `verify` on a realistic monolith, next to the emulator's
+floor.
 
     python benchmarks/bench_migration.py [--partners 10000] [--small 2500] [--workers 4]
 
@@ -176,7 +177,8 @@ def main() -> None:
             f"after the load {raw_full:,.0f})"
         )
         print(
-            f"  load ({args.workers} workers)            : {rows:,} rows in {inner_s:.1f} s = {rows / inner_s:,.0f} rows/s, "
+            f"  load ({args.workers} workers)            : {rows:,} rows in {inner_s:.1f} s = "
+            f"{rows / inner_s:,.0f} rows/s, "
             f"{items / inner_s:,.0f} items/s = {items / inner_s / raw:.2f} × raw  [target ≥ 0.8×: "
             f"{'ok' if items / inner_s >= 0.8 * raw else 'MISS'}]; peak RSS {load_rss} MB; then "
             f"{total_s - inner_s:.1f} s until the contracts' read model served every contract"

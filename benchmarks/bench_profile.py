@@ -147,7 +147,8 @@ def report(info: dict, runs: int) -> None:
     stats = percentiles(timed(call, runs))
     print_floor(floor)
     print(
-        f"\nprofile-360 (20 contracts, 50 campaigns, 20 jobs): {len(degraded)} of {runs} answers had a section "
+        f"\nprofile-360 (20 contracts, 50 campaigns, 20 jobs): {len(degraded)} of {runs} answers had a "
+        "section "
         f"unavailable{f' (e.g. {degraded[0]})' if degraded else ''}"
     )
     base = (
@@ -176,7 +177,8 @@ def report_stalled(info: dict, runs: int) -> None:
     recruitment_cut = sum(s["recruitment"] == "unavailable" for s in measured)
     others_ok = sum(s["contracts"] == "ok" and s["campaigns"] == "ok" for s in measured)
     print(
-        f"\nprofile-360 with Recruitment stalled {STALL_S} s: recruitment unavailable in {recruitment_cut} of "
+        f"\nprofile-360 with Recruitment stalled {STALL_S} s: recruitment unavailable in {recruitment_cut} "
+        "of "
         f"{runs} answers; contracts and campaigns both answered in {others_ok} of {runs}"
     )
     print_row(

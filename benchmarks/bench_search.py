@@ -136,7 +136,8 @@ def main() -> None:
         f"{f', server peak RSS {rss:.0f} MB' if rss else ''})"
     )
     print(
-        "\n500 mixed queries (first page of 20; facets + highlights + exact totals), then each next cursor page:"
+        "\n500 mixed queries (first page of 20; facets + highlights + exact totals), then each next cursor "
+        "page:"
     )
     print_row("embedded (SQLite FTS5)", embedded["search"], f"mean total {embedded['mean_total']:,.0f}")
     print_row("  … next page", embedded["next_page"])

@@ -148,7 +148,8 @@ PERMISSION_EVENTS = (
 
 
 def handle_contract_events(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """SQS (EventBridge rules) → the partner and contract facts permissions are folded from, validated first."""
+    """SQS (EventBridge rules) → the partner and contract facts permissions are folded from, validated
+    first."""
     return handle_integration_events(
         event,
         context,

@@ -117,7 +117,8 @@ def pre_traffic(
 
 
 class CodeDeployDeployments:
-    """The deployment's AppSpec names the function and its new version; the verdict goes back to CodeDeploy."""
+    """The deployment's AppSpec names the function and its new version; the verdict goes back to
+    CodeDeploy."""
 
     def __init__(self, client: Any) -> None:
         self._client = client

@@ -238,7 +238,8 @@ def _stored(record: dict[str, Any], handle: Any) -> None:
 
 
 def rebuild_projections(event: dict[str, Any], context: Any) -> dict[str, int]:
-    """Maintenance: refold every contract from the event store into the read model (`hexa rebuild-projections`)."""
+    """Maintenance: refold every contract from the event store into the read model (`hexa
+    rebuild-projections`)."""
     count = rebuild_read_model(wired().store, wired().read_model)
     api.log.info("contracts read model rebuilt", extra={"contracts": count})
     return {"contracts": count}

@@ -1,4 +1,5 @@
-"""``hexa``: the one CLI — run the local cloud, mint dev tokens, rebuild projections, redrive DLQs, show traces."""
+"""``hexa``: the one CLI — run the local cloud, mint dev tokens, rebuild projections, redrive DLQs, show
+traces."""
 
 from __future__ import annotations
 
@@ -181,7 +182,8 @@ def up(
 
 
 def parse_fault(spec: str) -> tuple[str, Fault]:
-    """``Fn=down`` → (Fn, Fault(down)); ``Fn=stall:2.5``, ``Fn=error-rate:0.3``; anything else a usage error."""
+    """``Fn=down`` → (Fn, Fault(down)); ``Fn=stall:2.5``, ``Fn=error-rate:0.3``; anything else a usage
+    error."""
     logical_id, _, kind = spec.partition("=")
     try:
         if not logical_id:
@@ -366,7 +368,8 @@ def metrics(
     ),
     as_json: bool = typer.Option(False, "--json", help="The raw per-series summary instead of tables"),
 ) -> None:
-    """Per-route requests, errors and latency percentiles, and per-consumer event age, of the running local cloud."""
+    """Per-route requests, errors and latency percentiles, and per-consumer event age, of the running local
+    cloud."""
     summary = metrics_view.fetch(daemon_address, stack)
     if as_json:
         console.print_json(json.dumps(summary))

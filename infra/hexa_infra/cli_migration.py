@@ -85,7 +85,8 @@ def migrate_analyze(
     legacy_dsn: Optional[str] = DsnOpt,
     as_json: bool = typer.Option(False, "--json", help="The report as JSON instead of tables"),
 ) -> None:
-    """Phase 1.1 of the guide: tables, counts, keys, owners, a data-quality profile and the plan — nothing moves."""
+    """Phase 1.1 of the guide: tables, counts, keys, owners, a data-quality profile and the plan — nothing
+    moves."""
     from hexa_infra.migration.analyze import OWNERS, analyze
     from hexa_infra.migration.legacy_db import session
 
@@ -121,7 +122,8 @@ def migrate_backup(
     out: Path = typer.Option(..., "--out", help="Directory for legacy.dump and manifest.json"),
     legacy_dsn: Optional[str] = DsnOpt,
 ) -> None:
-    """pg_dump (custom format) of the legacy tables + a manifest of counts, checksums and the dump's sha256."""
+    """pg_dump (custom format) of the legacy tables + a manifest of counts, checksums and the dump's
+    sha256."""
     from hexa_infra.migration.backup import backup
     from hexa_infra.migration.legacy_db import session
 

@@ -92,7 +92,8 @@ def _drain(address: str, before: float, after: float, timeout: float) -> None:
         console.print(f"{direction.replace('_', ' ')}: drained in {done['seconds']}s")
     else:
         console.print(
-            f"[yellow]{direction.replace('_', ' ')}: NOT drained after {timeout:g}s ({done}); moving anyway[/]"
+            f"[yellow]{direction.replace('_', ' ')}: NOT drained after {timeout:g}s ({done}); moving "
+            "anyway[/]"
         )
 
 

@@ -172,7 +172,8 @@ def edit(campaign_id: str) -> dict[str, Any]:
             raise IllegalTransition(f"a {row['estado']} campaign cannot be edited")
         start, end = _dates(data, row)
         updated = conn.execute(
-            "UPDATE campaigns SET nombre = %s, descripcion = %s, presupuesto = %s, fecha_inicio = %s, fecha_fin = %s, "
+            "UPDATE campaigns SET nombre = %s, descripcion = %s, presupuesto = %s, fecha_inicio = %s, "
+            "fecha_fin = %s, "
             "updated_at = %s WHERE id = %s RETURNING *",
             (
                 req.text(data, "name") if "name" in data else row["nombre"],

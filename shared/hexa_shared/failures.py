@@ -1,10 +1,10 @@
 """Is a failure worth retrying? Transient ones are; everything else is deterministic and is not.
 
-A stream record that failed because a table throttled, an endpoint was unreachable or another writer
-won a version race (the adapter raises a ``Conflict`` for that) will succeed on a retry, and must be retried *in order*. A record that failed
-because it is malformed, or its event breaks its schema, fails the same way forever: retrying it only
-holds back the records behind it. The list below is the transient side, on purpose: an error nobody
-foresaw is parked (kept, alarmed, redrivable), never allowed to block a stream.
+A stream record that failed because a table throttled, an endpoint was unreachable or another writer won a
+version race (the adapter raises a ``Conflict`` for that) will succeed on a retry, and must be retried *in
+order*. A record that failed because it is malformed, or its event breaks its schema, fails the same way
+forever: retrying it only holds back the records behind it. The list below is the transient side, on
+purpose: an error nobody foresaw is parked (kept, alarmed, redrivable), never allowed to block a stream.
 """
 
 from __future__ import annotations

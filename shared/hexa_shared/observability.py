@@ -47,7 +47,7 @@ def bound_correlation_id(log: Logger, correlation_id: str) -> Iterator[None]:
 
 @functools.lru_cache(maxsize=None)
 def enable_tracing() -> None:
-    """Patch AWS SDK and ``requests`` calls once per container. ``HEXA_TRACING=off`` disables patching entirely.
+    """Patch AWS SDK and ``requests`` calls once per container (``HEXA_TRACING=off``: no patching at all).
 
     ``requests`` is patched when something imports it (at once if it already is): a function that never
     makes an HTTP call does not load it at cold start just to be traced."""

@@ -49,7 +49,8 @@ def _configured_recorder() -> Any:
 
 
 def recorder() -> Any | None:
-    """The SDK's global recorder, configured for a missing segment to be harmless; None when tracing is off."""
+    """The SDK's global recorder, configured for a missing segment to be harmless; None when tracing is
+    off."""
     return _configured_recorder() if enabled() else None
 
 

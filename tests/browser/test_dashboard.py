@@ -31,7 +31,8 @@ def _number(browser, label: str) -> str:  # noqa: ANN001
     """Read in one script call: the page redraws its numbers every poll (an element handle would go stale)."""
     found = browser.execute_script(
         "for (const box of document.querySelectorAll('.number')) {"
-        "  if (box.querySelector('.label').textContent === arguments[0]) return box.querySelector('.value').textContent;"
+        "  if (box.querySelector('.label').textContent === arguments[0]) return "
+        "box.querySelector('.value').textContent;"
         "} return null;",
         label,
     )

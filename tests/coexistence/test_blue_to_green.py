@@ -183,7 +183,8 @@ def test_campaign_days_and_commissions_follow_with_spend_recomputed(
     sql(
         legacy,
         "INSERT INTO campaigns (id, partner_id, nombre, presupuesto, estado, fecha_inicio, fecha_fin, "
-        "created_at, updated_at) VALUES (%s, %s, 'Verano', 1000.00, 'ACTIVE', '2026-06-01', '2026-08-31', %s, %s)",
+        "created_at, updated_at) VALUES (%s, %s, 'Verano', 1000.00, 'ACTIVE', '2026-06-01', '2026-08-31', "
+        "%s, %s)",
         campaign_id,
         partner_id,
         now(),

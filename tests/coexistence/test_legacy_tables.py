@@ -152,7 +152,8 @@ def test_a_day_updates_the_monoliths_newest_row_of_that_day(legacy: str, tables:
     campaign_id = str(uuid.uuid4())
     sql(
         legacy,
-        "INSERT INTO campaigns (id, partner_id, nombre, presupuesto, estado) VALUES (%s, %s, 'C', 10, 'ACTIVE')",
+        "INSERT INTO campaigns (id, partner_id, nombre, presupuesto, estado) VALUES (%s, %s, 'C', 10, "
+        "'ACTIVE')",
         campaign_id,
         image["partner_id"],
     )

@@ -91,7 +91,8 @@ def test_a_stalled_owner_is_cut_off_at_the_timeout(api: Api, populated: dict, cl
     finally:
         cloud.clear_faults()
     print(
-        f"\nprofile-360 with a stalled owner answered in {elapsed * 1000:.0f} ms (timeout {TIMEOUT * 1000:.0f} ms)"
+        f"\nprofile-360 with a stalled owner answered in {elapsed * 1000:.0f} ms "
+        f"(timeout {TIMEOUT * 1000:.0f} ms)"
     )
     assert status == 200
     assert body["sources"] == {"contracts": "ok", "campaigns": "ok", "recruitment": "unavailable"}

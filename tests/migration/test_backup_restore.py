@@ -28,7 +28,8 @@ def test_backup_damage_restore_gives_identical_checksums(legacy_dsn: str, tmp_pa
         )
         conn.execute("DELETE FROM comisiones WHERE id IN (SELECT id FROM comisiones ORDER BY id LIMIT 5)")
         conn.execute(
-            "INSERT INTO campaigns (id, partner_id, nombre) VALUES (gen_random_uuid(), gen_random_uuid(), 'x')"
+            "INSERT INTO campaigns (id, partner_id, nombre) VALUES (gen_random_uuid(), gen_random_uuid(), "
+            "'x')"
         )
         conn.execute("DROP TABLE campaign_performance")
     assert (

@@ -313,7 +313,8 @@ def test_a_rerun_after_go_live_leaves_the_live_budget_totals_alone(
         str(r["partner_id"])
         for r in sql(
             legacy,
-            "SELECT c.partner_id FROM contratos c JOIN partners p ON p.id = c.partner_id WHERE c.estado = 'ACTIVO' "
+            "SELECT c.partner_id FROM contratos c JOIN partners p ON p.id = c.partner_id WHERE c.estado = "
+            "'ACTIVO' "
             "AND c.tipo IN ('PREMIUM', 'EMPRESARIAL') AND p.estado = 'ACTIVO' ORDER BY c.id",
         )
     ]

@@ -57,12 +57,15 @@ FRONT_DOOR = """
           ResponseTemplates: {application/json: '{"error": {"code": "unauthorized", "message": "missing"}}'}
         ACCESS_DENIED:
           StatusCode: 401
-          ResponseTemplates: {application/json: '{"error": {"code": "unauthorized", "message": "$context.authorizer.error"}}'}
+          ResponseTemplates:
+            application/json: '{"error": {"code": "unauthorized", "message": "$context.authorizer.error"}}'
         THROTTLED:
           StatusCode: 429
-          ResponseTemplates: {application/json: '{"error": {"code": "throttled", "request": "$context.requestId"}}'}
+          ResponseTemplates:
+            application/json: '{"error": {"code": "throttled", "request": "$context.requestId"}}'
       MethodSettings:
-        - {ResourcePath: "/*", HttpMethod: "*", ThrottlingRateLimit: !Ref Rate, ThrottlingBurstLimit: !Ref Burst}
+        - {ResourcePath: "/*", HttpMethod: "*",
+           ThrottlingRateLimit: !Ref Rate, ThrottlingBurstLimit: !Ref Burst}
 
   AuthorizerFunction:
     Type: AWS::Serverless::Function

@@ -46,7 +46,8 @@ def gateway(cloud: LocalCloud) -> Iterator[Gateway]:
 def exchange(
     gateway: Gateway, data: bytes, *, then_wait: float = 0.0, timeout: float = 5.0
 ) -> tuple[int, dict, float]:
-    """Send raw bytes, read the answer until the server closes (or ``timeout``); (status, JSON body, seconds)."""
+    """Send raw bytes, read the answer until the server closes (or ``timeout``); (status, JSON body,
+    seconds)."""
     started = time.monotonic()
     with socket.create_connection(("127.0.0.1", gateway.port), timeout=timeout) as sock:
         sock.sendall(data)

@@ -29,7 +29,8 @@ def handle(event, context):
     table = os.environ["ITEMS_TABLE"]
     calls = {
         "get": lambda: ddb.get_item(TableName=table, Key={"pk": {"S": "x"}}),
-        "query_index": lambda: ddb.query(TableName=table, IndexName="by_kind", KeyConditionExpression="kind = :k",
+        "query_index": lambda: ddb.query(TableName=table, IndexName="by_kind",
+                                         KeyConditionExpression="kind = :k",
                                          ExpressionAttributeValues={":k": {"S": "a"}}),
         "put": lambda: ddb.put_item(TableName=table, Item={"pk": {"S": "x"}}),
         "transact": lambda: ddb.transact_write_items(TransactItems=[
@@ -44,7 +45,8 @@ def handle(event, context):
         calls[event["call"]]()
         return {"allowed": True}
     except ClientError as error:
-        return {"allowed": False, "code": error.response["Error"]["Code"], "message": error.response["Error"]["Message"]}
+        problem = error.response["Error"]
+        return {"allowed": False, "code": problem["Code"], "message": problem["Message"]}
 """
 
 FUNCTION = """

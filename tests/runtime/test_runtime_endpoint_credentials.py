@@ -13,7 +13,7 @@ SCRIPT = textwrap.dedent("""
     import os, sys
     from hexa_infra.local.cloud import LocalCloud
     from hexa_infra.local.emulator import Emulator
-    emulator = Emulator("127.0.0.1", 0).start()          # stands in for LocalStack: another process's endpoint
+    emulator = Emulator("127.0.0.1", 0).start()  # stands in for LocalStack: another process's endpoint
     cloud = LocalCloud(sys.argv[1], stack_name="no-creds", endpoint_url=emulator.url, gateway_port=0,
                        trace_port=None, start_pollers=False).start()
     try:

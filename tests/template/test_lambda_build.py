@@ -1,4 +1,5 @@
-"""How the Lambda artifacts are built: one Makefile, for the newer runtime, from hash-locked requirements only.
+"""How the Lambda artifacts are built: one Makefile, for the newer runtime, from hash-locked requirements
+only.
 
 `make package` runs the build itself and `hexa package verify` (tests/package runs the import check too);
 these tests hold the template and the locks to the rules that build relies on.

@@ -110,8 +110,9 @@ class LegacyTables:
         updates = ", ".join(
             f"{c} = {_KEEP.get(table, {}).get(c, f'EXCLUDED.{c}')}" for c in columns if c != "id"
         )
+        placeholders = ", ".join(["%s"] * len(columns))
         conn.execute(
-            f"INSERT INTO public.{table} AS t ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"INSERT INTO public.{table} AS t ({', '.join(columns)}) VALUES ({placeholders}) "
             f"ON CONFLICT (id) DO UPDATE SET {updates}",
             [_adapted(values[c]) for c in columns],
         )

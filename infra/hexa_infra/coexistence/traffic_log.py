@@ -45,7 +45,8 @@ class TrafficLog:
             self._samples.append((time.time() if at is None else at, side, route, status, latency_ms))
 
     def window(self, side: str, seconds: float, now: float | None = None, since: float = 0.0) -> WindowStats:
-        """The last ``seconds``, but nothing before ``since`` (a rollout never judges traffic older than itself)."""
+        """The last ``seconds``, but nothing before ``since`` (a rollout never judges traffic older than
+        itself)."""
         now = time.time() if now is None else now
         seconds = min(seconds, max(0.0, now - since))
         with self._lock:

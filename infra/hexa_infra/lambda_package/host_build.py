@@ -37,7 +37,8 @@ def build_for_host(
     precompile: bool = True,
     progress: Callable[[str], None] = lambda _: None,
 ) -> HostBuild:
-    """Builds every layer and every distinct code folder once (functions sharing a CodeUri share the build)."""
+    """Builds every layer and every distinct code folder once (functions sharing a CodeUri share the
+    build)."""
     built_layers = []
     for layer in layers:
         progress(layer.logical_id)

@@ -1,4 +1,5 @@
-"""Every Lambda function and layer of the template, as the build sees them: code folder, handler, environment."""
+"""Every Lambda function and layer of the template, as the build sees them: code folder, handler,
+environment."""
 
 from __future__ import annotations
 

@@ -165,7 +165,8 @@ class LocalCloud:
         self._started = True
         self._settler = GarbageSettler().start()
         log.info(
-            "local cloud %r up in %.2fs: %d resources, %d functions, %d routes, %d pollers; API %s, endpoint %s",
+            "local cloud %r up in %.2fs: %d resources, %d functions, %d routes, %d pollers; API %s, "
+            "endpoint %s",
             self.stack_name,
             time.monotonic() - started,
             len(self._resources or {}),

@@ -104,7 +104,8 @@ def merge_environments(envs: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
         for key, value in env.items():
             if key in merged and merged[key] != value:
                 raise TemplateError(
-                    f"environment variable {key} differs between functions {owner[key]} ({merged[key]!r}) and "
+                    f"environment variable {key} differs between functions {owner[key]} ({merged[key]!r}) "
+                    "and "
                     f"{lid} ({value!r}); all functions share one process locally, so give them distinct names"
                 )
             merged.setdefault(key, value)

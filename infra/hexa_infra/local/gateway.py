@@ -371,7 +371,8 @@ class Gateway:
         self.account_id = account_id
         self._table = RouteTable(self.routes)
         self.faults: dict[str, Fault] = {}  # function logical id -> injected fault (tests only)
-        # first path segment -> the runtime's own handler (method, path, header getter) -> (status, headers, body)
+        # first path segment -> the runtime's own handler:
+        # (method, path, header getter) -> (status, headers, body)
         self.extras: dict[
             str, Callable[[str, str, Callable[[str], str | None]], tuple[int, list, bytes]]
         ] = {}

@@ -158,8 +158,10 @@ def install() -> None:
                                 "Error": {
                                     "Code": "AccessDeniedException",
                                     "Message": (
-                                        f"User: {policy.role}/{policy.function} is not authorized to perform: {action} on "
-                                        f"resource: {resource} because no identity-based policy allows the {action} action"
+                                        f"User: {policy.role}/{policy.function} is not authorized to "
+                                        f"perform: {action} on "
+                                        f"resource: {resource} because no identity-based policy allows the "
+                                        f"{action} action"
                                     ),
                                 },
                                 "ResponseMetadata": {"HTTPStatusCode": 400},

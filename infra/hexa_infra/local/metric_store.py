@@ -64,7 +64,8 @@ class MetricStore:
         return [value for values in picked for value in values]
 
     def dimension_values(self, name: str, dimension: str) -> set[str]:
-        """The values ``dimension`` takes on the series of metric ``name`` (e.g. every consumer with an age)."""
+        """The values ``dimension`` takes on the series of metric ``name`` (e.g. every consumer with an
+        age)."""
         with self._lock:
             return {
                 dict(dims)[dimension]

@@ -46,7 +46,8 @@ def served_api(template: Template) -> str | None:
 
 
 def routes_from_template(template: Template, resources: ResourceMap, api: str | None = None) -> list[Route]:
-    """Every Api event of ``api`` (default :func:`served_api`); the same method+path twice is a template error."""
+    """Every Api event of ``api`` (default :func:`served_api`); the same method+path twice is a template
+    error."""
     api = api or served_api(template)
     routes: list[Route] = []
     seen: dict[tuple[str, str], str] = {}

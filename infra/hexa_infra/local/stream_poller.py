@@ -14,14 +14,14 @@ this poller is strict about them:
   to ``DestinationConfig.OnFailure`` (an SQS queue) with AWS's message shape and skipped, or, without
   a destination, skipped with an ERROR log naming the range. Nothing is ever skipped silently.
 
-Deviations (intentional): the delay between attempts is ``retry_delay`` doubling up to
-``max_retry_delay`` (default 4 x ``retry_delay``; Lambda's own backoff is longer and undocumented,
-and a short one keeps a poison record from blocking its shard for minutes locally); ``BisectBatchOnFunctionError``
-is ignored (the batch is retried whole: same records eventually, fewer invocations spent on
-splitting); a partially failed batch is retried from the in-memory tail rather than re-read, so it
-is not topped up with newer records; ``MaximumRecordAgeInSeconds``, ``ParallelizationFactor``,
-``TumblingWindowInSeconds`` and ``FilterCriteria`` are not emulated; checkpoints live in memory,
-so a restarted local cloud starts again from ``StartingPosition``.
+Deviations (intentional): the delay between attempts is ``retry_delay`` doubling up to ``max_retry_delay``
+(default 4 x ``retry_delay``; Lambda's own backoff is longer and undocumented, and a short one keeps a
+poison record from blocking its shard for minutes locally); ``BisectBatchOnFunctionError`` is ignored (the
+batch is retried whole: same records eventually, fewer invocations spent on splitting); a partially failed
+batch is retried from the in-memory tail rather than re-read, so it is not topped up with newer records;
+``MaximumRecordAgeInSeconds``, ``ParallelizationFactor``, ``TumblingWindowInSeconds`` and
+``FilterCriteria`` are not emulated; checkpoints live in memory, so a restarted local cloud starts again
+from ``StartingPosition``.
 """
 
 from __future__ import annotations

@@ -36,8 +36,10 @@ EMAIL_OK = EMAIL.pattern
 def _enum_sql(table: str, column: str, domain: Any) -> tuple[str, str]:
     values = ", ".join(f"'{v}'" for v in domain)
     return (
-        f"SELECT count(*) AS n FROM {table} WHERE {column} NOT IN ({values}) AND upper(btrim({column})) IN ({values})",
-        f"SELECT count(*) AS n FROM {table} WHERE {column} IS NULL OR upper(btrim({column})) NOT IN ({values})",
+        f"SELECT count(*) AS n FROM {table} WHERE {column} NOT IN ({values}) AND upper(btrim({column})) IN "
+        f"({values})",
+        f"SELECT count(*) AS n FROM {table} WHERE {column} IS NULL OR upper(btrim({column})) NOT IN "
+        f"({values})",
     )
 
 
@@ -45,7 +47,8 @@ PROFILE: list[tuple[str, str, str]] = [  # (README problem, what is counted, SQL
     (
         "1",
         "partners whose email equals another's but for case or spaces",
-        "SELECT count(*) AS n FROM (SELECT count(*) OVER (PARTITION BY lower(regexp_replace(email, '^\\s+|\\s+$', '', "
+        "SELECT count(*) AS n FROM (SELECT count(*) OVER (PARTITION BY lower(regexp_replace(email, "
+        "'^\\s+|\\s+$', '', "
         "'g'))) AS c FROM partners) d WHERE c > 1",
     ),
     (
@@ -67,7 +70,8 @@ PROFILE: list[tuple[str, str, str]] = [  # (README problem, what is counted, SQL
     (
         "4",
         "campaigns whose partner_id matches no partner",
-        "SELECT count(*) AS n FROM campaigns c WHERE NOT EXISTS (SELECT 1 FROM partners p WHERE p.id = c.partner_id)",
+        "SELECT count(*) AS n FROM campaigns c WHERE NOT EXISTS (SELECT 1 FROM partners p WHERE p.id = "
+        "c.partner_id)",
     ),
     (
         "5",
@@ -107,12 +111,14 @@ PROFILE: list[tuple[str, str, str]] = [  # (README problem, what is counted, SQL
         "8",
         "performance rows with money of more than two decimals",
         "SELECT count(*) AS n FROM campaign_performance WHERE EXISTS (SELECT 1 FROM jsonb_each(metricas) e "
-        "WHERE e.key IN ('ingresos', 'gasto') AND jsonb_typeof(e.value) = 'number' AND e.value::text ~ '\\.\\d{3,}')",
+        "WHERE e.key IN ('ingresos', 'gasto') AND jsonb_typeof(e.value) = 'number' AND e.value::text ~ "
+        "'\\.\\d{3,}')",
     ),
     (
         "9",
         "names or descriptions beyond ASCII (accents, ñ, emoji: carried byte for byte)",
-        "SELECT (SELECT count(*) FROM partners WHERE nombre ~ '[^\\x01-\\x7e]') + (SELECT count(*) FROM campaigns "
+        "SELECT (SELECT count(*) FROM partners WHERE nombre ~ '[^\\x01-\\x7e]') + (SELECT count(*) FROM "
+        "campaigns "
         "WHERE nombre ~ '[^\\x01-\\x7e]' OR descripcion ~ '[^\\x01-\\x7e]') AS n",
     ),
     (
@@ -123,7 +129,8 @@ PROFILE: list[tuple[str, str, str]] = [  # (README problem, what is counted, SQL
     (
         "10",
         "ACTIVO contracts with fecha_activacion NULL",
-        "SELECT count(*) AS n FROM contratos WHERE upper(btrim(estado)) = 'ACTIVO' AND fecha_activacion IS NULL",
+        "SELECT count(*) AS n FROM contratos WHERE upper(btrim(estado)) = 'ACTIVO' AND fecha_activacion IS "
+        "NULL",
     ),
     (
         "10",
@@ -135,8 +142,9 @@ PROFILE: list[tuple[str, str, str]] = [  # (README problem, what is counted, SQL
         "partners whose open budgets exceed their active contract's limit",
         f"""SELECT count(*) AS n FROM (
            SELECT c.partner_id, sum(c.presupuesto) AS open_total, coalesce(max(l.limit_), 0) AS limit_
-           FROM campaigns c LEFT JOIN (SELECT partner_id, CASE upper(btrim(tipo)) {_LIMIT_CASE} ELSE 0 END AS limit_
-                                       FROM contratos WHERE upper(btrim(estado)) = 'ACTIVO') l USING (partner_id)
+           FROM campaigns c LEFT JOIN (
+               SELECT partner_id, CASE upper(btrim(tipo)) {_LIMIT_CASE} ELSE 0 END AS limit_
+               FROM contratos WHERE upper(btrim(estado)) = 'ACTIVO') l USING (partner_id)
            WHERE upper(btrim(c.estado)) IN ('ACTIVE', 'PAUSED')
              AND EXISTS (SELECT 1 FROM partners p WHERE p.id = c.partner_id)  -- orphans are #4
            GROUP BY c.partner_id) o

@@ -1,12 +1,13 @@
 """``hexa migrate backup`` / ``restore``: the legacy tables exactly as they were, provably.
 
 A backup is ``legacy.dump`` (``pg_dump`` custom format of the five legacy tables) and ``manifest.json``:
-each table's row count and content checksum, the dump's sha256, the server version and the time.
-The dump and the checksums read one exported snapshot, so the manifest describes exactly the dump even
-while the monolith keeps writing. The content checksum is order-independent and streamed: per row, the md5 of its text form, summed as
-two 60-bit halves (no table has to fit in memory, and any changed, added or removed row changes it).
-A restore refuses a dump whose sha256 differs from its manifest, replaces the legacy tables with the
-dump's (``pg_restore --clean``, one transaction) and then checks every count and checksum again.
+each table's row count and content checksum, the dump's sha256, the server version and the time. The dump
+and the checksums read one exported snapshot, so the manifest describes exactly the dump even while the
+monolith keeps writing. The content checksum is order-independent and streamed: per row, the md5 of its
+text form, summed as two 60-bit halves (no table has to fit in memory, and any changed, added or removed
+row changes it). A restore refuses a dump whose sha256 differs from its manifest, replaces the legacy
+tables with the dump's (``pg_restore --clean``, one transaction) and then checks every count and checksum
+again.
 """
 
 from __future__ import annotations

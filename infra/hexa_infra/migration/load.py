@@ -150,7 +150,8 @@ def _pending(conn: Any, target: str, table: str) -> list[tuple[TableLoad, str, s
     state = {
         (r["phase"], r["range_start"]): r
         for r in conn.execute(
-            f"SELECT phase, range_start, last_id::text AS last_id, done FROM {OWN_SCHEMA}.checkpoints WHERE target = %s",
+            f"SELECT phase, range_start, last_id::text AS last_id, done FROM {OWN_SCHEMA}.checkpoints WHERE "
+            "target = %s",
             (target,),
         )
     }
@@ -184,7 +185,8 @@ def _run(
     load_, start, end, last, _ = task
     extra = (", " + load_.extra.format(plan=table)) if load_.extra else ""
     query = (
-        f"SELECT t.*{extra} FROM {load_.legacy} t JOIN {table} o ON o.legacy_table = %s AND o.legacy_id = t.id "
+        f"SELECT t.*{extra} FROM {load_.legacy} t JOIN {table} o ON o.legacy_table = %s AND o.legacy_id = "
+        "t.id "
         f"WHERE o.outcome IN {KEPT_SQL} AND t.id >= %s AND (%s::uuid IS NULL OR t.id < %s) AND t.id > %s "
         f"ORDER BY t.id LIMIT %s"
     )
@@ -218,12 +220,14 @@ def derive_open_budgets(conn: Any, table: str, platform: Platform) -> list[str]:
         f"""
             WITH open AS (
                 SELECT parent_id AS partner_id, sum((facts->>'budget')::numeric) AS total FROM {table}
-                WHERE legacy_table = 'campaigns' AND outcome IN {KEPT_SQL} AND facts->>'status' IN ('ACTIVE', 'PAUSED')
+                WHERE legacy_table = 'campaigns' AND outcome IN {KEPT_SQL}
+                  AND facts->>'status' IN ('ACTIVE', 'PAUSED')
                 GROUP BY 1),
             allowed AS (
                 SELECT c.parent_id AS partner_id, max(CASE c.facts->>'type' {limits} END) AS limit_
                 FROM {table} c JOIN {table} p ON p.legacy_table = 'partners' AND p.legacy_id = c.parent_id
-                WHERE c.legacy_table = 'contratos' AND c.outcome IN {KEPT_SQL} AND c.facts->>'status' = 'ACTIVE'
+                WHERE c.legacy_table = 'contratos' AND c.outcome IN {KEPT_SQL}
+                  AND c.facts->>'status' = 'ACTIVE'
                   AND p.facts->>'status' = 'ACTIVE'
                 GROUP BY 1)
             SELECT open.partner_id::text AS partner_id, open.total, coalesce(allowed.limit_, 0) AS limit_

@@ -68,7 +68,8 @@ def utc(moment: datetime | None, column: str) -> str:
 
 
 def money(value: Any, column: str, out: Outcome, *, required: bool = True) -> Decimal | None:
-    """Two decimals, rounded half away from zero (PostgreSQL's ``round(numeric, 2)``); noted when it changed."""
+    """Two decimals, rounded half away from zero (PostgreSQL's ``round(numeric, 2)``); noted when it
+    changed."""
     if value is None or value == "":
         if required:
             raise Rejected(f"{column} is NULL")

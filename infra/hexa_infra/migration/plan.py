@@ -90,8 +90,10 @@ def _one_per_email(writer: psycopg.Connection, table: str) -> None:
             WHERE o.legacy_table = 'partners' AND o.outcome IN ('migrated', 'normalised')
             WINDOW holders AS (PARTITION BY o.facts->>'email' ORDER BY p.created_at NULLS LAST, p.id))
         UPDATE {table} o SET outcome = 'rejected', facts = NULL,
-               reason = 'email ' || ranked.email || ' already belongs to partner ' || ranked.holder || ' (older)'
-        FROM ranked WHERE o.legacy_table = 'partners' AND o.legacy_id = ranked.legacy_id AND ranked.rank > 1""")
+               reason = 'email ' || ranked.email || ' already belongs to partner ' || ranked.holder
+                        || ' (older)'
+        FROM ranked
+        WHERE o.legacy_table = 'partners' AND o.legacy_id = ranked.legacy_id AND ranked.rank > 1""")
 
 
 def _contracts(conn: psycopg.Connection, table: str) -> Planned:

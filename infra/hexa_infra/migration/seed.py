@@ -378,7 +378,8 @@ def seed(
         existing = {
             r["table_name"]
             for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name = ANY(%s)",
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND "
+                "table_name = ANY(%s)",
                 (list(LEGACY_TABLES),),
             )
         }

@@ -300,7 +300,8 @@ def _accounted_sql(legacy: str, table: str) -> str:
         return EXTRA_QUERIES[legacy][1].format(plan=table)
     if legacy == "campaign_performance":
         return (
-            f"SELECT DISTINCT k.campaign_id::text || '/' || k.day::text AS key FROM unnest(%s::uuid[], %s::date[]) "
+            "SELECT DISTINCT k.campaign_id::text || '/' || k.day::text AS key FROM unnest(%s::uuid[], "
+            "%s::date[]) "
             f"AS k(campaign_id, day) JOIN campaign_performance p ON p.campaign_id = k.campaign_id "
             f"AND p.fecha = k.day JOIN {table} o ON o.legacy_table = 'campaign_performance' "
             f"AND o.legacy_id = p.id AND o.outcome IN {KEPT_SQL}"
@@ -308,7 +309,8 @@ def _accounted_sql(legacy: str, table: str) -> str:
     return (
         f"SELECT DISTINCT k.partner_id::text || '/' || k.day::text || '/' || k.campaign_id::text AS key "
         f"FROM unnest(%s::uuid[], %s::date[], %s::uuid[]) AS k(partner_id, day, campaign_id) "
-        f"JOIN comisiones c ON c.partner_id = k.partner_id AND c.fecha = k.day AND c.campaign_id = k.campaign_id "
+        "JOIN comisiones c ON c.partner_id = k.partner_id AND c.fecha = k.day AND c.campaign_id = "
+        "k.campaign_id "
         f"JOIN {table} o ON o.legacy_table = 'comisiones' AND o.legacy_id = c.id AND o.outcome IN {KEPT_SQL}"
     )
 

@@ -78,7 +78,8 @@ def write_contracts(rows: list[dict[str, Any]], platform: Platform) -> int:
 
 
 def contract_facts(contract_id: str, contract_type: str, status: str) -> ContractFacts | None:
-    """The sticky facts a migrated contract stands for: an ACTIVE one grants, a TERMINATED one no longer can."""
+    """The sticky facts a migrated contract stands for: an ACTIVE one grants, a TERMINATED one no longer
+    can."""
     if status == "ACTIVE":
         return ContractFacts(contract_id, contract_type, activated=True)
     if status == "TERMINATED":

@@ -120,7 +120,8 @@ def evaluate(
             reasons.append(f"{name} firing ({gate_state['value']} > {gate_state['threshold']}): no promotion")
         elif gate_state["state"] == "inconclusive":
             reasons.append(
-                f"{name} inconclusive: {gate_state['requests']} green request(s) in {gate_state['window_s']:g}s"
+                f"{name} inconclusive: {gate_state['requests']} green request(s) in "
+                f"{gate_state['window_s']:g}s"
                 f" < {th.min_requests}: no promotion"
             )
     evaluation = Evaluation(HOLD, reasons, gates, scale=scale)

@@ -186,7 +186,8 @@ def _parameters(
 
 CORRELATION_ID_DOC = {
     "X-Correlation-Id": {
-        "description": "the request's correlation id (the caller's X-Correlation-Id if it was plain, else a new one)",
+        "description": "the request's correlation id "
+        "(the caller's X-Correlation-Id if it was plain, else a new one)",
         "schema": {"type": "string"},
     }
 }

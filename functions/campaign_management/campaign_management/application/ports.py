@@ -57,7 +57,8 @@ class CampaignStore(Protocol):
         previous: DailyMetrics | None,
         events: list[IntegrationEvent],
     ) -> None:
-        """Replace one day's metrics and the campaign's spend together (``ConcurrentChange`` if either moved)."""
+        """Replace one day's metrics and the campaign's spend together (``ConcurrentChange`` if either
+        moved)."""
 
     def series(self, campaign_id: str, start: date | None, end: date | None) -> list[DailyMetrics]: ...
 

@@ -105,7 +105,8 @@ class Contract:
                 assert_never(unknown)
 
     def same_state_as(self, state: ev.MonolithState, updated_at: str) -> bool:
-        """Is this the monolith's ``state`` of the contract (a ContractMigrated/ContractReplicated payload)?"""
+        """Is this the monolith's ``state`` of the contract (a ContractMigrated/ContractReplicated
+        payload)?"""
         return (
             self.status is not None
             and self.status.value == state.status

@@ -80,7 +80,8 @@ class DynamoCommissionLedger:
 
     def import_lines(self, lines: list[tuple[CommissionLine, str, str]]) -> int:
         """Migration and change capture: (line, recorded_at, source id) as recorded by the monolith, 25 per
-        BatchWriteItem, marked as the monolith's (not written back to it). A later ``CampaignPerformanceRecorded`` for the same day replaces a line as usual."""
+        BatchWriteItem, marked as the monolith's (not written back to it). A later
+        ``CampaignPerformanceRecorded`` for the same day replaces a line as usual."""
         items = [
             self._line(
                 line.partner_id,

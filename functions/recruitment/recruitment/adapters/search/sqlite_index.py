@@ -88,10 +88,12 @@ class SqliteSearchIndex:
     def _create(self, kind: str, generation: str) -> None:
         docs, skills, fts = self._tables(kind, generation)
         self._db.executescript(f"""
-            CREATE TABLE IF NOT EXISTS {docs} (rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL,
-                version INTEGER NOT NULL, doc TEXT NOT NULL, experience INTEGER, location TEXT, availability TEXT);
-            CREATE TABLE IF NOT EXISTS {skills} (rowid INTEGER NOT NULL, skill TEXT NOT NULL, PRIMARY KEY (skill, rowid))
-                WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS {docs} (
+                rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT UNIQUE NOT NULL, version INTEGER NOT NULL,
+                doc TEXT NOT NULL, experience INTEGER, location TEXT, availability TEXT);
+            CREATE TABLE IF NOT EXISTS {skills} (
+                rowid INTEGER NOT NULL, skill TEXT NOT NULL, PRIMARY KEY (skill, rowid)
+            ) WITHOUT ROWID;
             CREATE INDEX IF NOT EXISTS {skills}_by_row ON {skills} (rowid);
             CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5(name, profile_summary,
                 tokenize = 'unicode61 remove_diacritics 0');
@@ -165,7 +167,8 @@ class SqliteSearchIndex:
             if row is not None:
                 self._remove_row(kind, generation, row[0])
             rowid = db.execute(
-                f"INSERT INTO {docs} (id, version, doc, experience, location, availability) VALUES (?,?,?,?,?,?)",
+                f"INSERT INTO {docs} (id, version, doc, experience, location, availability) VALUES "
+                "(?,?,?,?,?,?)",
                 (
                     document[id_field],
                     document["version"],
