@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import typer
 
-from hexa_infra.cli import parse_fault
+from hexa_infra.cli_up import parse_fault
 from hexa_infra.local.faults import Fault
 
 
