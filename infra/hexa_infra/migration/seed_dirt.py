@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .seed import COLUMNS, Generator
+from .seed_generator import COLUMNS, Generator
 
 
 def _set(generator: Generator, table: str, row_id: str, **changes: Any) -> None:
