@@ -16,7 +16,9 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-__all__ = ["Clients", "endpoint_environment", "error_code", "has_credentials"]
+from .template import MOTO_ACCOUNT_ID
+
+__all__ = ["Clients", "account_id", "endpoint_environment", "error_code", "has_credentials"]
 
 log = logging.getLogger("hexa.local.aws")
 
@@ -80,3 +82,14 @@ def error_code(exc: BaseException) -> str:
     if isinstance(exc, ClientError):
         return str(exc.response.get("Error", {}).get("Code", ""))
     return ""
+
+
+def account_id(clients: Clients, *, embedded: bool) -> str:
+    """The account the endpoint answers for: moto's when embedded, else STS's (moto's if STS fails)."""
+    if embedded:
+        return MOTO_ACCOUNT_ID
+    try:
+        return str(clients("sts").get_caller_identity()["Account"])
+    except Exception as exc:  # noqa: BLE001 - a fake id keeps local endpoints usable
+        log.warning("could not read the account id from STS (%s); using %s", exc, MOTO_ACCOUNT_ID)
+        return MOTO_ACCOUNT_ID

@@ -17,7 +17,6 @@ invocation's segments in :attr:`traces`; a port already taken (a real daemon) is
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,9 +24,8 @@ from typing import Any, TypeVar
 
 from hexa_shared.metrics import emit_to as emit_metrics_to
 
-from .aws import Clients, endpoint_environment
+from .aws import Clients, account_id, endpoint_environment
 from .emulator import Emulator
-from .event_sources import sqs_mappings, stream_mappings
 from .functions import (
     LocalFunction,
     function_environments,
@@ -41,22 +39,20 @@ from .gateway import Gateway
 from .gc_settler import GarbageSettler
 from .metric_store import MetricStore
 from .poller_thread import PollerThread
+from .process_env import EnvironmentPatch
+from .pollers import start_pollers, wait_until_idle, warn_unhandled_events
 from .provisioner import provision
 from .resources import ResourceMap
 from .routing import routes_from_template, served_api
-from .sqs_poller import SqsPoller
-from .stream_poller import StreamPoller
 from .stream_signal import EMULATOR_STREAMS
-from .template import MOTO_ACCOUNT_ID, Template
+from .template import Template
 from .trace_store import TraceStore
 from .tracing import refresh_daemon_address
-from .xray_daemon import LocalXRayDaemon
+from .xray_daemon import LocalXRayDaemon, start_trace_daemon
 
 __all__ = ["LocalCloud"]
 
 log = logging.getLogger("hexa.local.cloud")
-
-_HANDLED_EVENT_TYPES = {"Api", "SQS", "DynamoDB"}
 
 _T = TypeVar("_T")
 
@@ -111,7 +107,7 @@ class LocalCloud:
         self._endpoint_url: str | None = endpoint_url
         self._emulator: Emulator | None = None
         self._gateway: Gateway | None = None
-        self._saved_env: dict[str, str | None] = {}
+        self._env = EnvironmentPatch()
         self._template: Template | None = None
         self._resources: ResourceMap | None = None
         self._functions: dict[str, LocalFunction] = {}
@@ -136,14 +132,14 @@ class LocalCloud:
                 self.template_path,
                 stack_name=self.stack_name,
                 region=self.region,
-                account_id=self._account_id(clients),
+                account_id=account_id(clients, embedded=self._emulator is not None),
                 parameter_overrides=self.parameter_overrides,
             )
             resources = self._resources = provision(template, clients)
             envs = function_environments(template, resources)
-            self._set_env(merge_environments(envs))
+            self._env.set(merge_environments(envs))
             self._functions = load_functions(template, resources, apply_environment=False)
-            self._warn_unhandled_events(template)
+            warn_unhandled_events(template)
             api = served_api(template)
             routes = routes_from_template(template, resources, api)
             front_door = front_door_from_template(template, resources, api, self._functions)
@@ -157,7 +153,16 @@ class LocalCloud:
                 front_door=front_door,
             ).start()
             if self.start_pollers:
-                self._start_pollers(template, resources, clients)
+                self.pollers = start_pollers(
+                    template,
+                    resources,
+                    clients,
+                    self._functions,
+                    retry_delay=self.retry_delay,
+                    max_retry_delay=self.max_retry_delay,
+                    poll_interval=self.stream_poll_interval,
+                    wakeup=EMULATOR_STREAMS if self._emulator is not None else None,
+                )
             self._start_dashboard(template, resources, clients)
         except BaseException:
             self.stop()
@@ -209,7 +214,7 @@ class LocalCloud:
             self._xray.stop()
             self._xray = None
         remove_sys_paths([p for f in self._functions.values() for p in f.added_paths])
-        self._restore_env()
+        self._env.restore()
         if self.trace_port is not None:
             refresh_daemon_address()
         if self._started:
@@ -228,27 +233,17 @@ class LocalCloud:
         if self._given_endpoint is None:
             self._emulator = Emulator(self.emulator_host, self.emulator_port).start()
             self._endpoint_url = self._emulator.url
-        self._set_env(
+        self._env.set(
             endpoint_environment(str(self._endpoint_url), self.region, embedded=self._emulator is not None)
         )
 
     def _start_xray_daemon(self) -> None:
         if self.trace_port is None:
             return
-        try:
-            self._xray = LocalXRayDaemon(
-                self.traces, "127.0.0.1", self.trace_port, self.stack_name, metrics=self.metrics, faults=self
-            ).start()
-        except OSError as error:
-            log.warning(
-                "X-Ray: 127.0.0.1:%s is taken (%s), presumably by an X-Ray daemon: segments go there and "
-                "`hexa traces` has nothing to show",
-                self.trace_port,
-                error.strerror or error,
-            )
-            self._set_env({"AWS_XRAY_DAEMON_ADDRESS": f"127.0.0.1:{self.trace_port}"})
-        else:
-            self._set_env({"AWS_XRAY_DAEMON_ADDRESS": self._xray.address})
+        self._xray, address = start_trace_daemon(
+            self.traces, self.trace_port, self.stack_name, metrics=self.metrics, faults=self
+        )
+        self._env.set({"AWS_XRAY_DAEMON_ADDRESS": address})
         refresh_daemon_address()
 
     def serve_control(self, name: str, control: Any) -> bool:
@@ -262,63 +257,6 @@ class LocalCloud:
     def xray_daemon_address(self) -> str | None:
         """Where this cloud's trace store is queried (``hexa traces --daemon-address``); None without one."""
         return self._xray.address if self._xray is not None else None
-
-    def _account_id(self, clients: Clients) -> str:
-        if self._emulator is not None:
-            return MOTO_ACCOUNT_ID
-        try:
-            return str(clients("sts").get_caller_identity()["Account"])
-        except Exception as exc:  # noqa: BLE001 - a fake id keeps local endpoints usable
-            log.warning("could not read the account id from STS (%s); using %s", exc, MOTO_ACCOUNT_ID)
-            return MOTO_ACCOUNT_ID
-
-    def _warn_unhandled_events(self, template: Template) -> None:
-        for lid, name, event in template.function_events():
-            if event.get("Type") not in _HANDLED_EVENT_TYPES:
-                log.warning(
-                    "%s.Events.%s: event type %s is not emulated locally (never triggers)",
-                    lid,
-                    name,
-                    event.get("Type"),
-                )
-
-    def _start_pollers(self, template: Template, resources: ResourceMap, clients: Clients) -> None:
-        for sqs_mapping in sqs_mappings(template, resources, clients):
-            if sqs_mapping.enabled:
-                self.pollers.append(
-                    SqsPoller(
-                        sqs_mapping,
-                        self._functions[sqs_mapping.function],
-                        clients,
-                        retry_delay=self.retry_delay,
-                    ).start()
-                )
-        for stream_mapping in stream_mappings(template, resources, clients):
-            if stream_mapping.enabled:
-                self.pollers.append(
-                    StreamPoller(
-                        stream_mapping,
-                        self._functions[stream_mapping.function],
-                        clients,
-                        retry_delay=self.retry_delay,
-                        max_retry_delay=self.max_retry_delay,
-                        poll_interval=self.stream_poll_interval,
-                        wakeup=EMULATOR_STREAMS if self._emulator is not None else None,
-                    ).start()
-                )
-
-    def _set_env(self, values: Mapping[str, str]) -> None:
-        for key, value in values.items():
-            self._saved_env.setdefault(key, os.environ.get(key))
-            os.environ[key] = value
-
-    def _restore_env(self) -> None:
-        for key, value in self._saved_env.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        self._saved_env = {}
 
     # ------------------------------------------------------------------ API
 
@@ -386,18 +324,5 @@ class LocalCloud:
         return self._functions[logical_id].invoke(event)
 
     def wait_until_idle(self, timeout: float = 10.0) -> None:
-        """Block until no poller has anything pending, including work one poller caused for another.
-
-        Raises ``TimeoutError`` naming the busy pollers. A record retried forever (infinite
-        ``MaximumRetryAttempts``) keeps its poller busy, so this times out rather than lying.
-        """
-        deadline = time.monotonic() + timeout
-        while True:
-            before = [p.batches for p in self.pollers]
-            busy = [
-                p.name for p in self.pollers if not p.wait_until_idle(max(0.0, deadline - time.monotonic()))
-            ]
-            if busy:
-                raise TimeoutError(f"pollers still busy after {timeout}s: {', '.join(busy)}")
-            if [p.batches for p in self.pollers] == before:
-                return
+        """Block until no poller has anything pending (see :func:`pollers.wait_until_idle`)."""
+        wait_until_idle(self.pollers, timeout)

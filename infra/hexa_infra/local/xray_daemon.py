@@ -275,3 +275,23 @@ class LocalXRayDaemon:
         if self._udp is not None:
             self._udp.close()
             self._udp = None
+
+
+def start_trace_daemon(
+    traces: TraceStore, port: int, stack_name: str, *, metrics: MetricStore, faults: FaultSwitch
+) -> tuple[LocalXRayDaemon | None, str]:
+    """The local daemon on 127.0.0.1:``port`` and its address; ``(None, address)`` when the port is taken,
+    presumably by a real X-Ray daemon (segments then go there and ``hexa traces`` has nothing to show)."""
+    try:
+        daemon = LocalXRayDaemon(
+            traces, "127.0.0.1", port, stack_name, metrics=metrics, faults=faults
+        ).start()
+    except OSError as error:
+        log.warning(
+            "X-Ray: 127.0.0.1:%s is taken (%s), presumably by an X-Ray daemon: segments go there and "
+            "`hexa traces` has nothing to show",
+            port,
+            error.strerror or error,
+        )
+        return None, f"127.0.0.1:{port}"
+    return daemon, daemon.address
