@@ -29,9 +29,7 @@ import re
 import time
 import uuid
 from collections.abc import Mapping
-from email.utils import formatdate
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
@@ -40,10 +38,11 @@ from hexa_shared.http.openapi import merge
 
 from .faults import Fault
 from .front_door import FrontDoor, Refused
+from .http_handler import JsonHandler
 from .functions import LocalFunction
 from .proxy_event import proxy_event
 from .threaded_server import ThreadedServer
-from .request_reading import MAX_BODY_BYTES, REQUEST_DEADLINE, Rejected, Watchdog, read_body
+from .request_reading import MAX_BODY_BYTES, REQUEST_DEADLINE, Watchdog
 from .routing import Resource, Route, RouteTable
 from .tracing import Traced
 
@@ -55,59 +54,11 @@ MERGED_SPEC_PATH = "/openapi.json"
 CONTEXT_SPEC_PATH = re.compile(r"/openapi/[\w-]+\.json")
 
 
-def _error_body(code: str, message: str) -> bytes:
-    return json.dumps({"error": {"code": code, "message": message, "details": []}}).encode()
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonHandler):
     """Turns one HTTP request into a proxy event, invokes the function, writes its response."""
 
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # keep-alive clients otherwise stall ~40 ms (TOOL-FACTS)
     server_version = "hexa-local-apigw"
-    timeout = 120  # close idle keep-alive connections eventually (each holds a thread)
     gateway: Gateway
-    _expired = False
-    _deadline: int | None = None
-
-    def handle_one_request(self) -> None:
-        """Wait (idle, up to ``timeout``) for a request's first byte; from there the request must be
-        read within the gateway's deadline, or it is answered 408 and the connection closed."""
-        self._expired, self._deadline, self._responded = False, None, False
-        try:
-            if not self.rfile.peek(1):  # the client closed its keep-alive connection
-                self.close_connection = True
-                return
-        except OSError:  # idle timeout or reset
-            self.close_connection = True
-            return
-        self._deadline = self.gateway.watchdog.arm(
-            self.connection, self.gateway.request_deadline, self._expire
-        )
-        try:
-            super().handle_one_request()
-            if self._expired and not self._responded:
-                self.send_error(HTTPStatus.REQUEST_TIMEOUT)
-        finally:
-            if self._deadline is not None:
-                self.gateway.watchdog.disarm(self._deadline)
-
-    def _expire(self) -> None:
-        self._expired = True
-
-    _responded = False
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """What ``http.server`` refuses on its own (400, 414, 431, 501, 505), and 408, as JSON."""
-        if self._expired:
-            code, message = (
-                HTTPStatus.REQUEST_TIMEOUT,
-                f"request not received within {self.gateway.request_deadline:g} s",
-            )
-        status = HTTPStatus(code)
-        self.close_connection = True
-        error_code = _ERROR_CODES.get(status.value, status.phrase.lower().replace(" ", "_"))
-        self._send_error(status.value, error_code, message or status.description, str(uuid.uuid4()))
 
     def do_request(self) -> None:
         started = time.monotonic()
@@ -123,33 +74,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_OPTIONS = do_request
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        """Silence http.server's stderr access log; requests are logged (without headers) above."""
-
     def _serve(self, request_id: str) -> int:
-        try:
-            body = read_body(self.headers, self.rfile, self.gateway.max_body)
-        except Rejected as rejected:
-            self.close_connection = True
-            if self._expired:
-                return self._send_error(
-                    408,
-                    "request_timeout",
-                    f"request not received within {self.gateway.request_deadline:g} s",
-                    request_id,
-                )
-            return self._send_error(rejected.status, rejected.code, rejected.message, request_id)
-        finally:
-            if self._deadline is not None:  # the function may take its own time
-                self.gateway.watchdog.disarm(self._deadline)
-        if self._expired:
-            self.close_connection = True
-            return self._send_error(
-                408,
-                "request_timeout",
-                f"request not received within {self.gateway.request_deadline:g} s",
-                request_id,
-            )
+        body = self._read_body(request_id)
+        if isinstance(body, int):  # refused and answered already
+            return body
         url = urlsplit(self.path)
         if url.path == MERGED_SPEC_PATH and self.command == "GET":
             return self._serve_merged_spec(request_id)
@@ -298,46 +226,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(status, payload, headers, request_id)
         return status
 
-    def _send_error(
-        self, status: int, code: str, message: str, request_id: str, extra: Mapping[str, str] | None = None
-    ) -> int:
-        headers = [("Content-Type", "application/json"), *(extra or {}).items()]
-        self._write(status, _error_body(code, message), headers, request_id)
-        return status
-
-    def _write(self, status: int, payload: bytes, headers: list[tuple[str, str]], request_id: str) -> None:
-        hop_by_hop = {"content-length", "transfer-encoding", "connection", "date", "server"}
-        if self.request_version in (None, "", "HTTP/0.9"):
-            self.request_version = "HTTP/1.1"  # no HTTP/0.9 here: always a status line and headers
-        self.send_response_only(status)
-        self.send_header("Date", formatdate(usegmt=True))
-        names = set()
-        for name, value in headers:
-            if name.lower() not in hop_by_hop:
-                self.send_header(name, value)
-                names.add(name.lower())
-        if "content-type" not in names:
-            self.send_header("Content-Type", "application/json")
-        self.send_header("x-amzn-RequestId", request_id)
-        self.send_header("Content-Length", str(len(payload)))
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        self._responded = True
-        if self.command != "HEAD" and payload:
-            self.wfile.write(payload)
-
-
-_ERROR_CODES = {
-    400: "malformed_request",
-    408: "request_timeout",
-    413: "payload_too_large",
-    414: "uri_too_long",
-    431: "headers_too_large",
-    501: "not_implemented",
-    505: "http_version_not_supported",
-}
-
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
@@ -389,7 +277,16 @@ class Gateway:
         return self._table.match(parts)
 
     def start(self) -> Gateway:
-        handler = type("GatewayHandler", (_Handler,), {"gateway": self})
+        handler = type(
+            "GatewayHandler",
+            (_Handler,),
+            {
+                "gateway": self,
+                "watchdog": self.watchdog,
+                "request_deadline": self.request_deadline,
+                "max_body": self.max_body,
+            },
+        )
         self._served = ThreadedServer(_Server((self.host, self.port), handler), "hexa-local-gateway")
         self.port = self._served.port
         log.info("API gateway listening on %s (%d routes)", self.url, len(self.routes))
