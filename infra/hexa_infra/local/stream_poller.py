@@ -30,15 +30,14 @@ import json
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
 
 from .aws import Clients
 from .event_sources import StreamMapping, stream_mappings
 from .functions import LocalFunction
 from .poller_thread import PollerThread
+from .stream_shards import Shard, StreamShards
 from .stream_records import failure_record, lambda_stream_record, lowest_failure, stream_event
 from .stream_records import sequence_number as _seq
 from .stream_signal import StreamSignal, table_of
@@ -46,20 +45,6 @@ from .stream_signal import StreamSignal, table_of
 __all__ = ["StreamMapping", "StreamPoller", "lambda_stream_record", "stream_mappings"]
 
 log = logging.getLogger("hexa.local.streams")
-
-
-@dataclass
-class _Shard:
-    shard_id: str
-    parent_id: str | None
-    iterator: str | None = None
-    checkpoint: str | None = None
-    batch: list[dict[str, Any]] = field(default_factory=list)
-    attempts: int = 0
-    function_error: str | None = None  # "Unhandled" if the last attempt raised
-    next_attempt_at: float = 0.0
-    exhausted: bool = False
-    closed: bool = False  # no more records will ever come (NextShardIterator was null)
 
 
 class StreamPoller(PollerThread[StreamMapping]):
@@ -93,8 +78,7 @@ class StreamPoller(PollerThread[StreamMapping]):
         self.wakeup = wakeup
         self.idle_interval = idle_interval
         self._table = table_of(mapping.stream_arn)
-        self._shards: dict[str, _Shard] = {}
-        self._refreshed_at = 0.0
+        self.shards = StreamShards(self.streams, mapping, self.name)
         self._cond = threading.Condition()
         self._cycle = 0
         self._idle_cycle = -1
@@ -103,7 +87,7 @@ class StreamPoller(PollerThread[StreamMapping]):
 
     def start(self) -> StreamPoller:
         """Open the shard iterators now (so LATEST means 'after start()'), then poll in a thread."""
-        self._refresh_shards(initial=True)
+        self.shards.refresh(initial=True)
         self._start_thread()
         log.info(
             "stream poller %s <- %s (%s, batch %d, retries %s)",
@@ -127,7 +111,7 @@ class StreamPoller(PollerThread[StreamMapping]):
         """Seconds since the oldest record read but not yet handled successfully was written (0 when none):
         a failing or slow function shows here at once (Lambda's IteratorAge, locally)."""
         now, oldest = time.time(), 0.0
-        for shard in list(self._shards.values()):
+        for shard in list(self.shards.by_id.values()):
             batch = shard.batch
             created = batch[0].get("dynamodb", {}).get("ApproximateCreationDateTime") if batch else None
             if created is not None:
@@ -137,71 +121,7 @@ class StreamPoller(PollerThread[StreamMapping]):
 
     def checkpoints(self) -> dict[str, str | None]:
         """Shard id -> last processed sequence number (for tests and diagnostics)."""
-        return {s.shard_id: s.checkpoint for s in self._shards.values()}
-
-    # ---------------------------------------------------------------- shards
-
-    def _refresh_shards(self, *, initial: bool = False) -> None:
-        found: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {"StreamArn": self.mapping.stream_arn}
-        while True:
-            desc = self.streams.describe_stream(**kwargs)["StreamDescription"]
-            found.extend(desc.get("Shards") or [])
-            last = desc.get("LastEvaluatedShardId")
-            if not last:
-                break
-            kwargs["ExclusiveStartShardId"] = last
-        for info in found:
-            shard_id = info["ShardId"]
-            if shard_id in self._shards:
-                continue
-            shard = _Shard(shard_id, info.get("ParentShardId"))
-            ended = "EndingSequenceNumber" in (info.get("SequenceNumberRange") or {})
-            if initial and self.mapping.starting_position == "LATEST":
-                if ended:
-                    shard.closed = True  # LATEST skips shards that are already closed
-                else:
-                    shard.iterator = self._iterator(shard_id, "LATEST")
-            else:
-                shard.iterator = self._iterator(shard_id, "TRIM_HORIZON")
-            self._shards[shard_id] = shard
-        self._refreshed_at = time.monotonic()
-
-    def _iterator(self, shard_id: str, kind: str, sequence: str | None = None) -> str | None:
-        kwargs: dict[str, Any] = {
-            "StreamArn": self.mapping.stream_arn,
-            "ShardId": shard_id,
-            "ShardIteratorType": kind,
-        }
-        if sequence is not None:
-            kwargs["SequenceNumber"] = sequence
-        iterator = self.streams.get_shard_iterator(**kwargs).get("ShardIterator")
-        return None if iterator is None else str(iterator)
-
-    def _reopen(self, shard: _Shard) -> None:
-        """Replace an expired/invalid iterator, resuming just after the checkpoint."""
-        if shard.checkpoint is not None:
-            shard.iterator = self._iterator(shard.shard_id, "AFTER_SEQUENCE_NUMBER", shard.checkpoint)
-        else:
-            kind = "TRIM_HORIZON" if self.mapping.starting_position == "TRIM_HORIZON" else "LATEST"
-            if kind == "LATEST":
-                log.warning(
-                    "stream poller %s: iterator of %s lost before any record was processed; "
-                    "reopening at LATEST",
-                    self.name,
-                    shard.shard_id,
-                )
-            shard.iterator = self._iterator(shard.shard_id, kind)
-
-    def _ready_shards(self) -> list[_Shard]:
-        """Shards whose parent (if we know it) is fully processed: AWS's parent-before-child order."""
-        ready = []
-        for shard in self._shards.values():
-            parent = self._shards.get(shard.parent_id or "")
-            if parent is not None and not (parent.closed and not parent.batch):
-                continue
-            ready.append(shard)
-        return ready
+        return {s.shard_id: s.checkpoint for s in self.shards.by_id.values()}
 
     def _wake(self) -> None:
         if self.wakeup is not None:
@@ -217,12 +137,12 @@ class StreamPoller(PollerThread[StreamMapping]):
         seen = (
             self.wakeup.generation(self._table) if self.wakeup is not None else 0
         )  # read first: no lost wakeup
-        if time.monotonic() - self._refreshed_at > self.shard_refresh_interval:
-            self._refresh_shards()
+        if time.monotonic() - self.shards.refreshed_at > self.shard_refresh_interval:
+            self.shards.refresh()
         worked = False
-        for shard in self._ready_shards():
+        for shard in self.shards.ready():
             worked |= self._poll_shard(shard)
-        pending = [s for s in self._shards.values() if s.batch]
+        pending = [s for s in self.shards.by_id.values() if s.batch]
         if not worked and not pending:
             with self._cond:
                 self._idle_cycle = cycle
@@ -240,7 +160,7 @@ class StreamPoller(PollerThread[StreamMapping]):
             else:
                 self._stop.wait(self.poll_interval)
 
-    def _poll_shard(self, shard: _Shard) -> bool:
+    def _poll_shard(self, shard: Shard) -> bool:
         """Deliver the shard's pending or next batch; True if the function was invoked."""
         if shard.exhausted:
             self._dispose_exhausted(shard)
@@ -255,10 +175,10 @@ class StreamPoller(PollerThread[StreamMapping]):
         self._deliver(shard)
         return True
 
-    def _read(self, shard: _Shard) -> list[dict[str, Any]]:
+    def _read(self, shard: Shard) -> list[dict[str, Any]]:
         if shard.iterator is None:
             return []
-        records = self._get_records(shard)
+        records = self.shards.get_records(shard)
         if records and self.mapping.batching_window > 0:
             window_end = time.monotonic() + self.mapping.batching_window
             while (
@@ -267,36 +187,15 @@ class StreamPoller(PollerThread[StreamMapping]):
                 and time.monotonic() < window_end
                 and not self._stop.is_set()
             ):
-                more = self._get_records(shard, limit=self.mapping.batch_size - len(records))
+                more = self.shards.get_records(shard, limit=self.mapping.batch_size - len(records))
                 records.extend(more)
                 if not more:
                     self._stop.wait(min(self.poll_interval, max(0.0, window_end - time.monotonic())))
         return records
 
-    def _get_records(self, shard: _Shard, limit: int | None = None) -> list[dict[str, Any]]:
-        try:
-            response = self.streams.get_records(
-                ShardIterator=shard.iterator, Limit=limit or self.mapping.batch_size
-            )
-        except ClientError as exc:
-            log.info(
-                "stream poller %s: iterator of %s unusable (%s); reopening after checkpoint %s",
-                self.name,
-                shard.shard_id,
-                exc.response.get("Error", {}).get("Code"),
-                shard.checkpoint,
-            )
-            self._reopen(shard)
-            return []
-        shard.iterator = response.get("NextShardIterator")
-        if shard.iterator is None:
-            shard.closed = True
-            self._refreshed_at = 0.0  # a closed shard means children: look for them now
-        return list(response.get("Records") or [])
-
     # ---------------------------------------------------------------- invocation
 
-    def _deliver(self, shard: _Shard) -> None:
+    def _deliver(self, shard: Shard) -> None:
         records = shard.batch
         event = stream_event(records, self.mapping.stream_arn)
         shard.attempts += 1
@@ -344,7 +243,7 @@ class StreamPoller(PollerThread[StreamMapping]):
             shard.attempts,
         )
 
-    def _dispose_exhausted(self, shard: _Shard) -> None:
+    def _dispose_exhausted(self, shard: Shard) -> None:
         """Retries exhausted: describe the batch to the OnFailure destination (or log it), then skip it."""
         records = shard.batch
         first, last = _seq(records[0]), _seq(records[-1])
