@@ -7,24 +7,19 @@ creates can never both squeeze under it. Events go to the outbox in that same tr
 
 from __future__ import annotations
 
-import functools
 from datetime import date
 from decimal import Decimal
 from typing import Any, Iterator
 
-from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
 from pynamodb.exceptions import PutError, TransactWriteError
-from pynamodb.models import Model
 
+from campaign_management.adapters.campaign_items import CampaignItem, DayItem, models, to_campaign, to_metrics
 from campaign_management.application.ports import BudgetLimitExceeded, ConcurrentChange
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
 from hexa_shared.dynamo import (
     batch_put,
-    bound,
-    by_partner_index,
     cancelled_by_condition,
-    DecimalAttribute,
     query_page,
     scan_page,
     Transaction,
@@ -35,90 +30,17 @@ from hexa_shared.money import money
 from hexa_shared.outbox import outbox_entry
 
 
-class _CampaignItem(Model):
-    campaign_id = UnicodeAttribute(hash_key=True)
-    partner_id = UnicodeAttribute()
-    name = UnicodeAttribute()
-    description = UnicodeAttribute(null=True)
-    budget = DecimalAttribute()
-    status = UnicodeAttribute()
-    start_date = UnicodeAttribute()
-    end_date = UnicodeAttribute()
-    spent = DecimalAttribute()
-    budget_exhausted = BooleanAttribute()
-    created_at = UnicodeAttribute()
-    updated_at = UnicodeAttribute()
-    version = VersionAttribute()
-    # "blue" when the monolith's data wrote this state (migration, change capture); absent once the
-    # platform writes the campaign (a put replaces the item): the green -> blue writer skips blue's own
-    replicated_from = UnicodeAttribute(null=True)
-    by_partner = by_partner_index()
-
-
-class _OpenBudget(Model):
-    partner_id = UnicodeAttribute(hash_key=True)
-    committed = DecimalAttribute(null=True)
-
-
-class _DayItem(Model):
-    campaign_id = UnicodeAttribute(hash_key=True)
-    day = UnicodeAttribute(range_key=True)
-    impressions = NumberAttribute()
-    clicks = NumberAttribute()
-    conversions = NumberAttribute()
-    revenue = DecimalAttribute()
-    spend = DecimalAttribute()
-    replicated_from = UnicodeAttribute(null=True)  # as on campaigns
-
-
-@functools.lru_cache(maxsize=None)
-def _models(campaigns: str, budgets: str, days: str) -> tuple[Any, Any, Any]:
-    return tuple(
-        bound(base, table)
-        for base, table in ((_CampaignItem, campaigns), (_OpenBudget, budgets), (_DayItem, days))
-    )
-
-
-def _to_campaign(item: _CampaignItem) -> Campaign:
-    return Campaign(
-        campaign_id=item.campaign_id,
-        partner_id=item.partner_id,
-        name=item.name,
-        description=item.description or "",
-        budget=item.budget,
-        status=CampaignStatus(item.status),
-        start_date=date.fromisoformat(item.start_date),
-        end_date=date.fromisoformat(item.end_date),
-        spent=item.spent,
-        created_at=item.created_at,
-        updated_at=item.updated_at,
-        budget_exhausted=bool(item.budget_exhausted),
-        version=item.version or 0,
-    )
-
-
-def _to_metrics(item: _DayItem) -> DailyMetrics:
-    return DailyMetrics(
-        day=date.fromisoformat(item.day),
-        impressions=int(item.impressions),
-        clicks=int(item.clicks),
-        conversions=int(item.conversions),
-        revenue=item.revenue,
-        spend=item.spend,
-    )
-
-
 class DynamoCampaignStore:
     def __init__(
         self, campaigns_table: str, budgets_table: str, performance_table: str, outbox_table: str
     ) -> None:
-        self._campaign, self._budget, self._day = _models(campaigns_table, budgets_table, performance_table)
+        self._campaign, self._budget, self._day = models(campaigns_table, budgets_table, performance_table)
         self._outbox_table = outbox_table
 
     # ------------------------------------------------------------------ reads
     def get(self, campaign_id: str) -> Campaign | None:
         try:
-            return _to_campaign(self._campaign.get(campaign_id, consistent_read=True))
+            return to_campaign(self._campaign.get(campaign_id, consistent_read=True))
         except self._campaign.DoesNotExist:
             return None
 
@@ -128,20 +50,20 @@ class DynamoCampaignStore:
         items, token = query_page(
             self._campaign, self._campaign.by_partner, partner_id, self._status(status), limit, next_token
         )
-        return [_to_campaign(item) for item in items], token
+        return [to_campaign(item) for item in items], token
 
     def list_all(
         self, status: CampaignStatus | None, limit: int, next_token: str | None
     ) -> tuple[list[Campaign], str | None]:
         items, token = scan_page(self._campaign, self._status(status), limit, next_token)
-        return [_to_campaign(item) for item in items], token
+        return [to_campaign(item) for item in items], token
 
     def _status(self, status: CampaignStatus | None) -> Any:
         return None if status is None else self._campaign.status == status.value
 
     def day(self, campaign_id: str, day: date) -> DailyMetrics | None:
         try:
-            return _to_metrics(self._day.get(campaign_id, day.isoformat(), consistent_read=True))
+            return to_metrics(self._day.get(campaign_id, day.isoformat(), consistent_read=True))
         except self._day.DoesNotExist:
             return None
 
@@ -155,7 +77,7 @@ class DynamoCampaignStore:
         else:
             condition = None
         return [
-            _to_metrics(i)
+            to_metrics(i)
             for i in self._day.query(campaign_id, range_key_condition=condition, consistent_read=True)
         ]
 
@@ -188,7 +110,7 @@ class DynamoCampaignStore:
             if cancelled_by_condition(error):
                 raise ConcurrentChange("campaign was changed concurrently; reload and retry") from None
             raise
-        return _to_campaign(item)
+        return to_campaign(item)
 
     def record_day(
         self,
@@ -241,13 +163,13 @@ class DynamoCampaignStore:
 
     def get_many(self, campaign_ids: list[str]) -> dict[str, Campaign]:
         return {
-            i.campaign_id: _to_campaign(i)
+            i.campaign_id: to_campaign(i)
             for i in self._campaign.batch_get(campaign_ids, consistent_read=True)
         }
 
     def days_of(self, keys: list[tuple[str, date]]) -> dict[tuple[str, date], DailyMetrics]:
         found = self._day.batch_get([(c, d.isoformat()) for c, d in keys], consistent_read=True)
-        return {(i.campaign_id, date.fromisoformat(i.day)): _to_metrics(i) for i in found}
+        return {(i.campaign_id, date.fromisoformat(i.day)): to_metrics(i) for i in found}
 
     def open_budgets(self, partner_ids: list[str]) -> dict[str, Decimal]:
         return {
@@ -267,7 +189,7 @@ class DynamoCampaignStore:
     # ------------------------------------------------------------------ helpers
     def _day_item(
         self, campaign_id: str, metrics: DailyMetrics, replicated_from: str | None = None
-    ) -> _DayItem:
+    ) -> DayItem:
         return self._day(
             campaign_id,
             metrics.day.isoformat(),
@@ -281,7 +203,7 @@ class DynamoCampaignStore:
 
     def _item(
         self, campaign: Campaign, version: int | None = None, replicated_from: str | None = None
-    ) -> _CampaignItem:
+    ) -> CampaignItem:
         item = self._campaign(
             campaign.campaign_id,
             partner_id=campaign.partner_id,
