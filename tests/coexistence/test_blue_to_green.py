@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import date, datetime, timezone
-from decimal import Decimal
-from typing import Any, Iterator
+from datetime import date
+from typing import Iterator
 
 import psycopg
 import pytest
@@ -22,6 +21,7 @@ from hexa_infra.coexistence.blue_to_green import BlueToGreen
 from hexa_infra.migration.platform import Platform
 
 from blue_support import empty_legacy_database
+from cdc_support import changes, new_partner, now, sql
 from support import poll
 
 
@@ -35,46 +35,6 @@ def legacy(postgres: str) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def cdc(legacy: str, stack) -> BlueToGreen:  # noqa: ANN001
     return BlueToGreen(legacy, Platform.of(stack), workers=2)
-
-
-def sql(dsn: str, query: str, *params: Any, origin: str | None = None) -> list[dict[str, Any]]:
-    with psycopg.connect(dsn, row_factory=dict_row) as conn:
-        if origin:
-            conn.execute("SELECT set_config('hexa.origin', %s, true)", (origin,))
-        cursor = conn.execute(query, params or None)
-        return cursor.fetchall() if cursor.description else []
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def new_partner(dsn: str, **overrides: Any) -> str:
-    partner_id = str(uuid.uuid4())
-    row = {
-        "id": partner_id,
-        "nombre": "Acme Ibérica",
-        "email": f"{partner_id[:8]}@acme.example",
-        "tipo": "EMPRESA",
-        "pais": "ES",
-        "telefono": None,
-        "identificacion_fiscal": None,
-        "tasa_comision": Decimal("0.1000"),
-        "estado": "ACTIVO",
-        "created_at": now(),
-        "updated_at": now(),
-        **overrides,
-    }
-    sql(
-        dsn, f"INSERT INTO partners ({', '.join(row)}) VALUES ({', '.join(['%s'] * len(row))})", *row.values()
-    )
-    return partner_id
-
-
-def changes(dsn: str, row_id: str) -> list[dict[str, Any]]:
-    return sql(
-        dsn, "SELECT seq, op, outcome, reason FROM hexa_cdc.changes WHERE row_id = %s ORDER BY seq", row_id
-    )
 
 
 def test_a_new_partner_and_its_edits_reach_green_in_order(legacy: str, cdc: BlueToGreen, api) -> None:  # noqa: ANN001
@@ -278,66 +238,3 @@ def test_a_delete_in_the_monolith_is_rejected_not_silently_dropped(
     last = changes(legacy, campaign_id)[-1]
     assert (last["op"], last["outcome"]) == ("DELETE", "rejected") and "DELETE" in last["reason"]
     assert api.get(f"/campaigns/{campaign_id}").status_code == 200
-
-
-def test_hexa_cdc_status_shows_the_lag_and_what_was_refused_and_retry_redrives_it(
-    legacy: str, cdc: BlueToGreen
-) -> None:
-    import subprocess
-    import sys
-
-    bad = new_partner(legacy, email="still not an email")
-    cdc.apply_pending()
-
-    def hexa(*args: str) -> str:
-        done = subprocess.run(
-            [sys.executable, "-m", "hexa_infra.cli", "cdc", *args, "--legacy-dsn", legacy],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
-    shown = hexa("status", "--last", "50")
-    assert "0 pending" in shown and "rejected" in shown
-    assert bad[:8] in shown and "email" in shown  # the row (rich may wrap the id) and why
-    assert "rejected change(s) pending again" in hexa("retry")
-    assert capture.backlog(psycopg.connect(legacy)).pending >= 1
-
-
-def test_hexa_cdc_run_applies_changes_from_its_own_process(legacy: str, cloud, api) -> None:  # noqa: ANN001
-    import subprocess
-    import sys
-
-    partner_id = new_partner(legacy, nombre="Via hexa cdc run")
-    runner = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "hexa_infra.cli",
-            "cdc",
-            "run",
-            "--legacy-dsn",
-            legacy,
-            "--stack",
-            cloud.stack_name,
-            "--endpoint-url",
-            cloud.endpoint_url,
-            "--workers",
-            "2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        poll(
-            lambda: api.get(f"/partners/{partner_id}").status_code == 200,
-            timeout=30,
-            what="the partner on green",
-        )
-        assert api.get(f"/partners/{partner_id}").json()["name"] == "Via hexa cdc run"
-    finally:
-        runner.terminate()
-        runner.wait(timeout=30)
