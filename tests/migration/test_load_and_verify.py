@@ -5,61 +5,13 @@ arrived. The tests run in file order on one platform: load, verify, re-run, tamp
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any
 
 import boto3
-import psycopg
-import pytest
-from psycopg.rows import dict_row
 
-from support import Api, poll, run_hexa
-
-PARTNERS = 40
-
-
-@pytest.fixture(scope="module")
-def legacy(postgres: str) -> Any:
-    import uuid
-
-    name = f"legacy_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(postgres, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    dsn = postgres.rsplit("/", 1)[0] + f"/{name}"
-    seeded = run_hexa("legacy", "seed", "--legacy-dsn", dsn, "--partners", str(PARTNERS), "--dirty")
-    assert seeded.returncode == 0, seeded.stderr
-    yield dsn
-    with psycopg.connect(postgres, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def sql(dsn: str, query: str, *params: Any) -> list[dict[str, Any]]:
-    with psycopg.connect(dsn, row_factory=dict_row) as conn:
-        return conn.execute(query, params or None).fetchall()
-
-
-def hexa(platform: dict, *args: str, dsn: str) -> Any:
-    return run_hexa(
-        *args, "--legacy-dsn", dsn, "--stack", platform["stack"], "--endpoint-url", platform["endpoint_url"]
-    )
-
-
-@pytest.fixture(scope="module")
-def report(platform: dict, legacy: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    loaded = hexa(platform, "migrate", "load", dsn=legacy)
-    assert loaded.returncode == 0, loaded.stderr
-    assert "above what its active contract allows today" in loaded.stdout  # problem 11, reported
-    path = tmp_path_factory.mktemp("verify") / "report.json"
-    verified = hexa(platform, "migrate", "verify", "--report", str(path), dsn=legacy)
-    assert verified.returncode == 0, verified.stdout + verified.stderr
-    return json.loads(path.read_text())
-
-
-def outcome(report: dict[str, Any], table: str, row_id: Any) -> dict[str, Any]:
-    return next(
-        (r for r in report["rows"] if r["table"] == table and r["id"] == str(row_id)), {"outcome": "migrated"}
-    )
+from migration_support import hexa, outcome, sql
+from support import Api, poll
 
 
 def test_verify_accounts_for_every_row_of_every_table(report: dict[str, Any], legacy: str) -> None:
