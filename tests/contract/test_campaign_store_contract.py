@@ -16,6 +16,7 @@ from campaign_management.application.events import budget_exhausted, performance
 from campaign_management.application.ports import BudgetLimitExceeded, CampaignStore, ConcurrentChange
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
+from paged import every_page
 from fakes.campaign_management import InMemoryCampaignStore
 from hexa_shared.clock import new_id, now_iso
 
@@ -182,26 +183,13 @@ class CampaignStoreContract:
         for campaign in ours[:2]:
             self.store.save(campaign, campaign.pause(now_iso()), None)
         self._created(new_id(), "100.00")  # another partner's
-        seen: list[str] = []
-        token = None
-        while True:
-            page, token = self.store.list_for_partner(partner_id, CampaignStatus.ACTIVE, 2, token)
-            assert len(page) <= 2
-            assert all(c.partner_id == partner_id and c.status is CampaignStatus.ACTIVE for c in page)
-            seen += [c.campaign_id for c in page]
-            if token is None:
-                break
-        assert sorted(seen) == sorted(c.campaign_id for c in ours[2:])
+        listed = every_page(lambda t: self.store.list_for_partner(partner_id, CampaignStatus.ACTIVE, 2, t), 2)
+        assert all(c.partner_id == partner_id and c.status is CampaignStatus.ACTIVE for c in listed)
+        assert sorted(c.campaign_id for c in listed) == sorted(c.campaign_id for c in ours[2:])
 
     def test_every_partners_campaigns_page_once_each(self) -> None:
         ours = {self._created(new_id(), "100.00").campaign_id for _ in range(5)}
-        seen: list[str] = []
-        token = None
-        while True:
-            page, token = self.store.list_all(None, 3, token)
-            seen += [c.campaign_id for c in page]
-            if token is None:
-                break
+        seen = [c.campaign_id for c in every_page(lambda t: self.store.list_all(None, 3, t), 3)]
         assert len(seen) == len(set(seen)) and ours <= set(seen)
 
 

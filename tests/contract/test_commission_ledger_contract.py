@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from paged import every_page
 from fakes.partner_management import InMemoryCommissionLedger
 from hexa_shared.clock import new_id
 from partner_management.domain.commission import CommissionLine
@@ -42,14 +43,8 @@ class CommissionLedgerContract:
         for day in range(1, 8):
             self.ledger.record(_line(partner, day, f"{day}0.00"), "2026-03-10T00:00:00Z", f"e{day}")
         self.ledger.record(_line(new_id(), 3, "999.00"), "2026-03-10T00:00:00Z", "other")  # another partner's
-        seen, token = [], None
-        while True:
-            page, token = self.ledger.lines(partner, date(2026, 3, 2), date(2026, 3, 6), 2, token)
-            assert len(page) <= 2
-            seen += [line.day.day for line in page]
-            if token is None:
-                break
-        assert seen == [2, 3, 4, 5, 6]
+        lines = every_page(lambda t: self.ledger.lines(partner, date(2026, 3, 2), date(2026, 3, 6), 2, t), 2)
+        assert [line.day.day for line in lines] == [2, 3, 4, 5, 6]
         assert self.ledger.total(partner, date(2026, 3, 2), date(2026, 3, 6)) == Decimal("20.00")
 
     def test_a_partner_without_lines_has_none_and_a_zero_total(self) -> None:

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from paged import every_page
 from fakes.onboarding import InMemoryContractReadModel
 from hexa_shared.clock import new_id, now_iso
 from onboarding.application.ports import ContractReadModel
@@ -79,28 +80,17 @@ class ContractReadModelContract:
         active = {self._projected(_history(partner_id, steps=4)).contract_id for _ in range(5)}
         self._projected(_history(partner_id, steps=2))  # pending signature
         self._projected(_history(steps=4))  # another partner's
-        seen: list[str] = []
-        token = None
-        while True:
-            page, token = self.read_model.list_for_partner(partner_id, ContractStatus.ACTIVE, 2, token)
-            assert len(page) <= 2 and all(c.partner_id == partner_id for c in page)
-            assert all(c.status is ContractStatus.ACTIVE for c in page)
-            seen += [c.contract_id for c in page]
-            if token is None:
-                break
-        assert sorted(seen) == sorted(active)
+        listed = every_page(
+            lambda t: self.read_model.list_for_partner(partner_id, ContractStatus.ACTIVE, 2, t), 2
+        )
+        assert all(c.partner_id == partner_id and c.status is ContractStatus.ACTIVE for c in listed)
+        assert sorted(c.contract_id for c in listed) == sorted(active)
         everything, _ = self.read_model.list_for_partner(partner_id, None, 50, None)
         assert len(everything) == 6
 
     def test_every_partners_contracts_page_once_each(self) -> None:
         ours = {self._projected(_history()).contract_id for _ in range(4)}
-        seen: list[str] = []
-        token = None
-        while True:
-            page, token = self.read_model.list_all(None, 3, token)
-            seen += [c.contract_id for c in page]
-            if token is None:
-                break
+        seen = [c.contract_id for c in every_page(lambda t: self.read_model.list_all(None, 3, t), 3)]
         assert len(seen) == len(set(seen)) and ours <= set(seen)
 
     def test_a_rebuild_overwrites_deletes_and_keeps_what_the_projector_moved_meanwhile(self) -> None:

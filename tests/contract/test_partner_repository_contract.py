@@ -12,6 +12,7 @@ import os
 
 import pytest
 
+from paged import every_page
 from fakes.partner_management import InMemoryPartnerRepository
 from hexa_shared.clock import new_id, now_iso
 from hexa_shared.errors import Conflict
@@ -92,17 +93,9 @@ class PartnerRepositoryContract:
             self._add(p) and p.partner_id
             for p in (_partner(partner_type=PartnerType.AGENCY) for _ in range(7))
         }
-        seen: list[str] = []
-        token = None
-        while True:
-            page, token = self.repository.list(PartnerStatus.ACTIVE, PartnerType.AGENCY, 3, token)
-            assert len(page) <= 3
-            assert all(
-                p.status is PartnerStatus.ACTIVE and p.partner_type is PartnerType.AGENCY for p in page
-            )
-            seen += [p.partner_id for p in page]
-            if token is None:
-                break
+        listed = every_page(lambda t: self.repository.list(PartnerStatus.ACTIVE, PartnerType.AGENCY, 3, t), 3)
+        assert all(p.status is PartnerStatus.ACTIVE and p.partner_type is PartnerType.AGENCY for p in listed)
+        seen = [p.partner_id for p in listed]
         assert len(seen) == len(set(seen))
         assert ours <= set(seen)
 

@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import pytest
 
+from paged import every_page
 from fakes.recruitment import InMemoryCandidateStore, InMemoryJobStore
 from hexa_shared.clock import new_id, now_iso
 from hexa_shared.errors import Conflict
@@ -101,24 +102,10 @@ class ProfileStoreContract:
             self.jobs.add(job)
         closed = self.jobs.get(ours[0].job_id)
         self.jobs.save(closed.edit({"status": JobStatus.CLOSED}, now_iso()))  # type: ignore[union-attr]
-        seen: list[str] = []
-        token = None
-        while True:
-            page, token = self.jobs.list_for_partner(partner_id, JobStatus.OPEN, 2, token)
-            assert len(page) <= 2 and all(
-                j.partner_id == partner_id and j.status is JobStatus.OPEN for j in page
-            )
-            seen += [j.job_id for j in page]
-            if token is None:
-                break
-        assert sorted(seen) == sorted(j.job_id for j in ours[1:])
-        everyone: list[str] = []
-        token = None
-        while True:
-            page, token = self.jobs.list_all(None, 3, token)
-            everyone += [j.job_id for j in page]
-            if token is None:
-                break
+        listed = every_page(lambda t: self.jobs.list_for_partner(partner_id, JobStatus.OPEN, 2, t), 2)
+        assert all(j.partner_id == partner_id and j.status is JobStatus.OPEN for j in listed)
+        assert sorted(j.job_id for j in listed) == sorted(j.job_id for j in ours[1:])
+        everyone = [j.job_id for j in every_page(lambda t: self.jobs.list_all(None, 3, t), 3)]
         assert len(everyone) == len(set(everyone)) and {j.job_id for j in ours} <= set(everyone)
 
 

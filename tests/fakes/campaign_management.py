@@ -12,10 +12,10 @@ from campaign_management.application.ports import BudgetLimitExceeded, Concurren
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
 from campaign_management.domain.permissions import ContractFacts, PartnerStanding
+from fakes.paging import page
 from hexa_shared.errors import FieldIssue
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.http.pagination import decode_opaque, encode_opaque
 
 
 class InMemoryPermissionStore:
@@ -154,6 +154,4 @@ def _page(
     campaigns: list[Campaign], status: CampaignStatus | None, limit: int, next_token: str | None
 ) -> tuple[list[Campaign], str | None]:
     matching = [c for c in campaigns if status is None or c.status is status]
-    start = int(decode_opaque(next_token)["offset"]) if next_token else 0
-    more = start + limit < len(matching)
-    return matching[start : start + limit], encode_opaque({"offset": start + limit}) if more else None
+    return page(matching, limit, next_token)

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from fakes.event_ledger import InMemoryProcessedEvents
-from hexa_shared.http.pagination import decode_opaque, encode_opaque
+from fakes.paging import page
 from onboarding.application.ports import AlreadyProcessed, ConcurrencyConflict, PartnerClosed, PartnerNotKnown
 from onboarding.domain.contract import Contract, ContractStatus
 from onboarding.domain.events import ContractDrafted, ContractEvent
@@ -135,6 +135,4 @@ def _page(
     contracts: list[Contract], status: ContractStatus | None, limit: int, next_token: str | None
 ) -> tuple[list[Contract], str | None]:
     matching = [c for c in contracts if status is None or c.status is status]
-    start = int(decode_opaque(next_token)["offset"]) if next_token else 0
-    more = start + limit < len(matching)
-    return matching[start : start + limit], encode_opaque({"offset": start + limit}) if more else None
+    return page(matching, limit, next_token)

@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from fakes.paging import page
 from hexa_shared.errors import Conflict
 from hexa_shared.events import schema
 from hexa_shared.events.envelope import IntegrationEvent
-from hexa_shared.http.pagination import decode_opaque, encode_opaque
 from partner_management.application.ports import DuplicateEmail, OwnerUnavailable
 from partner_management.domain.commission import CommissionLine
 from partner_management.domain.partner import Partner, PartnerStatus, PartnerType
@@ -60,9 +60,7 @@ class InMemoryPartnerRepository:
             if (status is None or p.status is status)
             and (partner_type is None or p.partner_type is partner_type)
         ]
-        start = int(decode_opaque(next_token)["offset"]) if next_token else 0
-        page = matching[start : start + limit]
-        return page, encode_opaque({"offset": start + limit}) if start + limit < len(matching) else None
+        return page(matching, limit, next_token)
 
 
 class InMemoryCommissionLedger:
@@ -89,12 +87,8 @@ class InMemoryCommissionLedger:
     ) -> tuple[list[CommissionLine], str | None]:
         low, high = (start.isoformat() if start else "0000"), (end.isoformat() + "#~" if end else "9999")
         keys = sorted(k for p, k in self.lines_by_key if p == partner_id and low <= k <= high)
-        offset = int(decode_opaque(next_token)["offset"]) if next_token else 0
-        page = keys[offset : offset + limit] if limit else keys[offset:]
-        more = limit is not None and offset + limit < len(keys)
-        return [self.lines_by_key[(partner_id, k)][0] for k in page], encode_opaque(
-            {"offset": offset + limit}
-        ) if more else None
+        lines = [self.lines_by_key[(partner_id, k)][0] for k in keys]
+        return page(lines, limit, next_token)
 
     def total(self, partner_id: str, start: date | None, end: date | None) -> Decimal:
         return sum((line.commission for line in self.lines(partner_id, start, end)[0]), Decimal("0"))

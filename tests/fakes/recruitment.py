@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any, Generic, TypeVar
 
+from fakes.paging import page
 from hexa_shared.errors import Conflict
-from hexa_shared.http.pagination import decode_opaque, encode_opaque
 from recruitment.domain.profiles import Candidate, Job, JobStatus
 
 T = TypeVar("T", Candidate, Job)
@@ -66,6 +66,4 @@ def _page(
     jobs: list[Job], status: JobStatus | None, limit: int, next_token: str | None
 ) -> tuple[list[Any], str | None]:
     matching = [j for j in jobs if status is None or j.status is status]
-    start = int(decode_opaque(next_token)["offset"]) if next_token else 0
-    more = start + limit < len(matching)
-    return matching[start : start + limit], encode_opaque({"offset": start + limit}) if more else None
+    return page(matching, limit, next_token)
