@@ -176,6 +176,21 @@ class CampaignStoreContract:
         assert [m.day.day for m in self.store.series(campaign.campaign_id, None, date(2026, 3, 4))] == [2]
         assert self.store.day(campaign.campaign_id, date(2026, 3, 3)) is None
 
+    # ------------------------------------------------------------------ change capture
+    def test_replication_writes_over_the_version_read_only(self) -> None:
+        fresh = _campaign(new_id())
+        self.store.replicate(replace(fresh, version=1), None)  # type: ignore[attr-defined]
+        stored = self.store.get(fresh.campaign_id)
+        assert stored is not None and stored.version == 1
+        with pytest.raises(ConcurrentChange):  # it exists now: not new any more
+            self.store.replicate(fresh, None)  # type: ignore[attr-defined]
+        moved = replace(stored, spent=Decimal("10.00"))
+        self.store.replicate(moved, stored)  # type: ignore[attr-defined]
+        with pytest.raises(ConcurrentChange):  # over the version it no longer is
+            self.store.replicate(replace(stored, spent=Decimal("99.00")), stored)  # type: ignore[attr-defined]
+        current = self.store.get(fresh.campaign_id)
+        assert current is not None and (current.spent, current.version) == (Decimal("10.00"), 2)
+
     # ------------------------------------------------------------------ paging
     def test_a_partners_campaigns_page_once_each_with_the_status_filter(self) -> None:
         partner_id = new_id()

@@ -128,6 +128,26 @@ class InMemoryCampaignStore:
         self.days[(before.campaign_id, metrics.day)] = metrics
         self.outbox += events
 
+    # ------------------------------------------------------------------ change capture (CampaignReplica)
+    def import_campaigns(self, campaigns: list[Campaign], days: list[tuple[str, DailyMetrics]]) -> int:
+        for campaign in campaigns:
+            self.campaigns[campaign.campaign_id] = replace(campaign, version=1)
+        for campaign_id, metrics in days:
+            self.days[(campaign_id, metrics.day)] = metrics
+        return len(campaigns) + len(days)
+
+    def replicate(self, campaign: Campaign, previous: Campaign | None) -> None:
+        stored = self.campaigns.get(campaign.campaign_id)
+        if (stored is None) != (previous is None) or (
+            stored and previous and stored.version != previous.version
+        ):
+            raise ConcurrentChange(f"campaign {campaign.campaign_id} changed meanwhile")
+        self.campaigns[campaign.campaign_id] = replace(campaign, version=stored.version + 1 if stored else 1)
+
+    def import_open_budgets(self, totals: list[tuple[str, Decimal]]) -> int:
+        self.committed.update(totals)
+        return len(totals)
+
     # ------------------------------------------------------------------ helpers
     def _check_version(self, before: Campaign) -> None:
         stored = self.campaigns.get(before.campaign_id)

@@ -14,9 +14,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Protocol
 
+from campaign_management.application.ports import ConcurrentChange
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
 
+SPEND_ATTEMPTS = 5  # a day racing another day of the same campaign for its version
 COMPARED = ("partner_id", "name", "description", "budget", "status", "start_date", "end_date", "created_at")
 
 
@@ -63,18 +65,32 @@ def replicate_campaign(campaign: Campaign, store: CampaignReplica) -> bool:
 
 
 def replicate_day(campaign_id: str, metrics: DailyMetrics, store: CampaignReplica) -> bool:
-    """One day of a campaign as the monolith has it now; the campaign's spend follows."""
-    if store.day(campaign_id, metrics.day) == metrics:
-        return False
-    store.import_campaigns([], [(campaign_id, metrics)])
-    campaign = store.get(campaign_id)
-    if campaign is not None:
+    """One day of a campaign as the monolith has it now; the campaign's spend follows.
+
+    The spend is the sum of the stored days, set on the campaign only if it is still the version read.
+    Two days of one campaign applied side by side race for that version: the loser reads again and
+    sets the new sum at once. A delivery whose day is already stored still checks the spend, so a
+    retry after a lost race (or a crash between the two writes) converges instead of stopping early.
+    """
+    changed = store.day(campaign_id, metrics.day) != metrics
+    if changed:
+        store.import_campaigns([], [(campaign_id, metrics)])
+    for attempt in range(SPEND_ATTEMPTS):
+        campaign = store.get(campaign_id)
+        if campaign is None:
+            return changed
         spent = _spent(campaign_id, store)
-        if spent != campaign.spent:
+        if spent == campaign.spent:
+            return changed
+        try:
             store.replicate(
                 replace(campaign, spent=spent, budget_exhausted=spent >= campaign.budget), campaign
             )
-    return True
+            return True
+        except ConcurrentChange:
+            if attempt == SPEND_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _spent(campaign_id: str, store: CampaignReplica) -> Decimal:
