@@ -104,3 +104,34 @@ def test_an_unpublishable_event_is_parked_and_the_good_ones_around_it_flow(cloud
     assert "0 message(s) redriven, 1 left in place" in redriven.stdout  # still unpublishable: it stays parked
     assert len(_parked(sqs, failures)) == 1
     _purge(sqs, failures)
+
+
+def test_a_stored_event_of_no_known_kind_is_parked_by_both_consumers_and_blocks_nothing(
+    cloud, aws, api: Api
+) -> None:  # noqa: ANN001
+    """Stored events are read back into their typed payloads: a type or a field the code does not know is
+    refused where it is read (not folded into a wrong state), parked with its reason by the projector
+    and the publisher alike, and the good records behind it flow."""
+    sqs, failures = aws("sqs"), cloud.resources[FAILURES].ref
+    _purge(sqs, failures)
+    partner = register_partner(api)
+    contract = wait_for_contract(api, partner["partner_id"])["contract_id"]
+    cloud.wait_until_idle(timeout=20)
+
+    table, phantom = cloud.resources["ContractEventsTable"].ref, new_id()
+    _store_raw(aws, table, phantom, 1, "ContractRenamed", partner["partner_id"], {"name": "x"})
+    assert api.post(f"/contracts/{contract}/submit", {}).status_code == 200
+
+    poll(
+        lambda: api.get(f"/contracts/{contract}").json()["status"] == "PENDING_SIGNATURE",
+        timeout=5,
+        what="the good event in the read model",
+    )
+    parked = poll(lambda: (p := _parked(sqs, failures)) and len(p) == 2 and p or None, what="two parked")
+    records = {p["hexa.parked-stream-record"]["consumer"]: p["hexa.parked-stream-record"] for p in parked}
+    assert set(records) == {"onboarding.contract-projector", "onboarding.contract-publisher"}
+    for record in records.values():
+        assert "unknown contract event type 'ContractRenamed'" in record["reason"]
+        assert record["record"]["dynamodb"]["Keys"]["contract_id"] == {"S": phantom}
+    assert api.get(f"/contracts/{phantom}").status_code == 404  # nothing folded from it
+    _purge(sqs, failures)
