@@ -1,21 +1,16 @@
-"""Helpers of the migration suites: the legacy database by SQL, `hexa` against a platform of its own, and
-a row's outcome in a verify report."""
+"""Helpers of the migration suites: `hexa` against a platform of its own, a row's outcome in a verify
+report, and (from legacy_support) SQL on the legacy database."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import psycopg
-from psycopg.rows import dict_row
-
+from legacy_support import sql
 from support import run_hexa
 
+__all__ = ["PARTNERS", "hexa", "outcome", "sql"]
+
 PARTNERS = 40  # the dirty monolith the load-and-verify scenario migrates
-
-
-def sql(dsn: str, query: str, *params: Any) -> list[dict[str, Any]]:
-    with psycopg.connect(dsn, row_factory=dict_row) as conn:
-        return conn.execute(query, params or None).fetchall()
 
 
 def hexa(platform: dict, *args: str, dsn: str) -> Any:

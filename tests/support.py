@@ -171,3 +171,14 @@ def campaign_body(partner_id: str, budget: str = "1000.00", **overrides: Any) ->
         "end_date": "2026-12-31",
         **overrides,
     }
+
+
+def outbox_holds(table: str, event_id: str) -> bool:
+    """Is the event in the outbox table ``table`` (written with the change that raised it)?"""
+    from hexa_shared.outbox import outbox_model
+
+    try:
+        outbox_model(table).get(event_id, consistent_read=True)
+        return True
+    except outbox_model(table).DoesNotExist:
+        return False

@@ -10,31 +10,15 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import date
-from typing import Iterator
 
 import psycopg
-import pytest
 from psycopg.rows import dict_row
 
 from hexa_infra.coexistence import capture
 from hexa_infra.coexistence.blue_to_green import BlueToGreen
-from hexa_infra.migration.platform import Platform
 
-from blue_support import empty_legacy_database
-from cdc_support import changes, new_partner, now, sql
+from legacy_support import changes, new_partner, now, sql
 from support import poll
-
-
-@pytest.fixture(scope="module")
-def legacy(postgres: str) -> Iterator[str]:
-    """An empty monolith database (its schema only) with change capture installed."""
-    with empty_legacy_database(postgres) as dsn:
-        yield dsn
-
-
-@pytest.fixture(scope="module")
-def cdc(legacy: str, stack) -> BlueToGreen:  # noqa: ANN001
-    return BlueToGreen(legacy, Platform.of(stack), workers=2)
 
 
 def test_a_new_partner_and_its_edits_reach_green_in_order(legacy: str, cdc: BlueToGreen, api) -> None:  # noqa: ANN001

@@ -5,30 +5,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from typing import Iterator
 
 import psycopg
-import pytest
 
 from hexa_infra.coexistence import capture
 from hexa_infra.coexistence.blue_to_green import BlueToGreen
-from hexa_infra.migration.platform import Platform
 
-from blue_support import empty_legacy_database
-from cdc_support import new_partner
+from legacy_support import new_partner
 from support import poll
-
-
-@pytest.fixture(scope="module")
-def legacy(postgres: str) -> Iterator[str]:
-    """An empty monolith database (its schema only) with change capture installed."""
-    with empty_legacy_database(postgres) as dsn:
-        yield dsn
-
-
-@pytest.fixture(scope="module")
-def cdc(legacy: str, stack) -> BlueToGreen:  # noqa: ANN001
-    return BlueToGreen(legacy, Platform.of(stack), workers=2)
 
 
 def test_hexa_cdc_status_shows_the_lag_and_what_was_refused_and_retry_redrives_it(

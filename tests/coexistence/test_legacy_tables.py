@@ -11,11 +11,11 @@ from typing import Any, Iterator
 
 import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from legacy_writer import rows
 from legacy_writer.legacy_tables import OLDER, WRITTEN, LegacyTables, is_transient
 
+from legacy_support import sql
 from blue_support import empty_legacy_database
 
 
@@ -30,12 +30,6 @@ def tables(legacy: str) -> Iterator[LegacyTables]:
     writer = LegacyTables(lambda: psycopg.connect(legacy))
     yield writer
     writer.close()
-
-
-def sql(dsn: str, query: str, *params: Any) -> list[dict[str, Any]]:
-    with psycopg.connect(dsn, row_factory=dict_row, autocommit=True) as conn:
-        cursor = conn.execute(query, params or None)
-        return cursor.fetchall() if cursor.description else []
 
 
 def partner_image(**overrides: Any) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from campaign_management.application.ports import BudgetLimitExceeded, CampaignS
 from campaign_management.domain.campaign import Campaign, CampaignStatus
 from campaign_management.domain.performance import DailyMetrics
 from paged import every_page
+from support import outbox_holds
 from fakes.campaign_management import InMemoryCampaignStore
 from hexa_shared.clock import new_id, now_iso
 
@@ -226,10 +227,4 @@ class TestDynamoCampaignStore(CampaignStoreContract):
         self._outbox = os.environ["CAMPAIGN_OUTBOX_TABLE"]
 
     def recorded(self, event_id: str) -> bool:
-        from hexa_shared.outbox import outbox_model
-
-        try:
-            outbox_model(self._outbox).get(event_id, consistent_read=True)
-            return True
-        except outbox_model(self._outbox).DoesNotExist:
-            return False
+        return outbox_holds(self._outbox, event_id)

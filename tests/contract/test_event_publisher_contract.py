@@ -65,9 +65,6 @@ class EventPublisherContract:
             self.publisher.publish([batch[0], broken, batch[2]])
         assert self.arrived({e.event_id for e in batch}, expect_all=False) == {}
 
-    def test_an_empty_batch_publishes_nothing(self) -> None:
-        self.publisher.publish([])
-
 
 class TestInMemoryPublisher(EventPublisherContract):
     @pytest.fixture(autouse=True)

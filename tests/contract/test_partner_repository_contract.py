@@ -13,6 +13,7 @@ import os
 import pytest
 
 from paged import every_page
+from support import outbox_holds
 from fakes.partner_management import InMemoryPartnerRepository
 from hexa_shared.clock import new_id, now_iso
 from hexa_shared.errors import Conflict
@@ -121,10 +122,4 @@ class TestDynamoPartnerRepository(PartnerRepositoryContract):
         self._outbox = os.environ["PARTNER_OUTBOX_TABLE"]
 
     def recorded(self, event_id: str) -> bool:
-        from hexa_shared.outbox import outbox_model
-
-        try:
-            outbox_model(self._outbox).get(event_id, consistent_read=True)
-            return True
-        except outbox_model(self._outbox).DoesNotExist:
-            return False
+        return outbox_holds(self._outbox, event_id)

@@ -1,4 +1,4 @@
-"""Writing to the monolith's tables as the monolith would, for the change-capture suites."""
+"""The monolith's tables from the tests: SQL on a legacy database, and rows written as the monolith would."""
 
 from __future__ import annotations
 
