@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from hexa_infra.local.cloud import LocalCloud
+from hexa_infra.local.sqs_poller import SqsPoller
 from hexa_infra.local.stream_poller import StreamPoller
 
 
@@ -249,3 +250,28 @@ def test_a_cancelled_transaction_neither_leaks_a_record_nor_blinds_the_poller(cl
     cloud.wait_until_idle(timeout=20)
     projector = module_of(cloud, "ProjectorFunction")
     assert [pk for pk, _ in projector.DELIVERIES if pk.startswith(t)] == [first, later]
+
+
+def test_a_poller_that_fails_to_start_leaves_none_running(
+    fixture_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Start-up fails as a whole: the SQS pollers already started are stopped, not leaked as threads."""
+    threads: list[Any] = []
+    original = SqsPoller.start
+
+    def recording_start(self: SqsPoller) -> SqsPoller:
+        poller = original(self)
+        threads.append(poller._thread)  # noqa: SLF001 - the thread the poller runs on
+        return poller
+
+    def refusing_start(self: StreamPoller) -> StreamPoller:
+        raise RuntimeError("stream poller refused to start")
+
+    monkeypatch.setattr(SqsPoller, "start", recording_start)
+    monkeypatch.setattr(StreamPoller, "start", refusing_start)
+    cloud = LocalCloud(fixture_template, stack_name="rt-ev-fail", emulator_port=0, gateway_port=0)
+    with pytest.raises(RuntimeError, match="refused to start"):
+        cloud.start()
+    assert threads, "the fixture template has SQS mappings: some poller started before the failure"
+    assert not [thread for thread in threads if thread.is_alive()]
+    assert cloud.pollers == []

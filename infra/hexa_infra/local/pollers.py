@@ -43,24 +43,34 @@ def start_pollers(
     poll_interval: float,
     wakeup: StreamSignal | None,
 ) -> list[PollerThread[Any]]:
-    """One started poller per enabled mapping (``wakeup``: the embedded emulator's stream signal)."""
+    """One started poller per enabled mapping (``wakeup``: the embedded emulator's stream signal). If one
+    fails to start, those already started are stopped before the error propagates: none is left running."""
     pollers: list[PollerThread[Any]] = []
-    for sqs_mapping in sqs_mappings(template, resources, clients):
-        if sqs_mapping.enabled:
-            poller = SqsPoller(sqs_mapping, functions[sqs_mapping.function], clients, retry_delay=retry_delay)
-            pollers.append(poller.start())
-    for stream_mapping in stream_mappings(template, resources, clients):
-        if stream_mapping.enabled:
-            stream_poller = StreamPoller(
-                stream_mapping,
-                functions[stream_mapping.function],
-                clients,
-                retry_delay=retry_delay,
-                max_retry_delay=max_retry_delay,
-                poll_interval=poll_interval,
-                wakeup=wakeup,
-            )
-            pollers.append(stream_poller.start())
+    try:
+        for sqs_mapping in sqs_mappings(template, resources, clients):
+            if sqs_mapping.enabled:
+                poller = SqsPoller(
+                    sqs_mapping, functions[sqs_mapping.function], clients, retry_delay=retry_delay
+                )
+                pollers.append(poller.start())
+        for stream_mapping in stream_mappings(template, resources, clients):
+            if stream_mapping.enabled:
+                stream_poller = StreamPoller(
+                    stream_mapping,
+                    functions[stream_mapping.function],
+                    clients,
+                    retry_delay=retry_delay,
+                    max_retry_delay=max_retry_delay,
+                    poll_interval=poll_interval,
+                    wakeup=wakeup,
+                )
+                pollers.append(stream_poller.start())
+    except BaseException:
+        for started in pollers:
+            started.signal_stop()
+        for started in pollers:
+            started.stop()
+        raise
     return pollers
 
 
