@@ -113,3 +113,18 @@ def test_an_older_migrated_event_without_the_optional_fields_still_loads() -> No
         "2025-01-01T00:00:00Z",
     )
     assert event.from_monolith and not _life().pending[0].from_monolith
+
+
+def test_reading_back_a_stored_event_of_no_known_kind_names_it() -> None:
+    with pytest.raises(
+        ValueError, match="stored event of contract c-7 version 3: unknown contract event type"
+    ):
+        ev.ContractEvent.stored(
+            event_type="ContractRenamed",
+            data={},
+            contract_id="c-7",
+            version=3,
+            occurred_at="2026-01-01T00:00:00Z",
+            partner_id="p-7",
+            contract_type="STANDARD",
+        )

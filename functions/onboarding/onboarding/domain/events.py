@@ -125,8 +125,14 @@ class ContractEvent:
 
     @classmethod
     def stored(cls, *, event_type: str, data: dict[str, Any], **envelope: Any) -> ContractEvent:
-        """The event as the store keeps it: its type's name and its fields."""
-        return cls(payload=payload_from(event_type, data), **envelope)
+        """The event as the store keeps it: its type's name and its fields. A type or field this code does
+        not know is a ``ValueError`` naming the stored event (contract and version)."""
+        try:
+            payload = payload_from(event_type, data)
+        except ValueError as error:
+            where = f"contract {envelope.get('contract_id')} version {envelope.get('version')}"
+            raise ValueError(f"stored event of {where}: {error}") from None
+        return cls(payload=payload, **envelope)
 
     @property
     def event_type(self) -> str:
